@@ -1,0 +1,125 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings applied to every target, in one place (as swift-log and Hummingbird do).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ocop-sync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "OCOPModel", targets: ["OCOPModel"]),
+        .library(name: "OCOPSync", targets: ["OCOPSync"]),
+        .library(name: "OCOPWire", targets: ["OCOPWire"]),
+        .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
+        .library(name: "OCOPStore", targets: ["OCOPStore"]),
+        .executable(name: "ocop", targets: ["ocop"]),
+        .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
+        .executable(name: "ocop-bench", targets: ["ocop-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.10.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // System libraries: zlib for the wire codec (preset dictionaries, output caps).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
+        .target(name: "OCOPModel", swiftSettings: swiftSettings),
+        // Sync semantics: clocks, dots, version vectors, changes, the one merge. Pure values.
+        .target(name: "OCOPSync", swiftSettings: swiftSettings),
+        // Wire codec: frames and messages as bytes. No SwiftNIO, no SQLite.
+        .target(name: "OCOPWire", dependencies: ["OCOPSync", "CZlib"], swiftSettings: swiftSettings),
+        // Replica: an OCOP dataset in SQLite with change capture and merge (province and central).
+        .target(
+            name: "OCOPReplica",
+            dependencies: [
+                "OCOPModel", "OCOPSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Central store: the national dataset, tenants, cursors, credentials.
+        .target(
+            name: "OCOPStore",
+            dependencies: [
+                "OCOPReplica", "OCOPSync", "OCOPModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Network: the daemon and the province sync client over SwiftNIO.
+        .target(
+            name: "OCOPNetwork",
+            dependencies: [
+                "OCOPWire", "OCOPStore", "OCOPReplica", "OCOPSync",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "ocop",
+            dependencies: [
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ocop-syncd",
+            dependencies: [
+                "OCOPNetwork", "OCOPStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ocop-bench",
+            dependencies: [
+                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "OCOPModelTests", dependencies: ["OCOPModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "OCOPSyncTests", dependencies: ["OCOPSync"], swiftSettings: swiftSettings),
+        .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OCOPNetworkTests",
+            dependencies: ["OCOPNetwork", "OCOPWire", "OCOPSync", "OCOPStore", "OCOPReplica"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPReplicaTests",
+            dependencies: ["OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
