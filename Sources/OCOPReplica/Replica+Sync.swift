@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPSync
+
+/// Local changes ready to push: every write with a counter in `firstCounter...lastCounter`.
+public struct OutgoingBatch: Sendable, Equatable {
+    public var firstCounter: UInt64
+    public var lastCounter: UInt64
+    public var changes: [RowChange]
+    public var conflicts: [ConflictRecord]
+}
+
+/// A change the server refused, as it reported it.
+public struct Rejection: Sendable, Equatable {
+    public var table: String
+    public var key: SyncValue
+    public var code: UInt16
+    public var reason: String
+
+    public init(table: String, key: SyncValue, code: UInt16, reason: String) {
+        self.table = table
+        self.key = key
+        self.code = code
+        self.reason = reason
+    }
+}
+
+/// What applying remote changes did.
+public struct ApplySummary: Sendable, Equatable {
+    public var applied = 0
+    public var alreadySeen = 0
+    public var conflicts = 0
+    public init() {}
+}
+
+extension Replica {
+    /// The changes the server has not acknowledged yet, oldest first, covering at most
+    /// `maxWrites` captured writes; nil when nothing is pending.
+    ///
+    /// Each row is sent once with the columns this replica wrote since the last acknowledgement
+    /// (the server already has everything else this replica knows). A row the server refused
+    /// before is sent whole once it has been edited again. Text is normalised to NFC here, so
+    /// writes from other programs are normalised too.
+    public func outgoingBatch(maxWrites: Int = 5_000) throws -> OutgoingBatch? {
+        try database.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
+            let acknowledged = try SyncMeta.int(db, .acknowledgedThrough) ?? 0
+            let entries = try Row.fetchAll(
+                db, sql: "SELECT seq, tbl, pk FROM _sync_log WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [acknowledged, maxWrites]
+            )
+            let conflicts = try fetchConflicts(db, where: "pushed = 0")
+            guard let last = entries.last else {
+                return conflicts.isEmpty ? nil : OutgoingBatch(firstCounter: UInt64(acknowledged), lastCounter: UInt64(acknowledged), changes: [], conflicts: conflicts)
+            }
+            var seen = Set<RowKey>()
+            var changes: [RowChange] = []
+            for entry in entries {
+                let key = RowKey(table: entry[1], pk: entry[2])
+                guard seen.insert(key).inserted else { continue }
+                let table = storage.tables[key.table]
+                guard var state = try storage.loadState(db, table, pk: key.pk, directory: directory) else { continue }
+                try normaliseText(db, table, pk: key.pk, state: &state)
+                let parked = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [table.schema.name, key.pk]
+                ) ?? false
+                if !parked {
+                    let mine = { (stamp: Stamp) in stamp.dot.replica == self.replicaID && stamp.dot.counter > UInt64(acknowledged) }
+                    let columns = state.columns.filter { mine($0.value.stamp) }.keys
+                    state = state.restricted(to: columns, includeExistence: state.existence.map { mine($0.stamp) } ?? false)
+                }
+                changes.append(RowChange(table: table.schema.name, key: SyncValue(key.pk), state: state))
+            }
+            return OutgoingBatch(
+                firstCounter: UInt64(acknowledged) + 1, lastCounter: UInt64(last[0] as Int64), changes: changes, conflicts: conflicts
+            )
+        }
+    }
+
+    /// Records the server's acknowledgement of `batch`: its writes are durably on the server
+    /// except the refused ones, which are parked for the user to fix and never block later changes.
+    public func acknowledge(_ batch: OutgoingBatch, through counter: UInt64, rejections: [Rejection]) throws {
+        try database.write { db in
+            let current = UInt64(max(try SyncMeta.int(db, .acknowledgedThrough) ?? 0, 0))
+            guard counter >= current else { return }
+            try SyncMeta.set(db, .acknowledgedThrough, Int64(counter))
+            for conflict in batch.conflicts {
+                try db.execute(
+                    sql: "UPDATE _sync_conflicts SET pushed = 1 WHERE tbl = ? AND pk = ? AND col = ? AND kind = ? AND replica = ? AND counter = ?",
+                    arguments: Self.conflictKey(conflict)
+                )
+            }
+            let refused = Set(rejections.map { "\($0.table)\u{0}\($0.key)" })
+            for change in batch.changes where !refused.contains("\(change.table)\u{0}\(change.key)") {
+                try db.execute(sql: "DELETE FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [change.table, change.key.databaseValue])
+            }
+            for rejection in rejections {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO _sync_rejected(tbl, pk, counter, code, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [rejection.table, rejection.key.databaseValue, Int64(counter), Int64(rejection.code), rejection.reason,
+                                ISO8601DateFormatter().string(from: Date())]
+                )
+            }
+            // Keep the newest log row: SQLite numbers new rows after the largest, so counters are never reused.
+            try db.execute(
+                sql: "DELETE FROM _sync_log WHERE seq <= ? AND seq < (SELECT max(seq) FROM _sync_log)", arguments: [Int64(counter)]
+            )
+        }
+    }
+
+    /// Merges changes pulled from the server (or another replica) in one transaction, together
+    /// with the feed position they bring this replica to.
+    @discardableResult
+    public func applyIncoming(changes: [RowChange], conflicts: [ConflictRecord], cursor: UInt64?) throws -> ApplySummary {
+        try database.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
+            var summary = ApplySummary()
+            try storage.withApplyingFlag(db) {
+                for change in changes {
+                    let outcome = try storage.apply(db, change, origin: nil, directory: &directory)
+                    if outcome.isNoop { summary.alreadySeen += 1 } else { summary.applied += 1 }
+                    summary.conflicts += outcome.conflicts.count
+                }
+            }
+            try storage.observe(db, clocks: changes.lazy.flatMap(\.state.clocks))
+            for conflict in conflicts { try storage.record(db, conflict, pushed: true) }
+            try directory.save(db)
+            if let cursor { try SyncMeta.set(db, .pulledCursor, Int64(cursor)) }
+            return summary
+        }
+    }
+
+    /// Every conflict record, oldest clock first.
+    public func conflicts() throws -> [ConflictRecord] {
+        try database.read { db in try fetchConflicts(db, where: "1") }
+    }
+
+    /// Changes the server refused, waiting for the user to fix them.
+    public func parkedRejections() throws -> [Rejection] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT tbl, pk, code, reason FROM _sync_rejected ORDER BY tbl, pk").map {
+                Rejection(table: $0[0], key: SyncValue($0[1] as DatabaseValue), code: UInt16(clamping: $0[2] as Int64), reason: $0[3])
+            }
+        }
+    }
+
+    /// The full state of every row this replica knows, deleted ones included (state-based
+    /// exchange between peers, diagnostics, tests).
+    public func snapshotChanges() throws -> [RowChange] {
+        try database.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
+            var result: [RowChange] = []
+            for row in try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_rows ORDER BY tbl, pk") {
+                let table = storage.tables[row[0] as Int]
+                let pk: DatabaseValue = row[1]
+                if let state = try storage.loadState(db, table, pk: pk, directory: directory) {
+                    result.append(RowChange(table: table.schema.name, key: SyncValue(pk), state: state))
+                }
+            }
+            return result
+        }
+    }
+
+    /// A digest of everything replicas must agree on: every synced table and graveyard, every
+    /// row's sync metadata, and the conflict records. Equal digests mean identical synced data.
+    public func contentDigest() throws -> String {
+        try database.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
+            var hasher = FNV1a()
+            for table in storage.tables {
+                for name in [table.schema.name, SyncSchemaSQL.graveyard(table.schema)] {
+                    hasher.add("table \(name)")
+                    for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY id") { hasher.add(row.description) }
+                }
+                hasher.add("meta \(table.schema.name)")
+                for row in try Row.fetchAll(db, sql: "SELECT pk FROM _sync_rows WHERE tbl = ? ORDER BY pk", arguments: [table.index]) {
+                    let pk: DatabaseValue = row[0]
+                    if let meta = try storage.loadMeta(db, table, pk: pk, directory: directory) {
+                        hasher.add("\(pk) \(meta.versionVector) \(String(describing: meta.existence)) \(meta.columnStamps)")
+                    }
+                }
+            }
+            hasher.add("conflicts")
+            for conflict in try fetchConflicts(db, where: "1").sorted(by: { "\($0)" < "\($1)" }) { hasher.add("\(conflict)") }
+            return hasher.hex
+        }
+    }
+
+    // MARK: Helpers
+
+    func fetchConflicts(_ db: Database, where condition: String) throws -> [ConflictRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT tbl, pk, col, kind, replica, counter, hlc, value FROM _sync_conflicts WHERE \(condition)
+            ORDER BY hlc, replica, counter, tbl, col
+            """).compactMap { row in
+            guard let kind = ConflictRecord.Kind(rawValue: UInt8(clamping: row[3] as Int64)),
+                  let replica = ReplicaID(bytes: Array(row[4] as Data)) else { return nil }
+            let stamp = Stamp(
+                hlc: HLC(rawValue: UInt64(bitPattern: row[6])),
+                dot: Dot(replica: replica, counter: UInt64(bitPattern: row[5]))
+            )
+            return ConflictRecord(
+                table: row[0], key: SyncValue(row[1] as DatabaseValue), column: row[2], kind: kind,
+                losingValue: SyncValue(row[7] as DatabaseValue), losingStamp: stamp
+            )
+        }
+    }
+
+    static func conflictKey(_ conflict: ConflictRecord) -> StatementArguments {
+        [conflict.table, conflict.key.databaseValue, conflict.column, Int64(conflict.kind.rawValue),
+         Data(conflict.losingStamp.dot.replica.bytes), Int64(bitPattern: conflict.losingStamp.dot.counter)]
+    }
+
+    /// Rewrites text that is not in NFC (written by another program) without capturing it as a
+    /// new write: the normalised text is what the write meant.
+    private func normaliseText(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, state: inout RowState) throws {
+        var fixed: [String] = []
+        for (name, write) in state.columns {
+            if case .text(let text) = write.value {
+                let normalised = text.precomposedStringWithCanonicalMapping
+                if normalised != text {
+                    state.columns[name]?.value = .text(normalised)
+                    fixed.append(name)
+                }
+            }
+        }
+        guard !fixed.isEmpty, state.isVisible else { return }
+        try storage.withApplyingFlag(db) {
+            let statement = try db.cachedStatement(sql: table.updateRow(columns: fixed, graveyard: false))
+            var arguments = StatementArguments(fixed.map { state.columns[$0]!.value.databaseValue })
+            arguments += [pk]
+            try statement.execute(arguments: arguments)
+        }
+    }
+}
+
+/// 64-bit FNV-1a, enough to compare replica contents in tests and diagnostics.
+struct FNV1a {
+    private var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ text: String) {
+        for byte in text.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        value = (value ^ 0x0A) &* 0x100_0000_01b3
+    }
+    var hex: String { String(value, radix: 16) }
+}

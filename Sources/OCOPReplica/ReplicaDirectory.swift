@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import OCOPSync
+
+/// The local numbering of replica ids used inside row metadata (`_sync_replicas`).
+///
+/// Loaded at the start of each sync transaction; new ids are numbered and written in that same
+/// transaction, so a rolled-back transaction leaves no stale numbering behind.
+struct ReplicaDirectory {
+    private var indexes: [ReplicaID: UInt64] = [:]
+    private var replicas: [UInt64: ReplicaID] = [:]
+    private(set) var added: [(UInt64, ReplicaID)] = []
+
+    init(_ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT idx, id FROM _sync_replicas") {
+            let bytes: [UInt8] = Array(row["id"] as Data)
+            guard let id = ReplicaID(bytes: bytes) else { continue }
+            let idx: Int64 = row["idx"]
+            indexes[id] = UInt64(idx)
+            replicas[UInt64(idx)] = id
+        }
+    }
+
+    mutating func index(of replica: ReplicaID) -> UInt64 {
+        if let index = indexes[replica] { return index }
+        let index = UInt64(indexes.count + 1)
+        indexes[replica] = index
+        replicas[index] = replica
+        added.append((index, replica))
+        return index
+    }
+
+    func existingIndex(of replica: ReplicaID) -> UInt64? { indexes[replica] }
+
+    func replica(at index: UInt64) throws -> ReplicaID {
+        guard let replica = replicas[index] else { throw CompactReader.OutOfBounds(offset: -1) }
+        return replica
+    }
+
+    /// Writes ids numbered since the last save.
+    mutating func save(_ db: Database) throws {
+        for (index, replica) in added {
+            try db.execute(sql: "INSERT INTO _sync_replicas(idx, id) VALUES (?, ?)", arguments: [Int64(index), Data(replica.bytes)])
+        }
+        added.removeAll()
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPSync
+
+/// The sync engine over one SQLite database: installs the schema and triggers, stamps captured
+/// writes, and applies remote changes with ``Merge``. Province replicas and the central store
+/// share it, so merge semantics exist once.
+///
+/// Every method runs inside the caller's write transaction.
+struct SyncStorage: Sendable {
+    let tables: [SyncedTable]
+    private let tablesByName: [String: SyncedTable]
+    /// The central store numbers every row change and conflict in one feed, for pulls by cursor.
+    let keepsFeed: Bool
+
+    init(schema: [TableSchema] = OCOPSchema.tables, keepsFeed: Bool) {
+        tables = schema.enumerated().map { SyncedTable(schema: $1, index: $0) }
+        tablesByName = Dictionary(uniqueKeysWithValues: tables.map { ($0.schema.name, $0) })
+        self.keepsFeed = keepsFeed
+    }
+
+    func table(named name: String) -> SyncedTable? { tablesByName[name] }
+
+    // MARK: Schema
+
+    func install(_ db: Database) throws {
+        for statement in SyncSchemaSQL.bookkeeping { try db.execute(sql: statement) }
+        for table in tables {
+            try db.execute(sql: SyncSchemaSQL.createTable(table.schema))
+            try db.execute(sql: SyncSchemaSQL.createTable(table.schema, name: SyncSchemaSQL.graveyard(table.schema), constraints: false))
+            for statement in SyncSchemaSQL.createIndexes(table.schema) { try db.execute(sql: statement) }
+            for statement in SyncSchemaSQL.triggers(table.schema, tableIndex: table.index) { try db.execute(sql: statement) }
+        }
+    }
+
+    // MARK: Stamping captured writes
+
+    /// Gives every captured but unstamped local write its dot (`_sync_log.seq`) and clock, in log
+    /// order, and folds it into its row's metadata. Returns how many writes were stamped.
+    @discardableResult
+    func stampPendingWrites(_ db: Database, local: ReplicaID, directory: inout ReplicaDirectory) throws -> Int {
+        let stampedThrough = try SyncMeta.int(db, .stampedThrough) ?? 0
+        let entries = try Row.fetchAll(
+            db, sql: "SELECT seq, tbl, pk, op, mask, wall FROM _sync_log WHERE seq > ? ORDER BY seq", arguments: [stampedThrough]
+        )
+        guard !entries.isEmpty else { return 0 }
+        var clock = HLC(rawValue: UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))
+        var metas: [RowKey: RowMeta] = [:]
+        var order: [RowKey] = []
+        var last: Int64 = stampedThrough
+        for entry in entries {
+            let seq: Int64 = entry[0]
+            let tableIndex: Int = entry[1]
+            let pk: DatabaseValue = entry[2]
+            guard tables.indices.contains(tableIndex), let operation = LogOperation(rawValue: entry[3]) else {
+                throw ReplicaError.corrupt("_sync_log row \(seq) names an unknown table or operation")
+            }
+            let wall: Int64 = entry[5]
+            clock = clock.tick(wallMillis: UInt64(max(wall, 0)))
+            let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(seq)))
+            let key = RowKey(table: tableIndex, pk: pk)
+            var meta: RowMeta
+            if let cached = metas[key] {
+                meta = cached
+            } else {
+                meta = try loadMeta(db, tables[tableIndex], pk: pk, directory: directory) ?? RowMeta(columnCount: tables[tableIndex].columnNames.count)
+                order.append(key)
+            }
+            meta.record(operation, mask: entry[4], stamp: stamp)
+            metas[key] = meta
+            last = seq
+        }
+        for key in order {
+            try saveMeta(db, tables[key.table], pk: key.pk, meta: metas[key]!, echo: nil, directory: &directory)
+        }
+        try directory.save(db)
+        try SyncMeta.set(db, .stampedThrough, last)
+        try SyncMeta.set(db, .clock, Int64(bitPattern: clock.rawValue))
+        return entries.count
+    }
+
+    // MARK: Reading row state
+
+    func loadMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowMeta? {
+        let statement = try db.cachedStatement(sql: "SELECT meta FROM _sync_rows WHERE tbl = ? AND pk = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [table.index, pk]) else { return nil }
+        do {
+            return try RowMeta(decoding: Array(data), columnCount: table.columnNames.count, directory: directory)
+        } catch {
+            throw ReplicaError.corrupt("sync metadata of \(table.schema.name) row \(SyncValue(pk)) is unreadable: \(error)")
+        }
+    }
+
+    /// The row's column values, from the table while visible and from its graveyard once deleted.
+    func loadValues(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, visible: Bool) throws -> [SyncValue] {
+        let statement = try db.cachedStatement(sql: visible ? table.selectRow : table.selectTomb)
+        guard let row = try Row.fetchOne(statement, arguments: [pk]) else {
+            return Array(repeating: .null, count: table.columnNames.count)
+        }
+        return (0..<table.columnNames.count).map { SyncValue(row[$0] as DatabaseValue) }
+    }
+
+    func loadState(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowState? {
+        guard let meta = try loadMeta(db, table, pk: pk, directory: directory) else { return nil }
+        let values = try loadValues(db, table, pk: pk, visible: meta.existence?.isDeleted == false)
+        return meta.state(values: values, columnNames: table.columnNames)
+    }
+
+    func saveMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, directory: inout ReplicaDirectory) throws {
+        let bytes = Data(meta.encoded(&directory))
+        if keepsFeed {
+            let seq = try SyncMeta.nextFeedSequence(db)
+            let echoIndex = echo.map { Int64(directory.index(of: $0)) }
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, echo) VALUES (?, ?, ?, ?, ?)")
+            try statement.execute(arguments: [table.index, pk, bytes, seq, echoIndex])
+        } else {
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)")
+            try statement.execute(arguments: [table.index, pk, bytes])
+        }
+    }
+
+    // MARK: Applying remote changes
+
+    /// Checks that a change names a synced table and only its columns.
+    func validateShape(_ change: RowChange) throws -> SyncedTable {
+        guard let table = tablesByName[change.table] else {
+            throw ReplicaError.invalidChange(table: change.table, key: change.key, reason: "unknown table")
+        }
+        for name in change.state.columns.keys where table.schema.column(named: name) == nil {
+            throw ReplicaError.invalidChange(table: change.table, key: change.key, reason: "unknown column \(name)")
+        }
+        if case .null = change.key {
+            throw ReplicaError.invalidChange(table: change.table, key: change.key, reason: "primary key is NULL")
+        }
+        return table
+    }
+
+    /// Merges one remote row change into the database and records its conflicts.
+    ///
+    /// `origin` is the replica that pushed it (central store only): a change that leaves the row
+    /// exactly as the pusher has it is not sent back to it on its next pull.
+    /// The caller must have raised the applying flag (``withApplyingFlag(_:_:)``).
+    func apply(_ db: Database, _ change: RowChange, origin: ReplicaID?, directory: inout ReplicaDirectory) throws -> Merge.Outcome {
+        let table = try validateShape(change)
+        let pk = change.key.databaseValue
+        let local = try loadState(db, table, pk: pk, directory: directory)
+        let outcome = Merge.merge(local: local, incoming: change.state, table: change.table, key: change.key)
+        if outcome.isNoop { return outcome }
+
+        let wasVisible = local?.isVisible ?? false
+        let isVisible = outcome.state.isVisible
+        let changed = outcome.changedColumns
+        switch (wasVisible, isVisible) {
+        case (true, true):
+            if !changed.isEmpty { try update(db, table, pk: pk, state: outcome.state, columns: changed, graveyard: false) }
+        case (true, false):
+            try db.cachedStatement(sql: table.copyRowToTomb).execute(arguments: [pk])
+            try db.cachedStatement(sql: table.deleteRow).execute(arguments: [pk])
+            if !changed.isEmpty { try update(db, table, pk: pk, state: outcome.state, columns: changed, graveyard: true) }
+        case (false, true):
+            try insert(db, table, sql: table.insertRow, pk: pk, state: outcome.state)
+            try db.cachedStatement(sql: table.deleteTomb).execute(arguments: [pk])
+        case (false, false):
+            if !changed.isEmpty || outcome.existenceChanged { try insert(db, table, sql: table.insertTomb, pk: pk, state: outcome.state) }
+        }
+        let echo = origin.flatMap { local?.versionVector.isCovered(by: change.state.versionVector) ?? true ? $0 : nil }
+        try saveMeta(db, table, pk: pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo, directory: &directory)
+        for conflict in outcome.conflicts { try record(db, conflict, pushed: false) }
+        return outcome
+    }
+
+    private func update(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, state: RowState, columns: [String], graveyard: Bool) throws {
+        let statement = try db.cachedStatement(sql: table.updateRow(columns: columns, graveyard: graveyard))
+        var arguments = StatementArguments(columns.map { state.columns[$0]!.value.databaseValue })
+        arguments += [pk]
+        try statement.execute(arguments: arguments)
+    }
+
+    private func insert(_ db: Database, _ table: SyncedTable, sql: String, pk: DatabaseValue, state: RowState) throws {
+        var values: [DatabaseValue] = [pk]
+        for name in table.columnNames { values.append(state.columns[name]?.value.databaseValue ?? .null) }
+        do {
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw ReplicaError.invalidChange(table: table.schema.name, key: SyncValue(pk), reason: error.message ?? "constraint failed")
+        }
+    }
+
+    /// Adds a conflict record unless it is already known.
+    func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO _sync_conflicts(tbl, pk, col, kind, replica, counter, hlc, value, pushed, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let seq: Int64? = keepsFeed ? try SyncMeta.peekNextFeedSequence(db) : nil
+        try statement.execute(arguments: [
+            conflict.table, conflict.key.databaseValue, conflict.column, Int64(conflict.kind.rawValue),
+            Data(conflict.losingStamp.dot.replica.bytes), Int64(bitPattern: conflict.losingStamp.dot.counter),
+            Int64(bitPattern: conflict.losingStamp.hlc.rawValue), conflict.losingValue.databaseValue, pushed, seq,
+        ])
+        if keepsFeed, db.changesCount > 0 { _ = try SyncMeta.nextFeedSequence(db) }
+    }
+
+    /// Runs `body` with capture suspended: the library's own writes of remote changes are not
+    /// local writes. The flag lives in the transaction, so no other connection ever sees it.
+    func withApplyingFlag<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "UPDATE \(SyncSchemaSQL.flagsTable) SET applying = 1")
+        let result = try body()
+        try db.execute(sql: "UPDATE \(SyncSchemaSQL.flagsTable) SET applying = 0")
+        return result
+    }
+
+    /// Raises the local clock so later local writes are stamped after everything seen.
+    func observe(_ db: Database, clocks: some Sequence<HLC>) throws {
+        let current = HLC(rawValue: UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))
+        let seen = clocks.reduce(current) { $0.receiving($1) }
+        if seen > current { try SyncMeta.set(db, .clock, Int64(bitPattern: seen.rawValue)) }
+    }
+}
+
+/// A row's identity inside one database: table number and primary key.
+struct RowKey: Hashable {
+    let table: Int
+    let pk: DatabaseValue
+}
+
+extension RowState {
+    /// Every clock in the state, to advance a receiver's clock past them.
+    var clocks: [HLC] {
+        var result = columns.values.map(\.stamp.hlc)
+        if let existence { result.append(existence.stamp.hlc) }
+        return result
+    }
+}
