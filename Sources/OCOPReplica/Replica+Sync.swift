@@ -222,7 +222,7 @@ extension Replica {
         for (name, write) in state.columns {
             if case .text(let text) = write.value {
                 let normalised = text.precomposedStringWithCanonicalMapping
-                if normalised != text {
+                if !normalised.utf8.elementsEqual(text.utf8) {
                     state.columns[name]?.value = .text(normalised)
                     fixed.append(name)
                 }
