@@ -117,6 +117,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OCOPStoreTests",
+            dependencies: ["OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OCOPReplicaTests",
             dependencies: ["OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings

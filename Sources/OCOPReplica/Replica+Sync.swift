@@ -192,7 +192,7 @@ extension Replica {
 
     // MARK: Helpers
 
-    func fetchConflicts(_ db: Database, where condition: String) throws -> [ConflictRecord] {
+    package func fetchConflicts(_ db: Database, where condition: String) throws -> [ConflictRecord] {
         try Row.fetchAll(db, sql: """
             SELECT tbl, pk, col, kind, replica, counter, hlc, value FROM _sync_conflicts WHERE \(condition)
             ORDER BY hlc, replica, counter, tbl, col

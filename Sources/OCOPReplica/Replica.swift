@@ -27,7 +27,7 @@ public final class Replica: Sendable {
     public let tenantID: UUID?
     /// The database; writes through it are captured like any other.
     public let database: any DatabaseWriter
-    let storage: SyncStorage
+    package let storage: SyncStorage
 
     private init(path: String, database: any DatabaseWriter, storage: SyncStorage) throws {
         self.path = path

@@ -6,12 +6,12 @@ import OCOPSync
 ///
 /// Loaded at the start of each sync transaction; new ids are numbered and written in that same
 /// transaction, so a rolled-back transaction leaves no stale numbering behind.
-struct ReplicaDirectory {
+package struct ReplicaDirectory {
     private var indexes: [ReplicaID: UInt64] = [:]
     private var replicas: [UInt64: ReplicaID] = [:]
     private(set) var added: [(UInt64, ReplicaID)] = []
 
-    init(_ db: Database) throws {
+    package init(_ db: Database) throws {
         for row in try Row.fetchAll(db, sql: "SELECT idx, id FROM _sync_replicas") {
             let bytes: [UInt8] = Array(row["id"] as Data)
             guard let id = ReplicaID(bytes: bytes) else { continue }
@@ -21,7 +21,7 @@ struct ReplicaDirectory {
         }
     }
 
-    mutating func index(of replica: ReplicaID) -> UInt64 {
+    package mutating func index(of replica: ReplicaID) -> UInt64 {
         if let index = indexes[replica] { return index }
         let index = UInt64(indexes.count + 1)
         indexes[replica] = index
@@ -30,15 +30,15 @@ struct ReplicaDirectory {
         return index
     }
 
-    func existingIndex(of replica: ReplicaID) -> UInt64? { indexes[replica] }
+    package func existingIndex(of replica: ReplicaID) -> UInt64? { indexes[replica] }
 
-    func replica(at index: UInt64) throws -> ReplicaID {
+    package func replica(at index: UInt64) throws -> ReplicaID {
         guard let replica = replicas[index] else { throw CompactReader.OutOfBounds(offset: -1) }
         return replica
     }
 
     /// Writes ids numbered since the last save.
-    mutating func save(_ db: Database) throws {
+    package mutating func save(_ db: Database) throws {
         for (index, replica) in added {
             try db.execute(sql: "INSERT INTO _sync_replicas(idx, id) VALUES (?, ?)", arguments: [Int64(index), Data(replica.bytes)])
         }

@@ -4,27 +4,27 @@ import OCOPSync
 ///
 /// Values live in the row itself (or its graveyard once deleted), so metadata stays small:
 /// the distinct stamps of the row once each, then one byte per column naming its stamp.
-struct RowMeta: Equatable {
-    var versionVector: VersionVector
-    var existence: Existence?
+package struct RowMeta: Equatable {
+    package var versionVector: VersionVector
+    package var existence: Existence?
     /// One entry per schema column (by index); nil when the column was never written.
-    var columnStamps: [Stamp?]
+    package var columnStamps: [Stamp?]
 
-    init(columnCount: Int) {
+    package init(columnCount: Int) {
         versionVector = .empty
         existence = nil
         columnStamps = Array(repeating: nil, count: columnCount)
     }
 
     /// The stamps of `state`, for a table with the given column names.
-    init(_ state: RowState, columnNames: [String]) {
+    package init(_ state: RowState, columnNames: [String]) {
         versionVector = state.versionVector
         existence = state.existence
         columnStamps = columnNames.map { state.columns[$0]?.stamp }
     }
 
     /// A full row state, given the values of the row's columns (by index).
-    func state(values: [SyncValue], columnNames: [String]) -> RowState {
+    package func state(values: [SyncValue], columnNames: [String]) -> RowState {
         var columns: [String: ColumnWrite] = [:]
         columns.reserveCapacity(columnNames.count)
         for (index, stamp) in columnStamps.enumerated() {
@@ -33,7 +33,7 @@ struct RowMeta: Equatable {
         return RowState(versionVector: versionVector, existence: existence, columns: columns)
     }
 
-    mutating func record(_ operation: LogOperation, mask: Int64, stamp: Stamp) {
+    package mutating func record(_ operation: LogOperation, mask: Int64, stamp: Stamp) {
         versionVector.add(stamp.dot)
         switch operation {
         case .insert:
@@ -48,7 +48,7 @@ struct RowMeta: Equatable {
 
     static let formatVersion: UInt8 = 1
 
-    func encoded(_ directory: inout ReplicaDirectory) -> [UInt8] {
+    package func encoded(_ directory: inout ReplicaDirectory) -> [UInt8] {
         var stamps: [Stamp] = []
         func reference(_ stamp: Stamp) -> Int {
             if let index = stamps.firstIndex(of: stamp) { return index }
@@ -88,7 +88,7 @@ struct RowMeta: Equatable {
         return writer.bytes
     }
 
-    init(decoding bytes: [UInt8], columnCount: Int, directory: ReplicaDirectory) throws {
+    package init(decoding bytes: [UInt8], columnCount: Int, directory: ReplicaDirectory) throws {
         var reader = CompactReader(bytes)
         guard try reader.read() == Self.formatVersion else { throw CompactReader.OutOfBounds(offset: 0) }
         let stampCount = Int(try reader.readVarint())

@@ -1,8 +1,8 @@
 import GRDB
 
 /// Small named values of a replica's sync state, kept in `_sync_meta`.
-enum SyncMeta {
-    enum Key: String {
+package enum SyncMeta {
+    package enum Key: String {
         case replicaID = "replica_id"
         case tenantID = "tenant_id"
         case role
@@ -19,25 +19,25 @@ enum SyncMeta {
         case feedSequence = "feed_sequence"
     }
 
-    static func int(_ db: Database, _ key: Key) throws -> Int64? {
+    package static func int(_ db: Database, _ key: Key) throws -> Int64? {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM _sync_meta WHERE key = ?"), arguments: [key.rawValue])
     }
 
-    static func string(_ db: Database, _ key: Key) throws -> String? {
+    package static func string(_ db: Database, _ key: Key) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM _sync_meta WHERE key = ?"), arguments: [key.rawValue])
     }
 
-    static func set(_ db: Database, _ key: Key, _ value: some DatabaseValueConvertible) throws {
+    package static func set(_ db: Database, _ key: Key, _ value: some DatabaseValueConvertible) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_meta(key, value) VALUES (?, ?)").execute(arguments: [key.rawValue, value])
     }
 
-    static func nextFeedSequence(_ db: Database) throws -> Int64 {
+    package static func nextFeedSequence(_ db: Database) throws -> Int64 {
         let next = try peekNextFeedSequence(db)
         try set(db, .feedSequence, next)
         return next
     }
 
-    static func peekNextFeedSequence(_ db: Database) throws -> Int64 {
+    package static func peekNextFeedSequence(_ db: Database) throws -> Int64 {
         (try int(db, .feedSequence) ?? 0) + 1
     }
 }

@@ -9,7 +9,7 @@ import OCOPModel
 /// the library turns log rows into dots, clocks and version vectors when it next touches the
 /// replica (``SyncStorage/stampPendingWrites(_:)``), in log order, so no write is missed, merged
 /// with another, or reordered.
-enum SyncSchemaSQL {
+package enum SyncSchemaSQL {
     /// Writes applied by the library itself (remote changes) must not be captured as local writes;
     /// the library raises this flag inside its own transaction, so other connections never see it.
     static let flagsTable = "_sync_flags"
@@ -17,7 +17,7 @@ enum SyncSchemaSQL {
     /// The expression a trigger uses for "now" in Unix milliseconds.
     static let nowMillis = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 
-    static func graveyard(_ table: TableSchema) -> String { "_tomb_" + table.name }
+    package static func graveyard(_ table: TableSchema) -> String { "_tomb_" + table.name }
 
     static func createTable(_ table: TableSchema, name: String? = nil, constraints: Bool = true) -> String {
         var lines = ["\"id\" \(constraints ? "BLOB PRIMARY KEY NOT NULL" : "BLOB PRIMARY KEY")"]
@@ -112,7 +112,7 @@ enum SyncSchemaSQL {
 }
 
 /// What a captured local write did.
-enum LogOperation: Int64 {
+package enum LogOperation: Int64 {
     case insert = 0
     case update = 1
     case delete = 2

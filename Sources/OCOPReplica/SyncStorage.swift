@@ -8,23 +8,23 @@ import OCOPSync
 /// share it, so merge semantics exist once.
 ///
 /// Every method runs inside the caller's write transaction.
-struct SyncStorage: Sendable {
-    let tables: [SyncedTable]
+package struct SyncStorage: Sendable {
+    package let tables: [SyncedTable]
     private let tablesByName: [String: SyncedTable]
     /// The central store numbers every row change and conflict in one feed, for pulls by cursor.
-    let keepsFeed: Bool
+    package let keepsFeed: Bool
 
-    init(schema: [TableSchema] = OCOPSchema.tables, keepsFeed: Bool) {
+    package init(schema: [TableSchema] = OCOPSchema.tables, keepsFeed: Bool) {
         tables = schema.enumerated().map { SyncedTable(schema: $1, index: $0) }
         tablesByName = Dictionary(uniqueKeysWithValues: tables.map { ($0.schema.name, $0) })
         self.keepsFeed = keepsFeed
     }
 
-    func table(named name: String) -> SyncedTable? { tablesByName[name] }
+    package func table(named name: String) -> SyncedTable? { tablesByName[name] }
 
     // MARK: Schema
 
-    func install(_ db: Database) throws {
+    package func install(_ db: Database) throws {
         for statement in SyncSchemaSQL.bookkeeping { try db.execute(sql: statement) }
         for table in tables {
             try db.execute(sql: SyncSchemaSQL.createTable(table.schema))
@@ -39,7 +39,7 @@ struct SyncStorage: Sendable {
     /// Gives every captured but unstamped local write its dot (`_sync_log.seq`) and clock, in log
     /// order, and folds it into its row's metadata. Returns how many writes were stamped.
     @discardableResult
-    func stampPendingWrites(_ db: Database, local: ReplicaID, directory: inout ReplicaDirectory) throws -> Int {
+    package func stampPendingWrites(_ db: Database, local: ReplicaID, directory: inout ReplicaDirectory) throws -> Int {
         let stampedThrough = try SyncMeta.int(db, .stampedThrough) ?? 0
         let entries = try Row.fetchAll(
             db, sql: "SELECT seq, tbl, pk, op, mask, wall FROM _sync_log WHERE seq > ? ORDER BY seq", arguments: [stampedThrough]
@@ -82,7 +82,7 @@ struct SyncStorage: Sendable {
 
     // MARK: Reading row state
 
-    func loadMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowMeta? {
+    package func loadMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowMeta? {
         let statement = try db.cachedStatement(sql: "SELECT meta FROM _sync_rows WHERE tbl = ? AND pk = ?")
         guard let data = try Data.fetchOne(statement, arguments: [table.index, pk]) else { return nil }
         do {
@@ -93,7 +93,7 @@ struct SyncStorage: Sendable {
     }
 
     /// The row's column values, from the table while visible and from its graveyard once deleted.
-    func loadValues(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, visible: Bool) throws -> [SyncValue] {
+    package func loadValues(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, visible: Bool) throws -> [SyncValue] {
         let statement = try db.cachedStatement(sql: visible ? table.selectRow : table.selectTomb)
         guard let row = try Row.fetchOne(statement, arguments: [pk]) else {
             return Array(repeating: .null, count: table.columnNames.count)
@@ -101,13 +101,13 @@ struct SyncStorage: Sendable {
         return (0..<table.columnNames.count).map { SyncValue(row[$0] as DatabaseValue) }
     }
 
-    func loadState(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowState? {
+    package func loadState(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowState? {
         guard let meta = try loadMeta(db, table, pk: pk, directory: directory) else { return nil }
         let values = try loadValues(db, table, pk: pk, visible: meta.existence?.isDeleted == false)
         return meta.state(values: values, columnNames: table.columnNames)
     }
 
-    func saveMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, directory: inout ReplicaDirectory) throws {
+    package func saveMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, directory: inout ReplicaDirectory) throws {
         let bytes = Data(meta.encoded(&directory))
         if keepsFeed {
             let seq = try SyncMeta.nextFeedSequence(db)
@@ -123,7 +123,7 @@ struct SyncStorage: Sendable {
     // MARK: Applying remote changes
 
     /// Checks that a change names a synced table and only its columns.
-    func validateShape(_ change: RowChange) throws -> SyncedTable {
+    package func validateShape(_ change: RowChange) throws -> SyncedTable {
         guard let table = tablesByName[change.table] else {
             throw ReplicaError.invalidChange(table: change.table, key: change.key, reason: "unknown table")
         }
@@ -141,12 +141,18 @@ struct SyncStorage: Sendable {
     /// `origin` is the replica that pushed it (central store only): a change that leaves the row
     /// exactly as the pusher has it is not sent back to it on its next pull.
     /// The caller must have raised the applying flag (``withApplyingFlag(_:_:)``).
-    func apply(_ db: Database, _ change: RowChange, origin: ReplicaID?, directory: inout ReplicaDirectory) throws -> Merge.Outcome {
+    /// `check` sees the stored row and the merge outcome before anything is written and may
+    /// throw to refuse the change.
+    package func apply(
+        _ db: Database, _ change: RowChange, origin: ReplicaID?, directory: inout ReplicaDirectory,
+        check: ((SyncedTable, RowState?, Merge.Outcome) throws -> Void)? = nil
+    ) throws -> Merge.Outcome {
         let table = try validateShape(change)
         let pk = change.key.databaseValue
         let local = try loadState(db, table, pk: pk, directory: directory)
         let outcome = Merge.merge(local: local, incoming: change.state, table: change.table, key: change.key)
         if outcome.isNoop { return outcome }
+        try check?(table, local, outcome)
 
         let wasVisible = local?.isVisible ?? false
         let isVisible = outcome.state.isVisible
@@ -188,7 +194,7 @@ struct SyncStorage: Sendable {
     }
 
     /// Adds a conflict record unless it is already known.
-    func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool) throws {
+    package func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO _sync_conflicts(tbl, pk, col, kind, replica, counter, hlc, value, pushed, seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -204,7 +210,7 @@ struct SyncStorage: Sendable {
 
     /// Runs `body` with capture suspended: the library's own writes of remote changes are not
     /// local writes. The flag lives in the transaction, so no other connection ever sees it.
-    func withApplyingFlag<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+    package func withApplyingFlag<T>(_ db: Database, _ body: () throws -> T) throws -> T {
         try db.execute(sql: "UPDATE \(SyncSchemaSQL.flagsTable) SET applying = 1")
         let result = try body()
         try db.execute(sql: "UPDATE \(SyncSchemaSQL.flagsTable) SET applying = 0")
@@ -212,7 +218,7 @@ struct SyncStorage: Sendable {
     }
 
     /// Raises the local clock so later local writes are stamped after everything seen.
-    func observe(_ db: Database, clocks: some Sequence<HLC>) throws {
+    package func observe(_ db: Database, clocks: some Sequence<HLC>) throws {
         let current = HLC(rawValue: UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))
         let seen = clocks.reduce(current) { $0.receiving($1) }
         if seen > current { try SyncMeta.set(db, .clock, Int64(bitPattern: seen.rawValue)) }
@@ -220,14 +226,14 @@ struct SyncStorage: Sendable {
 }
 
 /// A row's identity inside one database: table number and primary key.
-struct RowKey: Hashable {
-    let table: Int
-    let pk: DatabaseValue
+package struct RowKey: Hashable {
+    package let table: Int
+    package let pk: DatabaseValue
 }
 
 extension RowState {
     /// Every clock in the state, to advance a receiver's clock past them.
-    var clocks: [HLC] {
+    package var clocks: [HLC] {
         var result = columns.values.map(\.stamp.hlc)
         if let existence { result.append(existence.stamp.hlc) }
         return result

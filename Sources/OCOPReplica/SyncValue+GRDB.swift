@@ -4,7 +4,7 @@ import OCOPSync
 
 extension SyncValue {
     /// The value as GRDB binds it.
-    var databaseValue: DatabaseValue {
+    package var databaseValue: DatabaseValue {
         switch self {
         case .null: return .null
         case .integer(let value): return value.databaseValue
@@ -15,7 +15,7 @@ extension SyncValue {
     }
 
     /// The value as SQLite returned it.
-    init(_ value: DatabaseValue) {
+    package init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case .int64(let int): self = .integer(int)

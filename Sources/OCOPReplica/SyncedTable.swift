@@ -1,18 +1,18 @@
 import OCOPModel
 
 /// A synced table with the SQL the sync engine runs against it, prepared once.
-struct SyncedTable: Sendable {
-    let schema: TableSchema
+package struct SyncedTable: Sendable {
+    package let schema: TableSchema
     /// The table's stable number in `_sync_log` and `_sync_rows` (its position in ``OCOPSchema/tables``).
-    let index: Int
-    let columnNames: [String]
-    let selectRow: String
-    let selectTomb: String
-    let insertRow: String
-    let insertTomb: String
-    let deleteRow: String
-    let deleteTomb: String
-    let copyRowToTomb: String
+    package let index: Int
+    package let columnNames: [String]
+    package let selectRow: String
+    package let selectTomb: String
+    package let insertRow: String
+    package let insertTomb: String
+    package let deleteRow: String
+    package let deleteTomb: String
+    package let copyRowToTomb: String
 
     init(schema: TableSchema, index: Int) {
         self.schema = schema
@@ -31,7 +31,7 @@ struct SyncedTable: Sendable {
         copyRowToTomb = "INSERT OR REPLACE INTO \"\(tomb)\"(\(all)) SELECT \(all) FROM \"\(schema.name)\" WHERE id = ?"
     }
 
-    func updateRow(columns: [String], graveyard: Bool) -> String {
+    package func updateRow(columns: [String], graveyard: Bool) -> String {
         let target = graveyard ? SyncSchemaSQL.graveyard(schema) : schema.name
         return "UPDATE \"\(target)\" SET " + columns.map { "\"\($0)\" = ?" }.joined(separator: ", ") + " WHERE id = ?"
     }

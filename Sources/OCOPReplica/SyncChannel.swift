@@ -1,0 +1,87 @@
+import OCOPSync
+
+/// The server's answer to a push: what it durably committed and what it refused.
+public struct PushAcknowledgement: Sendable, Equatable {
+    /// Local writes up to this counter are durably on the server.
+    public var acknowledgedThrough: UInt64
+    public var rejections: [Rejection]
+
+    public init(acknowledgedThrough: UInt64, rejections: [Rejection]) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.rejections = rejections
+    }
+}
+
+/// One page of the server's feed.
+public struct PulledPage: Sendable, Equatable {
+    public var changes: [RowChange]
+    public var conflicts: [ConflictRecord]
+    public var nextCursor: UInt64
+    public var hasMore: Bool
+
+    public init(changes: [RowChange], conflicts: [ConflictRecord], nextCursor: UInt64, hasMore: Bool) {
+        self.changes = changes
+        self.conflicts = conflicts
+        self.nextCursor = nextCursor
+        self.hasMore = hasMore
+    }
+}
+
+/// A connection to the server as the sync algorithm needs it: the network client implements it
+/// over the wire protocol, tests implement it over a store in the same process.
+public protocol SyncChannel {
+    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement
+    func pull(after cursor: UInt64) async throws -> PulledPage
+}
+
+/// What one sync did.
+public struct SyncReport: Sendable, Equatable {
+    public var batchesPushed = 0
+    public var changesPushed = 0
+    public var changesRefused = 0
+    public var pagesPulled = 0
+    public var changesPulled = 0
+    public var changesApplied = 0
+    public var conflictsRecorded = 0
+    public init() {}
+}
+
+/// Progress of a sync, for a terminal display.
+public enum SyncProgress: Sendable {
+    case pushed(changes: Int, remainingWrites: Int)
+    case pulled(changes: Int, cursor: UInt64)
+}
+
+extension Replica {
+    /// Pushes every pending change, then pulls until the feed is drained.
+    ///
+    /// Safe to run again after any failure: the cursor only moves on the server's durable
+    /// acknowledgement and on a durably applied page, and re-sent changes are no-ops.
+    public func sync(
+        over channel: some SyncChannel, batchSize: Int = 2_000, progress: (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        var report = SyncReport()
+        while let batch = try outgoingBatch(maxWrites: batchSize) {
+            let acknowledgement = try await channel.push(batch)
+            try acknowledge(batch, through: acknowledgement.acknowledgedThrough, rejections: acknowledgement.rejections)
+            report.batchesPushed += 1
+            report.changesPushed += batch.changes.count
+            report.changesRefused += acknowledgement.rejections.count
+            progress(.pushed(changes: report.changesPushed, remainingWrites: try syncPosition().pendingWrites))
+            if acknowledgement.acknowledgedThrough < batch.lastCounter { break }
+        }
+        var cursor = try syncPosition().pulledCursor
+        while true {
+            let page = try await channel.pull(after: cursor)
+            let summary = try applyIncoming(changes: page.changes, conflicts: page.conflicts, cursor: page.nextCursor)
+            report.pagesPulled += 1
+            report.changesPulled += page.changes.count
+            report.changesApplied += summary.applied
+            report.conflictsRecorded += summary.conflicts + page.conflicts.count
+            cursor = page.nextCursor
+            progress(.pulled(changes: report.changesPulled, cursor: cursor))
+            if !page.hasMore { break }
+        }
+        return report
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import OCOPModel
+import OCOPSync
+
+/// A change the server will not apply, with the reason reported back to the province.
+struct Refusal: Error {
+    var code: RejectionCode
+    var message: String
+}
+
+/// What a principal may write and see, and what a valid row looks like. Enforced by the server;
+/// nothing here is trusted from the client.
+struct ChangePolicy: Sendable {
+    /// Checks one incoming change against the row as stored (`local`) and as it would be after
+    /// the merge (`merged`). Throws a ``Refusal`` naming the row and field.
+    func check(_ change: RowChange, table: TableSchema, local: RowState?, merged: RowState, principal: Principal) throws {
+        let row = "\(table.name) row \(Self.describe(change.key))"
+        guard case .blob(let key) = change.key, key.count == 16 else {
+            throw Refusal(code: .invalidData, message: "\(row): id must be a 16-byte UUID")
+        }
+        if principal.role == .province {
+            guard table.scope == .tenant, let tenant = principal.tenantID else {
+                throw Refusal(code: .forbidden, message: "\(row): \(table.name) is written by the central office only")
+            }
+            let mine = SyncValue.blob(Self.bytes(of: tenant))
+            if let local, let owner = local.columns[TableSchema.tenantColumn]?.value, owner != mine {
+                throw Refusal(code: .forbidden, message: "\(row): the row belongs to another province")
+            }
+            if let incoming = change.state.columns[TableSchema.tenantColumn]?.value, incoming != mine {
+                throw Refusal(code: .forbidden, message: "\(row): tenant_id must be your own province; rows cannot move to another province")
+            }
+            if table.name == OCOPSchema.certificates.name, case .integer(let stars)? = change.state.columns["stars"]?.value, stars >= 5 {
+                throw Refusal(code: .forbidden, message: "\(row): stars: 5★ certificates are issued by the central office only")
+            }
+        }
+        for (name, write) in change.state.columns {
+            guard let column = table.column(named: name) else {
+                throw Refusal(code: .unknownTableOrColumn, message: "\(row): unknown column \(name)")
+            }
+            if let problem = Self.problem(with: write.value, for: column) {
+                throw Refusal(code: .invalidData, message: "\(row): \(name): \(problem)")
+            }
+        }
+        if merged.isVisible {
+            for column in table.columns where !column.isNullable {
+                if merged.columns[column.name]?.value.isNull ?? true {
+                    throw Refusal(code: .invalidData, message: "\(row): \(column.name): a value is required")
+                }
+            }
+        }
+    }
+
+    /// Why `value` cannot be stored in `column`, or nil when it can.
+    static func problem(with value: SyncValue, for column: ColumnSchema) -> String? {
+        switch (column.type, value) {
+        case (_, .null):
+            return column.isNullable ? nil : "a value is required"
+        case (.uuid, .blob(let bytes)):
+            return bytes.count == 16 ? nil : "must be a 16-byte UUID, got \(bytes.count) bytes"
+        case (.text, .text(let text)):
+            return isNFC(text) ? nil : "text must be in Unicode NFC form"
+        case (.date, .text(let text)):
+            return isISODate(text) ? nil : "must be a date as YYYY-MM-DD, got '\(text)'"
+        case (.integer, .integer):
+            return nil
+        case (.real, .real), (.real, .integer):
+            return nil
+        default:
+            return "expected \(column.type.rawValue), got \(value)"
+        }
+    }
+
+    static func isNFC(_ text: String) -> Bool {
+        text.precomposedStringWithCanonicalMapping.utf8.elementsEqual(text.utf8)
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
+    }
+
+    /// Whether a row with `values` may be sent to `principal`.
+    static func canSee(table: TableSchema, tenantValue: SyncValue?, principal: Principal) -> Bool {
+        guard principal.role == .province else { return true }
+        guard table.scope == .tenant else { return true }
+        guard let tenant = principal.tenantID else { return false }
+        return tenantValue == .blob(bytes(of: tenant))
+    }
+
+    static func bytes(of uuid: UUID) -> [UInt8] {
+        withUnsafeBytes(of: uuid.uuid) { Array($0) }
+    }
+
+    static func describe(_ key: SyncValue) -> String {
+        if case .blob(let bytes) = key, bytes.count == 16, let id = ReplicaID(bytes: bytes) { return id.description }
+        return key.description
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import OCOPSync
+
+/// The national dataset as the sync daemon sees it: accounts, pushes, pulls and cursors.
+///
+/// A protocol so the embedded SQLite store (``SQLiteNationalStore``) and a PostgreSQL store can
+/// sit behind the same daemon; merge and tenancy rules are the same for both. Methods block;
+/// the daemon calls them off its event loops.
+public protocol NationalStore: Sendable {
+    /// The account a connection authenticates as, or nil if there is none.
+    func account(user: String) throws -> Account?
+
+    /// Registers `replica` for `account` (first contact) and returns where it stands.
+    func openSession(replica: ReplicaID, account: Account) throws -> SessionState
+
+    /// Merges a pushed batch in one durable transaction and returns the acknowledgement.
+    /// Refused changes are reported, never applied, and do not stop the rest of the batch.
+    func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult
+
+    /// Changes after `cursor` that `principal` may see, at most `limit` rows; records `cursor`
+    /// as durably applied by the principal's replica.
+    func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult
+}
+
+/// Who is connected: a replica acting for an account.
+public struct Principal: Sendable, Equatable {
+    public var replica: ReplicaID
+    public var role: AccountRole
+    /// The province for a province account; nil for the central office.
+    public var tenantID: UUID?
+
+    public init(replica: ReplicaID, role: AccountRole, tenantID: UUID?) {
+        self.replica = replica
+        self.role = role
+        self.tenantID = tenantID
+    }
+}
+
+public enum AccountRole: String, Sendable, Codable {
+    case province
+    case central
+}
+
+/// What the server stores to check a password-free login: SCRAM keys, never the secret.
+///
+/// Neither key lets anyone authenticate: a client must prove knowledge of the key whose hash
+/// is `storedKey`, and that key is derived from the secret.
+public struct CredentialVerifier: Sendable, Equatable {
+    public var salt: [UInt8]
+    public var iterations: UInt32
+    public var storedKey: [UInt8]
+    public var serverKey: [UInt8]
+
+    public init(salt: [UInt8], iterations: UInt32, storedKey: [UInt8], serverKey: [UInt8]) {
+        self.salt = salt
+        self.iterations = iterations
+        self.storedKey = storedKey
+        self.serverKey = serverKey
+    }
+}
+
+/// A login: a province (user = its tenant id) or the central office (user "central").
+public struct Account: Sendable, Equatable {
+    public var user: String
+    public var role: AccountRole
+    public var tenantID: UUID?
+    public var verifier: CredentialVerifier
+    public var isEnabled: Bool
+
+    public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool) {
+        self.user = user
+        self.role = role
+        self.tenantID = tenantID
+        self.verifier = verifier
+        self.isEnabled = isEnabled
+    }
+}
+
+/// Where a replica stands with the server.
+public struct SessionState: Sendable, Equatable {
+    /// The replica's local writes up to this counter are durably merged.
+    public var acknowledgedThrough: UInt64
+    /// The replica said it durably applied the feed up to here.
+    public var pulledCursor: UInt64
+}
+
+/// A pushed batch of local changes covering counters `firstCounter...lastCounter`.
+public struct PushBatch: Sendable {
+    public var schemaVersion: UInt32
+    public var firstCounter: UInt64
+    public var lastCounter: UInt64
+    public var changes: [RowChange]
+    public var conflicts: [ConflictRecord]
+
+    public init(schemaVersion: UInt32, firstCounter: UInt64, lastCounter: UInt64, changes: [RowChange], conflicts: [ConflictRecord]) {
+        self.schemaVersion = schemaVersion
+        self.firstCounter = firstCounter
+        self.lastCounter = lastCounter
+        self.changes = changes
+        self.conflicts = conflicts
+    }
+}
+
+/// One refused change of a push.
+public struct RefusedChange: Sendable, Equatable {
+    public var index: Int
+    public var table: String
+    public var key: SyncValue
+    public var code: RejectionCode
+    public var message: String
+
+    public init(index: Int, table: String, key: SyncValue, code: RejectionCode, message: String) {
+        self.index = index
+        self.table = table
+        self.key = key
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The acknowledgement of a push, sent only after the merge is durably committed.
+public struct PushResult: Sendable, Equatable {
+    public var acknowledgedThrough: UInt64
+    public var applied: Int
+    public var alreadySeen: Int
+    public var conflicts: Int
+    public var refused: [RefusedChange]
+}
+
+/// A page of the feed for one principal.
+public struct PullResult: Sendable, Equatable {
+    public var changes: [RowChange]
+    public var conflicts: [ConflictRecord]
+    public var nextCursor: UInt64
+    public var hasMore: Bool
+}
+
+/// An error of the national store that names what is wrong.
+public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Code: Sendable, Equatable {
+        case unknownAccount
+        case accountDisabled
+        case schemaVersionNotSupported
+        case invalidArgument
+        case storage
+    }
+
+    public let code: Code
+    public let message: String
+    public var description: String { message }
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPSync
+
+/// One account as an administrator sees it.
+public struct AccountSummary: Sendable, Equatable, Codable {
+    public var user: String
+    public var role: AccountRole
+    public var tenantID: UUID?
+    public var code: String?
+    public var name: String?
+    public var isEnabled: Bool
+    public var replicas: Int
+    public var lastSyncAt: String?
+}
+
+/// Where one replica stands, for reports and metrics.
+public struct ReplicaStatus: Sendable, Equatable, Codable {
+    public var replica: String
+    public var user: String
+    public var acknowledgedThrough: UInt64
+    public var pulledCursor: UInt64
+    public var lastPushAt: String?
+    public var lastPullAt: String?
+    public var changesMerged: Int64
+    public var conflicts: Int64
+    public var refused: Int64
+}
+
+extension SQLiteNationalStore {
+    /// Adds a province: a `tenants` row (a central write that syncs to every province) and an
+    /// account whose user name is the new tenant id. Returns the tenant id.
+    public func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID()) throws -> UUID {
+        let code = code.trimmingCharacters(in: .whitespaces)
+        let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
+        guard !code.isEmpty, code.allSatisfy(\.isNumber) else { throw StoreError(.invalidArgument, "province code must be digits, got '\(code)'") }
+        guard !name.isEmpty else { throw StoreError(.invalidArgument, "province name must not be empty") }
+        try replica.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM tenants WHERE code = ? AND valid_until IS NULL", arguments: [code]) ?? false {
+                throw StoreError(.invalidArgument, "a current province with code \(code) already exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO tenants(id, code, name, kind, valid_from) VALUES (?, ?, ?, 'province', ?)",
+                arguments: [id, code, name, String(Self.today())]
+            )
+            try insertAccount(db, user: id.uuidString.lowercased(), role: .province, tenantID: id, verifier: verifier)
+        }
+        return id
+    }
+
+    /// Adds the central office's account (user "central").
+    public func addCentralAccount(verifier: CredentialVerifier) throws {
+        try replica.write { db in try insertAccount(db, user: "central", role: .central, tenantID: nil, verifier: verifier) }
+    }
+
+    private func insertAccount(_ db: Database, user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM _server_accounts WHERE user = ?", arguments: [user]) ?? false {
+            throw StoreError(.invalidArgument, "account \(user) already exists")
+        }
+        let now = ISO8601DateFormatter().string(from: Date())
+        try db.execute(
+            sql: """
+            INSERT INTO _server_accounts(user, role, tenant_id, salt, iterations, stored_key, server_key, enabled, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+            """,
+            arguments: [user, role.rawValue, tenantID, Data(verifier.salt), Int64(verifier.iterations),
+                        Data(verifier.storedKey), Data(verifier.serverKey), now, now]
+        )
+    }
+
+    /// Replaces an account's verifier; the old secret stops working at once.
+    public func rotateSecret(user: String, verifier: CredentialVerifier) throws {
+        try updateAccount(user: user, sql: "salt = ?, iterations = ?, stored_key = ?, server_key = ?",
+                          arguments: [Data(verifier.salt), Int64(verifier.iterations), Data(verifier.storedKey), Data(verifier.serverKey)])
+    }
+
+    /// Enables or disables an account; a disabled account cannot log in.
+    public func setEnabled(user: String, _ enabled: Bool) throws {
+        try updateAccount(user: user, sql: "enabled = ?", arguments: [enabled])
+    }
+
+    private func updateAccount(user: String, sql: String, arguments: StatementArguments) throws {
+        try replica.write { db in
+            try db.execute(sql: "UPDATE _server_accounts SET \(sql), updated_at = ? WHERE user = ?",
+                           arguments: arguments + [ISO8601DateFormatter().string(from: Date()), user])
+            if db.changesCount == 0 { throw StoreError(.unknownAccount, "no account \(user)") }
+        }
+    }
+
+    /// Every account with its province and last sync.
+    public func accounts() throws -> [AccountSummary] {
+        try replica.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.user, a.role, a.tenant_id, a.enabled, t.code, t.name,
+                       (SELECT count(*) FROM _server_replicas r WHERE r.user = a.user) AS replicas,
+                       (SELECT max(max(coalesce(last_push_at, '')), max(coalesce(last_pull_at, ''))) FROM _server_replicas r WHERE r.user = a.user) AS last_sync
+                FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
+                ORDER BY a.role, t.code, a.user
+                """).map { row in
+                let tenant: Data? = row["tenant_id"]
+                let lastSync: String? = row["last_sync"]
+                return AccountSummary(
+                    user: row["user"], role: AccountRole(rawValue: row["role"]) ?? .province,
+                    tenantID: tenant.flatMap { ReplicaID(bytes: Array($0))?.uuid }, code: row["code"], name: row["name"],
+                    isEnabled: row["enabled"], replicas: row["replicas"], lastSyncAt: lastSync?.isEmpty == false ? lastSync : nil
+                )
+            }
+        }
+    }
+
+    /// Every replica the server has met, with its cursors and counters.
+    public func replicaStatuses() throws -> [ReplicaStatus] {
+        try replica.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM _server_replicas ORDER BY user, replica").map { row in
+                ReplicaStatus(
+                    replica: ReplicaID(bytes: Array(row["replica"] as Data))?.description ?? "?", user: row["user"],
+                    acknowledgedThrough: UInt64(max(row["acknowledged"] as Int64, 0)), pulledCursor: UInt64(max(row["pulled"] as Int64, 0)),
+                    lastPushAt: row["last_push_at"], lastPullAt: row["last_pull_at"],
+                    changesMerged: row["changes_merged"], conflicts: row["conflicts"], refused: row["refused"]
+                )
+            }
+        }
+    }
+
+    /// Removes tombstones (deleted rows' sync state and stored values) that every replica of
+    /// every enabled account has pulled past. Returns how many were removed.
+    @discardableResult
+    public func collectTombstones() throws -> Int {
+        try replica.write { db in
+            let horizon = try Int64.fetchOne(db, sql: """
+                SELECT min(r.pulled) FROM _server_replicas r JOIN _server_accounts a ON a.user = r.user WHERE a.enabled = 1
+                """) ?? 0
+            guard horizon > 0 else { return 0 }
+            var removed = 0
+            for table in replica.storage.tables {
+                let graveyard = SyncSchemaSQL.graveyard(table.schema)
+                try db.execute(sql: """
+                    DELETE FROM _sync_rows WHERE tbl = ? AND seq <= ? AND pk IN (SELECT id FROM "\(graveyard)")
+                    """, arguments: [table.index, horizon])
+                removed += db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM "\(graveyard)" WHERE id NOT IN (SELECT pk FROM _sync_rows WHERE tbl = ?)
+                    """, arguments: [table.index])
+            }
+            return removed
+        }
+    }
+
+    /// Writes a consistent copy of the national dataset to `path` while the daemon keeps running
+    /// (SQLite's online backup). Restore by stopping the daemon and putting the copy in place.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.invalidArgument, "\(path) already exists") }
+        let destination = try DatabaseQueue(path: path)
+        try replica.database.backup(to: destination)
+        try destination.close()
+    }
+
+    static func today() -> Substring {
+        ISO8601DateFormatter().string(from: Date()).prefix(10)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+import Logging
+import OCOPModel
+import OCOPReplica
+import OCOPSync
+
+/// The national dataset in one SQLite file (WAL, synchronous FULL): the embedded default.
+///
+/// The store is a central-office ``Replica`` that numbers every change in a feed, plus the
+/// server's own tables: accounts (SCRAM verifiers, never secrets) and per-replica cursors.
+/// Because it is a replica, central-office writes made on it (with `ocop` or plain SQL) are
+/// captured and flow to the provinces like any other change.
+public final class SQLiteNationalStore: NationalStore, Sendable {
+    public let replica: Replica
+    let policy = ChangePolicy()
+    let logger: Logger
+
+    /// Schema versions accepted in pushes: this one and the previous one.
+    public static let acceptedSchemaVersions: ClosedRange<UInt32> = max(OCOPSchema.version, 2) - 1...OCOPSchema.version
+
+    static let serverTables = [
+        """
+        CREATE TABLE IF NOT EXISTS _server_accounts (
+          user TEXT PRIMARY KEY NOT NULL, role TEXT NOT NULL, tenant_id BLOB,
+          salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL,
+          enabled INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS _server_replicas (
+          replica BLOB PRIMARY KEY NOT NULL, user TEXT NOT NULL,
+          acknowledged INTEGER NOT NULL DEFAULT 0, pulled INTEGER NOT NULL DEFAULT 0,
+          first_seen_at TEXT NOT NULL, last_push_at TEXT, last_pull_at TEXT,
+          changes_merged INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0)
+        """,
+    ]
+
+    private init(replica: Replica, logger: Logger) throws {
+        self.replica = replica
+        self.logger = logger
+        try replica.write { db in
+            for statement in Self.serverTables { try db.execute(sql: statement) }
+        }
+    }
+
+    /// Opens the store at `path`, creating it on first use.
+    public static func open(at path: String, logger: Logger = Logger(label: "ocop.store")) throws -> SQLiteNationalStore {
+        let replica: Replica
+        if path == ":memory:" || !FileManager.default.fileExists(atPath: path) {
+            replica = try Replica.create(at: path, role: .central, tenantID: nil, keepsFeed: true)
+        } else {
+            replica = try Replica.open(at: path)
+            guard replica.storage.keepsFeed else {
+                throw StoreError(.invalidArgument, "\(path) is a province replica, not a national store")
+            }
+        }
+        return try SQLiteNationalStore(replica: replica, logger: logger)
+    }
+
+    private var storage: SyncStorage { replica.storage }
+
+    private static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    // MARK: Sessions
+
+    public func account(user: String) throws -> Account? {
+        try replica.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM _server_accounts WHERE user = ?", arguments: [user]).map(Self.account(from:))
+        }
+    }
+
+    static func account(from row: Row) -> Account {
+        let tenant: Data? = row["tenant_id"]
+        return Account(
+            user: row["user"], role: AccountRole(rawValue: row["role"]) ?? .province,
+            tenantID: tenant.flatMap { ReplicaID(bytes: Array($0))?.uuid },
+            verifier: CredentialVerifier(
+                salt: Array(row["salt"] as Data), iterations: UInt32(clamping: row["iterations"] as Int64),
+                storedKey: Array(row["stored_key"] as Data), serverKey: Array(row["server_key"] as Data)
+            ),
+            isEnabled: row["enabled"]
+        )
+    }
+
+    public func openSession(replica id: ReplicaID, account: Account) throws -> SessionState {
+        try replica.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO _server_replicas(replica, user, first_seen_at) VALUES (?, ?, ?)",
+                arguments: [Data(id.bytes), account.user, Self.now()]
+            )
+            let row = try Row.fetchOne(db, sql: "SELECT user, acknowledged, pulled FROM _server_replicas WHERE replica = ?", arguments: [Data(id.bytes)])!
+            guard row["user"] as String == account.user else {
+                throw StoreError(.invalidArgument, "replica \(id) is registered to another account")
+            }
+            return SessionState(
+                acknowledgedThrough: UInt64(max(row["acknowledged"] as Int64, 0)), pulledCursor: UInt64(max(row["pulled"] as Int64, 0))
+            )
+        }
+    }
+
+    // MARK: Push
+
+    public func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult {
+        guard Self.acceptedSchemaVersions.contains(batch.schemaVersion) else {
+            throw StoreError(
+                .schemaVersionNotSupported,
+                "schema version \(batch.schemaVersion) is not accepted; this server accepts \(Self.acceptedSchemaVersions.lowerBound)–\(Self.acceptedSchemaVersions.upperBound)"
+            )
+        }
+        return try replica.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            var result = PushResult(acknowledgedThrough: batch.lastCounter, applied: 0, alreadySeen: 0, conflicts: 0, refused: [])
+            var refusedKeys = Set<String>()
+            try storage.withApplyingFlag(db) {
+                for (index, change) in batch.changes.enumerated() {
+                    do {
+                        var outcome: Merge.Outcome?
+                        try db.inSavepoint {
+                            outcome = try storage.apply(db, change, origin: principal.replica, directory: &directory) { table, local, outcome in
+                                try self.policy.check(change, table: table.schema, local: local, merged: outcome.state, principal: principal)
+                            }
+                            return .commit
+                        }
+                        if let outcome {
+                            if outcome.isNoop { result.alreadySeen += 1 } else { result.applied += 1 }
+                            result.conflicts += outcome.conflicts.count
+                        }
+                    } catch let refusal as Refusal {
+                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: refusal.code, message: refusal.message))
+                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
+                    } catch let error as ReplicaError where error.code == .invalidChange {
+                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .unknownTableOrColumn, message: error.message))
+                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
+                    } catch let error as DatabaseError {
+                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .storageFailure, message: "\(change.table) row: \(error.message ?? "\(error)")"))
+                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
+                    }
+                }
+            }
+            for conflict in batch.conflicts where !refusedKeys.contains("\(conflict.table)\u{0}\(conflict.key)") {
+                guard let table = storage.table(named: conflict.table) else { continue }
+                let owner = try tenantValue(db, table, key: conflict.key, directory: directory)
+                guard ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) else { continue }
+                try storage.record(db, conflict, pushed: true)
+            }
+            try storage.observe(db, clocks: batch.changes.lazy.flatMap(\.state.clocks))
+            try directory.save(db)
+            try db.execute(
+                sql: """
+                UPDATE _server_replicas SET acknowledged = max(acknowledged, ?), last_push_at = ?,
+                  changes_merged = changes_merged + ?, conflicts = conflicts + ?, refused = refused + ?
+                WHERE replica = ?
+                """,
+                arguments: [Int64(batch.lastCounter), Self.now(), result.applied, result.conflicts, result.refused.count, Data(principal.replica.bytes)]
+            )
+            return result
+        }
+    }
+
+    // MARK: Pull
+
+    public func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult {
+        try replica.write { db in
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            try directory.save(db)
+            try db.execute(
+                sql: "UPDATE _server_replicas SET pulled = ?, last_pull_at = ? WHERE replica = ?",
+                arguments: [Int64(cursor), Self.now(), Data(principal.replica.bytes)]
+            )
+            let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?",
+                arguments: [Int64(cursor), echo, limit]
+            )
+            let hasMore = rows.count == limit
+            let upper: Int64 = hasMore ? rows.last![2] : (try SyncMeta.int(db, .feedSequence) ?? 0)
+            var changes: [RowChange] = []
+            for row in rows {
+                let table = storage.tables[row[0] as Int]
+                let pk: DatabaseValue = row[1]
+                guard let state = try storage.loadState(db, table, pk: pk, directory: directory) else { continue }
+                guard ChangePolicy.canSee(table: table.schema, tenantValue: state.columns[TableSchema.tenantColumn]?.value, principal: principal) else { continue }
+                changes.append(RowChange(table: table.schema.name, key: SyncValue(pk), state: state))
+            }
+            var conflicts: [ConflictRecord] = []
+            for conflict in try replica.fetchConflicts(db, where: "seq > \(Int64(cursor)) AND seq <= \(upper)") {
+                guard let table = storage.table(named: conflict.table) else { continue }
+                let owner = try tenantValue(db, table, key: conflict.key, directory: directory)
+                if ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) { conflicts.append(conflict) }
+            }
+            return PullResult(changes: changes, conflicts: conflicts, nextCursor: UInt64(max(upper, Int64(cursor))), hasMore: hasMore)
+        }
+    }
+
+    private func tenantValue(_ db: Database, _ table: SyncedTable, key: SyncValue, directory: ReplicaDirectory) throws -> SyncValue? {
+        try storage.loadState(db, table, pk: key.databaseValue, directory: directory)?.columns[TableSchema.tenantColumn]?.value
+    }
+}

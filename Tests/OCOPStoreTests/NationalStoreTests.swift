@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+import Testing
+
+@Suite("National store")
+struct NationalStoreTests {
+    @Test func provincesSeeTheirOwnRowsAndTheCentralOfficeSeesAll() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội"), ("46", "Huế")])
+        let (hanoi, hue) = (federation.provinces[0], federation.provinces[1])
+        try insertProduct(hanoi.replica, id: key(1), tenant: hanoi.tenant, name: "Ô mai Hàng Đường")
+        try insertProduct(hue.replica, id: key(2), tenant: hue.tenant, name: "Mè xửng")
+        try await federation.sync(0)
+        try await federation.sync(1)
+        try await federation.sync(0)
+        try await federation.sync(nil)
+
+        #expect(try productsDigest(federation.store.replica.database, tenant: nil).count == 2)
+        #expect(try productsDigest(federation.central.database, tenant: nil) == productsDigest(federation.store.replica.database, tenant: nil))
+        #expect(try productsDigest(hanoi.replica.database, tenant: nil) == productsDigest(federation.store.replica.database, tenant: hanoi.tenant))
+        #expect(try productsDigest(hue.replica.database, tenant: nil) == productsDigest(federation.store.replica.database, tenant: hue.tenant))
+        // Reference data (the tenants list) reaches every province.
+        #expect(try hanoi.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM tenants") } == 2)
+    }
+
+    @Test func crossTenantWritesAreRefusedAndDoNotBlockTheRest() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội"), ("46", "Huế")])
+        let (hanoi, hue) = (federation.provinces[0], federation.provinces[1])
+        try insertProduct(hanoi.replica, id: key(1), tenant: hanoi.tenant, name: "Hợp lệ")
+        try insertProduct(hanoi.replica, id: key(2), tenant: hue.tenant, name: "Sai tỉnh")
+        try hanoi.replica.write { try $0.execute(sql: "INSERT INTO tenants(id, code, name, kind) VALUES (?, '99', 'Giả', 'province')", arguments: [key(3)]) }
+        try hanoi.replica.write { db in
+            try db.execute(sql: """
+                INSERT INTO certificates(id, tenant_id, product_id, number, stars, issuer, issued_on, expires_on, status)
+                VALUES (?, ?, ?, 'HN-5S', 5, 'province', '2026-01-10', '2029-01-10', 'active')
+                """, arguments: [key(4), hanoi.tenant, key(1)])
+        }
+        try insertProduct(hanoi.replica, id: key(5), tenant: hanoi.tenant, name: "Cũng hợp lệ")
+        let report = try await federation.sync(0)
+        #expect(report.changesRefused == 3)
+        let refused = try hanoi.replica.parkedRejections()
+        #expect(refused.map(\.table).sorted() == ["certificates", "products", "tenants"])
+        #expect(refused.allSatisfy { $0.code == RejectionCode.forbidden.rawValue })
+        #expect(refused.contains { $0.reason.contains("5★") })
+        #expect(try hanoi.replica.syncPosition().pendingWrites == 0, "the queue is not stuck")
+        let national = try federation.store.replica.read { try String.fetchAll($0, sql: "SELECT name_vi FROM products ORDER BY name_vi") }
+        #expect(national == ["Cũng hợp lệ", "Hợp lệ"])
+
+        // A province cannot touch another province's row either.
+        try insertProduct(hue.replica, id: key(10), tenant: hue.tenant, name: "Của Huế")
+        try await federation.sync(1)
+        try insertProduct(hanoi.replica, id: key(10), tenant: hanoi.tenant, name: "Chiếm")
+        try await federation.sync(0)
+        #expect(try federation.store.replica.read { try String.fetchOne($0, sql: "SELECT name_vi FROM products WHERE id = ?", arguments: [key(10)]) } == "Của Huế")
+    }
+
+    @Test func invalidDataIsRefusedWithRowAndField() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội")])
+        let hanoi = federation.provinces[0]
+        try hanoi.replica.write { db in
+            try db.execute(sql: """
+                INSERT INTO certificates(id, tenant_id, product_id, number, stars, issuer, issued_on, expires_on, status)
+                VALUES (?, ?, ?, 'HN-1', 3, 'province', '2026-02-30', '2029-02-28', 'active')
+                """, arguments: [key(1), hanoi.tenant, key(2)])
+        }
+        try await federation.sync(0)
+        let refusal = try #require(try hanoi.replica.parkedRejections().first)
+        #expect(refusal.code == RejectionCode.invalidData.rawValue)
+        #expect(refusal.reason.contains("issued_on"))
+        // Fixing the row sends it again, whole, and it is accepted.
+        try hanoi.replica.write { try $0.execute(sql: "UPDATE certificates SET issued_on = '2026-02-28'") }
+        try await federation.sync(0)
+        #expect(try hanoi.replica.parkedRejections().isEmpty)
+        #expect(try federation.store.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certificates") } == 1)
+    }
+
+    @Test func rePushingABatchChangesNothing() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội")])
+        let hanoi = federation.provinces[0]
+        _ = try federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
+        for n in 1...20 { try insertProduct(hanoi.replica, id: key(n), tenant: hanoi.tenant, name: "Sản phẩm \(n)") }
+        let batch = try #require(try hanoi.replica.outgoingBatch())
+        let push = PushBatch(schemaVersion: 1, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter, changes: batch.changes, conflicts: [])
+        let first = try federation.store.push(push, from: federation.principal(0))
+        let digest = try federation.store.replica.contentDigest()
+        let second = try federation.store.push(push, from: federation.principal(0))
+        #expect(first.applied == 20 && second.applied == 0 && second.alreadySeen == 20)
+        #expect(try federation.store.replica.contentDigest() == digest)
+    }
+
+    @Test func concurrentEditsByProvinceAndCentralConvergeWithTheConflictRecorded() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội")])
+        let hanoi = federation.provinces[0]
+        try insertProduct(hanoi.replica, id: key(1), tenant: hanoi.tenant, name: "Chè")
+        try await federation.sync(0)
+        try await federation.sync(nil)
+        try hanoi.replica.write { try $0.execute(sql: "UPDATE products SET name_en = 'Tea (province)'") }
+        try federation.central.write { try $0.execute(sql: "UPDATE products SET name_en = 'Shan Tuyet tea'") }
+        try await federation.sync(0)
+        try await federation.sync(nil)
+        try await federation.sync(0)
+        let names = try [hanoi.replica, federation.central, federation.store.replica].map { replica in
+            try replica.read { try String.fetchOne($0, sql: "SELECT name_en FROM products") }
+        }
+        #expect(Set(names).count == 1)
+        for replica in [hanoi.replica, federation.central, federation.store.replica] {
+            let conflicts = try replica.conflicts()
+            #expect(conflicts.count == 1)
+            #expect(conflicts.first?.column == "name_en")
+        }
+    }
+
+    @Test func unsupportedSchemaVersionIsRefused() throws {
+        let store = try SQLiteNationalStore.open(at: ":memory:")
+        let principal = Principal(replica: .random(), role: .central, tenantID: nil)
+        #expect(throws: StoreError.self) {
+            try store.push(PushBatch(schemaVersion: 99, firstCounter: 1, lastCounter: 1, changes: [], conflicts: []), from: principal)
+        }
+    }
+
+    @Test func tombstonesAreCollectedOnceEveryReplicaPulledPastThem() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội"), ("46", "Huế")])
+        let hanoi = federation.provinces[0]
+        try insertProduct(hanoi.replica, id: key(1), tenant: hanoi.tenant, name: "Tạm")
+        for index in [0, 1, nil] as [Int?] { try await federation.sync(index) }
+        try hanoi.replica.write { try $0.execute(sql: "DELETE FROM products") }
+        try await federation.sync(0)
+        try await federation.sync(nil)
+        #expect(try federation.store.collectTombstones() == 0, "Huế has not pulled past the delete yet")
+        // A replica reports the cursor it durably applied with its next pull.
+        try await federation.sync(1)
+        #expect(try federation.store.collectTombstones() == 0, "Huế applied the delete but has not said so yet")
+        for index in [1, 0, nil] as [Int?] { try await federation.sync(index) }
+        #expect(try federation.store.collectTombstones() == 1)
+        #expect(try federation.store.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM _tomb_products") } == 0)
+        #expect(try federation.central.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") } == 0)
+    }
+
+    @Test func backupIsAConsistentCopyThatOpensAsAStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-backup-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteNationalStore.open(at: directory.appendingPathComponent("national.ocop").path)
+        let tenant = try store.addProvince(code: "01", name: "Hà Nội", verifier: testVerifier)
+        for n in 1...50 { try insertProduct(store.replica, id: key(n), tenant: tenant, name: "Sản phẩm \(n)") }
+        let backupPath = directory.appendingPathComponent("backup.ocop").path
+        try store.backup(to: backupPath)
+        #expect(throws: StoreError.self) { try store.backup(to: backupPath) }
+        let restored = try SQLiteNationalStore.open(at: backupPath)
+        #expect(try restored.replica.contentDigest() == store.replica.contentDigest())
+        #expect(try restored.account(user: tenant.uuidString.lowercased()) != nil)
+    }
+}

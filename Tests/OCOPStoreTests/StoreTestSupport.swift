@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+
+/// A sync channel straight into a store in the same process (no network), for store tests.
+struct DirectChannel: SyncChannel {
+    let store: SQLiteNationalStore
+    let principal: Principal
+    var pageSize = 500
+
+    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
+        let result = try store.push(
+            PushBatch(schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
+                      changes: batch.changes, conflicts: batch.conflicts),
+            from: principal
+        )
+        return PushAcknowledgement(
+            acknowledgedThrough: result.acknowledgedThrough,
+            rejections: result.refused.map { Rejection(table: $0.table, key: $0.key, code: $0.code.rawValue, reason: $0.message) }
+        )
+    }
+
+    func pull(after cursor: UInt64) async throws -> PulledPage {
+        let page = try store.pull(after: cursor, limit: pageSize, for: principal)
+        return PulledPage(changes: page.changes, conflicts: page.conflicts, nextCursor: page.nextCursor, hasMore: page.hasMore)
+    }
+}
+
+/// A verifier that is never checked in these tests (authentication is tested with the daemon).
+let testVerifier = CredentialVerifier(salt: [1, 2, 3], iterations: 4096, storedKey: Array(repeating: 7, count: 32), serverKey: Array(repeating: 9, count: 32))
+
+/// A national store with provinces, each with its own replica, in memory.
+struct Federation {
+    let store: SQLiteNationalStore
+    let central: Replica
+    var provinces: [(tenant: UUID, replica: Replica)] = []
+
+    init(provinceNames: [(String, String)]) throws {
+        store = try SQLiteNationalStore.open(at: ":memory:")
+        try store.addCentralAccount(verifier: testVerifier)
+        central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
+        for (code, name) in provinceNames {
+            let tenant = try store.addProvince(code: code, name: name, verifier: testVerifier)
+            provinces.append((tenant, try Replica.create(at: ":memory:", role: .province, tenantID: tenant)))
+        }
+    }
+
+    func principal(_ index: Int?) -> Principal {
+        guard let index else { return Principal(replica: central.replicaID, role: .central, tenantID: nil) }
+        return Principal(replica: provinces[index].replica.replicaID, role: .province, tenantID: provinces[index].tenant)
+    }
+
+    func account(_ index: Int?) throws -> Account {
+        try store.account(user: index.map { provinces[$0].tenant.uuidString.lowercased() } ?? "central")!
+    }
+
+    @discardableResult
+    func sync(_ index: Int?) async throws -> SyncReport {
+        let replica = index.map { provinces[$0].replica } ?? central
+        _ = try store.openSession(replica: replica.replicaID, account: try account(index))
+        return try await replica.sync(over: DirectChannel(store: store, principal: principal(index)))
+    }
+}
+
+func key(_ n: Int) -> Data {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    bytes[0] = 0x01
+    bytes[14] = UInt8((n >> 8) & 0xFF)
+    bytes[15] = UInt8(n & 0xFF)
+    return Data(bytes)
+}
+
+func insertProduct(_ replica: Replica, id: Data, tenant: UUID, name: String) throws {
+    try replica.write { db in
+        try db.execute(
+            sql: """
+            INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
+            VALUES (?, ?, ?, '1.3.c', 'QD148-2023', ?, 'active')
+            """,
+            arguments: [id, tenant, key(9999), name]
+        )
+    }
+}
+
+/// A digest of the products rows of one tenant (or all), as that database holds them.
+func productsDigest(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
+    try database.read { db in
+        let rows = if let tenant {
+            try Row.fetchAll(db, sql: "SELECT * FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
+        } else {
+            try Row.fetchAll(db, sql: "SELECT * FROM products ORDER BY id")
+        }
+        return rows.map(\.description)
+    }
+}
