@@ -88,7 +88,6 @@ package enum SyncSchemaSQL {
             """
             CREATE TRIGGER IF NOT EXISTS "_sync_\(name)_insert" AFTER INSERT ON "\(name)" \(guardClause)
             BEGIN
-              DELETE FROM "\(graveyard(table))" WHERE id = NEW.id;
               INSERT INTO _sync_log(tbl, pk, op, mask, wall) VALUES (\(tableIndex), NEW.id, \(LogOperation.insert.rawValue), 0, \(nowMillis));
             END
             """,

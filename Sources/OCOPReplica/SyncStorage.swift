@@ -41,15 +41,18 @@ package struct SyncStorage: Sendable {
     @discardableResult
     package func stampPendingWrites(_ db: Database, local: ReplicaID, directory: inout ReplicaDirectory) throws -> Int {
         let stampedThrough = try SyncMeta.int(db, .stampedThrough) ?? 0
-        let entries = try Row.fetchAll(
-            db, sql: "SELECT seq, tbl, pk, op, mask, wall FROM _sync_log WHERE seq > ? ORDER BY seq", arguments: [stampedThrough]
-        )
-        guard !entries.isEmpty else { return 0 }
+        if let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM _sync_log"), newest < stampedThrough {
+            throw ReplicaError.corrupt("_sync_log was emptied by hand: change counters would be reused")
+        }
         var clock = HLC(rawValue: UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))
-        var metas: [RowKey: RowMeta] = [:]
+        var metas: [RowKey: (meta: RowMeta, isNew: Bool)] = [:]
         var order: [RowKey] = []
         var last: Int64 = stampedThrough
-        for entry in entries {
+        var count = 0
+        let entries = try Row.fetchCursor(
+            db, sql: "SELECT seq, tbl, pk, op, mask, wall FROM _sync_log WHERE seq > ? ORDER BY seq", arguments: [stampedThrough]
+        )
+        while let entry = try entries.next() {
             let seq: Int64 = entry[0]
             let tableIndex: Int = entry[1]
             let pk: DatabaseValue = entry[2]
@@ -60,24 +63,28 @@ package struct SyncStorage: Sendable {
             clock = clock.tick(wallMillis: UInt64(max(wall, 0)))
             let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(seq)))
             let key = RowKey(table: tableIndex, pk: pk)
-            var meta: RowMeta
-            if let cached = metas[key] {
-                meta = cached
-            } else {
-                meta = try loadMeta(db, tables[tableIndex], pk: pk, directory: directory) ?? RowMeta(columnCount: tables[tableIndex].columnNames.count)
+            if metas[key] == nil {
+                let stored = try loadMeta(db, tables[tableIndex], pk: pk, directory: directory)
+                metas[key] = (stored ?? RowMeta(columnCount: tables[tableIndex].columnNames.count), stored == nil)
                 order.append(key)
             }
-            meta.record(operation, mask: entry[4], stamp: stamp)
-            metas[key] = meta
+            metas[key]!.meta.record(operation, mask: entry[4], stamp: stamp)
             last = seq
+            count += 1
         }
+        guard count > 0 else { return 0 }
         for key in order {
-            try saveMeta(db, tables[key.table], pk: key.pk, meta: metas[key]!, echo: nil, directory: &directory)
+            let (meta, isNew) = metas[key]!
+            try saveMeta(db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: isNew, directory: &directory)
+            // A row inserted again after a delete leaves its graveyard.
+            if meta.existence?.isDeleted == false, !isNew {
+                try db.cachedStatement(sql: tables[key.table].deleteTomb).execute(arguments: [key.pk])
+            }
         }
         try directory.save(db)
         try SyncMeta.set(db, .stampedThrough, last)
         try SyncMeta.set(db, .clock, Int64(bitPattern: clock.rawValue))
-        return entries.count
+        return count
     }
 
     // MARK: Reading row state
@@ -107,9 +114,14 @@ package struct SyncStorage: Sendable {
         return meta.state(values: values, columnNames: table.columnNames)
     }
 
-    package func saveMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, directory: inout ReplicaDirectory) throws {
+    package func saveMeta(
+        _ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, isNew: Bool = false,
+        directory: inout ReplicaDirectory
+    ) throws {
         let bytes = Data(meta.encoded(&directory))
-        if keepsFeed {
+        if isNew, !keepsFeed {
+            try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)").execute(arguments: [table.index, pk, bytes])
+        } else if keepsFeed {
             let seq = try SyncMeta.nextFeedSequence(db)
             let echoIndex = echo.map { Int64(directory.index(of: $0)) }
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, echo) VALUES (?, ?, ?, ?, ?)")
