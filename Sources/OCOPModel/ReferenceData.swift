@@ -9,15 +9,19 @@ public struct ReferenceData: Sendable, Hashable {
     public var classifications: [ClassificationVersion]
     public var criteriaSets: [CriteriaSet]
     public var provinces: ProvinceRegistry
+    /// Who may certify which star levels, validity and notice periods.
+    public var certificationPolicy: CertificationPolicy
 
-    public init(classifications: [ClassificationVersion], criteriaSets: [CriteriaSet], provinces: ProvinceRegistry) {
+    public init(classifications: [ClassificationVersion], criteriaSets: [CriteriaSet], provinces: ProvinceRegistry,
+                certificationPolicy: CertificationPolicy = .standard) {
         self.classifications = classifications
         self.criteriaSets = criteriaSets
         self.provinces = provinces
+        self.certificationPolicy = certificationPolicy
     }
 
     /// The built-in data: classifications QD148-2023 and QD1048-2019, criteria sets of the same
-    /// ids, and the 2025 provinces with the 63 → 34 merger.
+    /// ids, the 2025 provinces with the 63 → 34 merger, and the standard certification policy.
     public static let standard = ReferenceData(
         classifications: [.qd148_2023, .qd1048_2019],
         criteriaSets: [.qd148_2023, .qd1048_2019],
