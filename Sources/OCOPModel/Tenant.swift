@@ -35,7 +35,8 @@ public struct Tenant: OCOPRecord {
         self.validUntil = validUntil
     }
 
-    /// A tenant for a 2025 unit from the reference data.
+    /// A tenant for a unit from the reference data (units whose kind our sources do not give
+    /// become `.province`).
     public init(id: UUID = UUIDv7.generate(), province: Province) {
         self.init(id: id, code: province.code, name: province.name, kind: province.kind ?? .province,
                   validFrom: province.validFrom, validUntil: province.validUntil)
