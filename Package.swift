@@ -108,7 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "OCOPModelTests", dependencies: ["OCOPModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "OCOPModelTests", dependencies: ["OCOPModel"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "OCOPSyncTests", dependencies: ["OCOPSync"], swiftSettings: swiftSettings),
         .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync"], swiftSettings: swiftSettings),
         .testTarget(
