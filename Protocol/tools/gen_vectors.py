@@ -91,6 +91,9 @@ def compressed_raw(type_name, payload, declared=None, zdict=wire.DICTIONARY):
     return make_frame(MESSAGE_TYPES[type_name], body, flags=wire.FLAG_COMPRESSED)
 
 
+FULL_STAMP = b"\x01\x00\x00\x00"  # replica reference 1, millis delta 0, logical 0, counter delta 0
+
+
 def w():
     return _Writer(LIMITS)
 
@@ -253,9 +256,9 @@ def build():
     invalid("112-varint-overflow", "cursor varint of 11 bytes", raw("PULL", b"\xff" * 10 + b"\x01\x01"), "MALFORMED_PAYLOAD")
     invalid("113-invalid-utf8", "GOODBYE message with bytes C3 28", raw("GOODBYE", b"\x00\x02\xc3\x28"), "INVALID_UTF8")
     p = batch_prefix(["t", "a"], [PROVINCE])
-    p.varint(1); p.varint(0); p.b += b"\x01\x02"; p.varint(1); p.varint(0); p.varint(1); p.u8(0); p.varint(1); p.varint(1)
+    p.varint(1); p.varint(0); p.b += b"\x01\x02"; p.varint(1); p.varint(0); p.svarint(1); p.u8(0); p.varint(1); p.varint(1)
     p.b += b"\x03\x03\xed\xa0\x80"  # text value: a UTF-16 surrogate encoded in UTF-8
-    p.b += b"\x00\x00\x00"; p.varint(0)
+    p.b += FULL_STAMP; p.varint(0)
     invalid("114-invalid-utf8-surrogate", "text value holding an encoded surrogate (ED A0 80)", raw("PUSH", bytes(p.b)), "INVALID_UTF8")
     invalid("115-decompression-bomb-declared", "compressed PULL declaring 64 MiB + 1 decompressed bytes",
             compressed_raw("PULL", good[16:], declared=LIMITS["maxDecompressedPayload"] + 1), "DECOMPRESSED_TOO_LARGE")
@@ -276,9 +279,9 @@ def build():
     p.varint(1000); p.b += b"\x00" * 20
     invalid("121-changes-count-over-bytes", "PUSH announcing 1,000 changes in 20 bytes", raw("PUSH", bytes(p.b)), "MALFORMED_PAYLOAD")
     p = batch_prefix(["t", "a"], [PROVINCE])
-    p.varint(1); p.varint(0); p.b += b"\x01\x02"; p.varint(1); p.varint(0); p.varint(1); p.u8(0); p.varint(1); p.varint(1)
+    p.varint(1); p.varint(0); p.b += b"\x01\x02"; p.varint(1); p.varint(0); p.svarint(1); p.u8(0); p.varint(1); p.varint(1)
     p.u8(3); p.varint(LIMITS["maxTextBytes"] + 1); p.b += b"a" * (LIMITS["maxTextBytes"] + 1)
-    p.b += b"\x00\x00\x00"; p.varint(0)
+    p.b += FULL_STAMP; p.varint(0)
     invalid("122-text-over-limit", "text value of 1 MiB + 1 bytes (compressed frame)", compressed_raw("PUSH", bytes(p.b)), "LIMIT_EXCEEDED")
     p = batch_prefix(["t"], [PROVINCE])
     p.varint(1); p.varint(5)
@@ -290,12 +293,12 @@ def build():
     p.varint(1); p.varint(0); p.u8(2); p.b += bytes.fromhex("7ff8000000000000"); p.varint(0); p.u8(0); p.varint(0); p.varint(0)
     invalid("125-nan-real", "key holding a NaN real", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
     p = batch_prefix(["t"], [PROVINCE, CENTRAL])
-    p.varint(1); p.varint(0); p.u8(0); p.varint(2); p.varint(0); p.varint(1); p.varint(1); p.varint(1); p.u8(0); p.varint(0); p.varint(0)
+    p.varint(1); p.varint(0); p.u8(0); p.varint(2); p.varint(0); p.svarint(1); p.varint(1); p.svarint(1); p.u8(0); p.varint(0); p.varint(0)
     invalid("126-vector-not-ascending", "version vector listing the larger replica id first", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
     p = batch_prefix(["t", "b", "a"], [PROVINCE])
-    p.varint(1); p.varint(0); p.u8(0); p.varint(1); p.varint(0); p.varint(1); p.u8(0); p.varint(2)
-    p.varint(1); p.u8(0); p.b += b"\x00\x00\x00"
-    p.varint(2); p.u8(0); p.b += b"\x00\x00\x00"
+    p.varint(1); p.varint(0); p.u8(0); p.varint(1); p.varint(0); p.svarint(1); p.u8(0); p.varint(2)
+    p.varint(1); p.u8(0); p.b += FULL_STAMP
+    p.varint(2); p.u8(0); p.b += b"\x00"
     p.varint(0)
     invalid("127-columns-not-sorted", "columns b then a", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
     p = batch_prefix(["t"], [PROVINCE])
@@ -340,6 +343,14 @@ def build():
     invalid("141-changes-has-more-2", "CHANGES with hasMore = 2", raw("CHANGES", b"\x01\x00\x02\x00\x00\x00\x00"), "INVALID_VALUE")
     invalid("142-compressed-too-short", "compressed flag on a 3-byte payload", make_frame(MESSAGE_TYPES["PULL"], b"\x00\x00\x00", flags=1),
             "DECOMPRESSION_FAILED")
+    p = batch_prefix(["t"], [PROVINCE])
+    p.varint(1); p.varint(0); p.u8(0); p.varint(0); p.u8(1); p.u8(0); p.varint(0); p.varint(0)
+    invalid("143-stamp-repeat-without-previous", "existence stamp 'same as previous' as the first stamp of the batch",
+            raw("PUSH", bytes(p.b)), "INVALID_VALUE")
+    p = batch_prefix(["t"], [PROVINCE])
+    p.varint(1); p.varint(0); p.u8(0); p.varint(0); p.u8(1); p.varint(1); p.svarint(1 << 48); p.varint(0); p.varint(0)
+    p.varint(0); p.varint(0)
+    invalid("144-stamp-millis-over-48-bits", "a stamp whose clock milliseconds reach 2^48", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
 
 
 def scram_vector():

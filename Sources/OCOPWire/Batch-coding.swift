@@ -1,8 +1,10 @@
 import OCOPSync
 
 /// Encodes and decodes the change batch shared by PUSH and CHANGES (SPEC "Batches"): a string
-/// table, a replica table, the changes, then the conflict records; stamps' clocks are
-/// delta-encoded in order of appearance and dot counters relative to the row's version vector.
+/// table, a replica table, the changes, then the conflict records. A stamp equal to the previous
+/// stamp is one zero byte; otherwise its clock milliseconds are a delta from the previous stamp's,
+/// and its dot counter is relative to the row's version vector; version vector counters are
+/// deltas from the same replica's counter in the previous vector of the batch.
 enum BatchCoding {
     /// Existence register tags.
     static let existenceAbsent: UInt8 = 0
@@ -24,7 +26,9 @@ enum BatchCoding {
         var replicas: [ReplicaID: Int] = [:]
         var replicaList: [ReplicaID] = []
         var body = ByteWriter(capacity: changes.count * 64 + conflicts.count * 48 + 16)
-        var previousHLC: UInt64 = 0
+        var previousStamp: Stamp?
+        var previousMillis: UInt64 = 0
+        var lastVectorCounter: [Int: UInt64] = [:]
 
         func stringIndex(_ name: String, _ field: @autoclosure () -> String) throws(WireError) -> Int {
             if let index = strings[name] { return index }
@@ -44,11 +48,23 @@ enum BatchCoding {
             return replicaList.count - 1
         }
         func stamp(_ stamp: Stamp, base: UInt64) throws(WireError) {
-            let hlc = stamp.hlc.rawValue
-            body.signedVarint(Int64(bitPattern: hlc &- previousHLC))
-            previousHLC = hlc
-            body.varint(try replicaIndex(stamp.dot.replica))
+            if stamp == previousStamp {
+                body.u8(0)
+                return
+            }
+            body.varint(try replicaIndex(stamp.dot.replica) + 1)
+            let millis = stamp.hlc.millis
+            body.signedVarint(Int64(bitPattern: millis &- previousMillis))
+            body.varint(UInt64(stamp.hlc.logical))
             body.signedVarint(Int64(bitPattern: base &- stamp.dot.counter))
+            previousMillis = millis
+            previousStamp = stamp
+        }
+        func vectorEntry(_ replica: ReplicaID, _ counter: UInt64) throws(WireError) {
+            let index = try replicaIndex(replica)
+            body.varint(index)
+            body.signedVarint(Int64(bitPattern: counter &- (lastVectorCounter[index] ?? 0)))
+            lastVectorCounter[index] = counter
         }
 
         for (i, change) in changes.enumerated() {
@@ -60,13 +76,9 @@ enum BatchCoding {
             guard entries <= limits.maxVectorEntries else { throw .limit("changes[\(i)].versionVector", entries, max: limits.maxVectorEntries) }
             body.varint(entries)
             if entries == 1, let only = vector.counters.first {
-                body.varint(try replicaIndex(only.key))
-                body.varint(only.value)
+                try vectorEntry(only.key, only.value)
             } else {
-                for entry in vector.sortedEntries {
-                    body.varint(try replicaIndex(entry.replica))
-                    body.varint(entry.counter)
-                }
+                for entry in vector.sortedEntries { try vectorEntry(entry.replica, entry.counter) }
             }
             if let existence = state.existence {
                 body.u8(existence.isDeleted ? existenceDeleted : existenceLive)
@@ -114,8 +126,8 @@ extension BatchCoding {
 
     /// Minimum encoded sizes, used to bound counts by the bytes that remain before allocating.
     static let minChangeSize = 5      // table, key tag, vector count, existence tag, column count
-    static let minConflictSize = 8    // table, key tag, column, kind, value tag, 3-byte stamp
-    static let minColumnSize = 5      // name, value tag, 3-byte stamp
+    static let minConflictSize = 6    // table, key tag, column, kind, value tag, 1-byte stamp
+    static let minColumnSize = 3      // name, value tag, 1-byte stamp
     static let minVectorEntrySize = 2 // replica index, counter
 
     static func decode(_ reader: inout ByteReader, limits: WireLimits) throws(WireError) -> (changes: [RowChange], conflicts: [ConflictRecord]) {
@@ -146,17 +158,27 @@ extension BatchCoding {
             replicas.append(replica)
         }
 
-        var previousHLC: UInt64 = 0
+        var previousStamp: Stamp?
+        var previousMillis: UInt64 = 0
+        var lastVectorCounter = [UInt64](repeating: 0, count: replicas.count)
         func stamp(_ reader: inout ByteReader, vector: [ReplicaID: UInt64], _ field: @autoclosure () -> String) throws(WireError) -> Stamp {
-            let delta = try reader.signedVarint(field() + ".hlc")
-            let hlc = previousHLC &+ UInt64(bitPattern: delta)
-            previousHLC = hlc
-            let index = try reader.varint(field() + ".replica")
-            guard index < UInt64(replicas.count) else { throw .invalid(field() + ".replica", "replica index \(index) is out of range") }
-            let replica = replicas[Int(index)]
+            let reference = try reader.varint(field() + ".replica")
+            if reference == 0 {
+                guard let previousStamp else { throw .invalid(field() + ".replica", "no previous stamp to repeat") }
+                return previousStamp
+            }
+            guard reference <= UInt64(replicas.count) else { throw .invalid(field() + ".replica", "replica reference \(reference) is out of range") }
+            let replica = replicas[Int(reference - 1)]
+            let delta = try reader.signedVarint(field() + ".millis")
+            let millis = previousMillis &+ UInt64(bitPattern: delta)
+            guard millis >> 48 == 0 else { throw .invalid(field() + ".millis", "clock milliseconds do not fit 48 bits") }
+            let logical = try reader.varintU16(field() + ".logical")
             let counterDelta = try reader.signedVarint(field() + ".counter")
             let counter = (vector[replica] ?? 0) &- UInt64(bitPattern: counterDelta)
-            return Stamp(hlc: HLC(rawValue: hlc), dot: Dot(replica: replica, counter: counter))
+            let result = Stamp(hlc: HLC(millis: millis, logical: logical), dot: Dot(replica: replica, counter: counter))
+            previousMillis = millis
+            previousStamp = result
+            return result
         }
         func stringAt(_ reader: inout ByteReader, _ field: @autoclosure () -> String) throws(WireError) -> Int {
             let index = try reader.varint(field())
@@ -182,8 +204,10 @@ extension BatchCoding {
                     throw .invalid("changes[\(i)].versionVector[\(e)].replica", "entries must be in ascending replica id order without repeats")
                 }
                 previousReplica = replica
-                let counter = try reader.varint("changes[\(i)].versionVector[\(e)].counter")
+                let delta = try reader.signedVarint("changes[\(i)].versionVector[\(e)].counter")
+                let counter = lastVectorCounter[Int(index)] &+ UInt64(bitPattern: delta)
                 guard counter > 0 else { throw .invalid("changes[\(i)].versionVector[\(e)].counter", "counter must be at least 1") }
+                lastVectorCounter[Int(index)] = counter
                 vector[replica] = counter
             }
             var state = RowState(versionVector: VersionVector(vector))

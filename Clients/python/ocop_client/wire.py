@@ -229,7 +229,8 @@ def _encode_batch(w, changes, conflicts, limits):
     strings, string_list = {}, []
     replicas, replica_list = {}, []
     body = _Writer(limits)
-    prev = [0]
+    prev = {"stamp": None, "millis": 0}
+    last_vv = {}
 
     def string_index(name, field):
         if name in strings:
@@ -255,11 +256,16 @@ def _encode_batch(w, changes, conflicts, limits):
         return replicas[rid]
 
     def stamp(s, base):
-        hlc = s["hlc"]
-        body.svarint((hlc - prev[0]) & MASK64)
-        prev[0] = hlc
-        body.varint(replica_index(s["replica"]))
+        if prev["stamp"] == s:
+            body.u8(0)
+            return
+        body.varint(replica_index(s["replica"]) + 1)
+        millis, logical = s["hlc"] >> 16, s["hlc"] & 0xFFFF
+        body.svarint((millis - prev["millis"]) & MASK64)
+        body.varint(logical)
         body.svarint((base - s["counter"]) & MASK64)
+        prev["millis"] = millis
+        prev["stamp"] = dict(s)
 
     for i, ch in enumerate(changes):
         body.varint(string_index(ch["table"], f"changes[{i}].table"))
@@ -269,8 +275,10 @@ def _encode_batch(w, changes, conflicts, limits):
             raise _limit(f"changes[{i}].versionVector", len(vv), limits["maxVectorEntries"])
         body.varint(len(vv))
         for rid in sorted(vv, key=lambda r: r.bytes):
-            body.varint(replica_index(rid))
-            body.varint(vv[rid])
+            index = replica_index(rid)
+            body.varint(index)
+            body.svarint((vv[rid] - last_vv.get(index, 0)) & MASK64)
+            last_vv[index] = vv[rid]
         ex = ch.get("existence")
         if ex is None:
             body.u8(EXISTENCE_ABSENT)
@@ -551,18 +559,27 @@ def _decode_batch(r, limits):
             raise _invalid(f"replicas[{i}]", "duplicate replica table entry")
         seen_r.add(rid)
         replicas.append(rid)
-    prev = [0]
+    prev = {"stamp": None, "millis": 0}
+    last_vv = [0] * len(replicas)
 
     def stamp(vv, field):
-        delta = r.svarint(field + ".hlc")
-        hlc = (prev[0] + delta) & MASK64
-        prev[0] = hlc
-        idx = r.varint(field + ".replica")
-        if idx >= len(replicas):
-            raise _invalid(field + ".replica", f"replica index {idx} is out of range")
-        rid = replicas[idx]
+        ref = r.varint(field + ".replica")
+        if ref == 0:
+            if prev["stamp"] is None:
+                raise _invalid(field + ".replica", "no previous stamp to repeat")
+            return dict(prev["stamp"])
+        if ref > len(replicas):
+            raise _invalid(field + ".replica", f"replica reference {ref} is out of range")
+        rid = replicas[ref - 1]
+        millis = (prev["millis"] + r.svarint(field + ".millis")) & MASK64
+        if millis >> 48:
+            raise _invalid(field + ".millis", "clock milliseconds do not fit 48 bits")
+        logical = r.varint_max(field + ".logical", 16)
         cdelta = r.svarint(field + ".counter")
-        return {"hlc": hlc, "replica": rid, "counter": (vv.get(rid, 0) - cdelta) & MASK64}
+        result = {"hlc": (millis << 16) | logical, "replica": rid, "counter": (vv.get(rid, 0) - cdelta) & MASK64}
+        prev["millis"] = millis
+        prev["stamp"] = result
+        return dict(result)
 
     def string_at(field):
         idx = r.varint(field)
@@ -586,9 +603,10 @@ def _decode_batch(r, limits):
             if prev_rid is not None and not prev_rid.bytes < rid.bytes:
                 raise _invalid(f + ".replica", "entries must be in ascending replica id order without repeats")
             prev_rid = rid
-            c = r.varint(f + ".counter")
+            c = (last_vv[idx] + r.svarint(f + ".counter")) & MASK64
             if c == 0:
                 raise _invalid(f + ".counter", "counter must be at least 1")
+            last_vv[idx] = c
             vv[rid] = c
         tag = r.u8(f"changes[{i}].existence")
         if tag == EXISTENCE_ABSENT:
@@ -597,7 +615,7 @@ def _decode_batch(r, limits):
             existence = {"isDeleted": tag == EXISTENCE_DELETED, "stamp": stamp(vv, f"changes[{i}].existence.stamp")}
         else:
             raise _invalid(f"changes[{i}].existence", f"unknown existence tag {tag}")
-        m = r.count(f"changes[{i}].columns", limits["maxColumns"], 5)
+        m = r.count(f"changes[{i}].columns", limits["maxColumns"], 3)
         columns, prev_name = {}, None
         for c in range(m):
             f = f"changes[{i}].columns[{c}]"
@@ -608,7 +626,7 @@ def _decode_batch(r, limits):
             value = r.value(f + ".value")
             columns[name] = {"value": value, "stamp": stamp(vv, f + ".stamp")}
         changes.append({"table": table, "key": key, "versionVector": vv, "existence": existence, "columns": columns})
-    n = r.count("conflicts", limits["maxBatchEntries"], 8)
+    n = r.count("conflicts", limits["maxBatchEntries"], 6)
     conflicts = []
     for i in range(n):
         f = f"conflicts[{i}]"
