@@ -25,6 +25,10 @@ enum WireBenchmark {
         let encodeStart = ContinuousClock.now
         for _ in 0..<rounds { sink &+= try encoder.encode(push).count }
         let encodeSeconds = seconds(ContinuousClock.now - encodeStart)
+        let plainEncoder = FrameEncoder(compressionThreshold: .max)
+        let plainStart = ContinuousClock.now
+        for _ in 0..<rounds { sink &+= try plainEncoder.encode(push).count }
+        let plainSeconds = seconds(ContinuousClock.now - plainStart)
 
         // Decode.
         let decodeStart = ContinuousClock.now
@@ -63,6 +67,7 @@ enum WireBenchmark {
             Figure(name: "wire_small_push_bytes", value: Double(small) / 200, note: "mean frame bytes of a one-change PUSH (200 samples), with dictionary"),
             Figure(name: "wire_small_push_bytes_no_dictionary", value: Double(smallNoDictionary) / 200, note: "the same without the preset dictionary (best of raw and deflate)"),
             Figure(name: "wire_encode_mb_per_s", value: mb / encodeSeconds, note: "payload MB/s encoding (incl. compression), \(rounds) rounds"),
+            Figure(name: "wire_encode_uncompressed_mb_per_s", value: mb / plainSeconds, note: "payload MB/s encoding without compression (the codec alone)"),
             Figure(name: "wire_decode_mb_per_s", value: mb / decodeSeconds, note: "payload MB/s decoding (incl. checksum, inflate, validation), \(rounds) rounds"),
             Figure(name: "wire_decode_changes_per_s", value: Double(changes.count * rounds) / decodeSeconds, note: "row changes decoded per second"),
         ]
