@@ -351,6 +351,10 @@ def build():
     p.varint(1); p.varint(0); p.u8(0); p.varint(0); p.u8(1); p.varint(1); p.svarint(1 << 48); p.varint(0); p.varint(0)
     p.varint(0); p.varint(0)
     invalid("144-stamp-millis-over-48-bits", "a stamp whose clock milliseconds reach 2^48", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
+    p = batch_prefix(["t", "tên"], [PROVINCE])
+    p.varint(0); p.varint(0)
+    invalid("145-string-table-not-ascii", "string table entry 'tên' (table and column names are printable ASCII)",
+            raw("PUSH", bytes(p.b)), "INVALID_VALUE")
 
 
 def scram_vector():

@@ -11,6 +11,12 @@ enum BatchCoding {
     static let existenceLive: UInt8 = 1
     static let existenceDeleted: UInt8 = 2
 
+    /// Table and column names are identifiers: printable ASCII (0x21–0x7E), so byte equality is
+    /// the only equality (no Unicode normalisation question).
+    static func isIdentifier(_ name: String) -> Bool {
+        name.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E }
+    }
+
     static func utf8Less(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
@@ -35,6 +41,7 @@ enum BatchCoding {
             let count = name.utf8.count
             guard count <= limits.maxNameBytes else { throw .limit(field(), count, max: limits.maxNameBytes) }
             guard count > 0 else { throw .invalid(field(), "must not be empty") }
+            guard isIdentifier(name) else { throw .invalid(field(), "table and column names must be printable ASCII without spaces") }
             guard stringList.count < limits.maxStringTable else { throw .limit("strings", stringList.count + 1, max: limits.maxStringTable) }
             strings[name] = stringList.count
             stringList.append(name)
@@ -137,6 +144,7 @@ extension BatchCoding {
         var seen = Set<String>(minimumCapacity: stringCount)
         for i in 0..<stringCount {
             let name = try reader.name(limits: limits, "strings[\(i)]")
+            guard isIdentifier(name) else { throw .invalid("strings[\(i)]", "table and column names must be printable ASCII without spaces") }
             guard seen.insert(name).inserted else { throw .invalid("strings[\(i)]", "duplicate string table entry") }
             strings.append(name)
         }

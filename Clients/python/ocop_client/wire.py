@@ -214,6 +214,11 @@ class _Writer:
             raise TypeError(f"{field}: unsupported value type {type(v).__name__}")
 
 
+def _is_identifier(data):
+    """Table and column names: printable ASCII 0x21-0x7E (byte equality is the only equality)."""
+    return all(0x21 <= b <= 0x7E for b in data)
+
+
 def _check_length(n, minimum, maximum, field):
     if n > maximum:
         raise _limit(field, n, maximum)
@@ -240,6 +245,8 @@ def _encode_batch(w, changes, conflicts, limits):
             raise _limit(field, len(data), limits["maxNameBytes"])
         if not data:
             raise _invalid(field, "must not be empty")
+        if not _is_identifier(data):
+            raise _invalid(field, "table and column names must be printable ASCII without spaces")
         if len(string_list) >= limits["maxStringTable"]:
             raise _limit("strings", len(string_list) + 1, limits["maxStringTable"])
         strings[name] = len(string_list)
@@ -545,6 +552,8 @@ def _decode_batch(r, limits):
     strings, seen = [], set()
     for i in range(n):
         s = r.name(f"strings[{i}]")
+        if not _is_identifier(s.encode("utf-8")):
+            raise _invalid(f"strings[{i}]", "table and column names must be printable ASCII without spaces")
         if s in seen:
             raise _invalid(f"strings[{i}]", "duplicate string table entry")
         seen.add(s)
