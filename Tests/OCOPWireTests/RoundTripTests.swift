@@ -63,6 +63,19 @@ struct RoundTripTests {
         }
     }
 
+    @Test func tableAndColumnNamesMustBeASCIIIdentifiers() {
+        let stamp = Stamp(hlc: HLC(millis: 1, logical: 0), dot: Dot(replica: ReplicaID(high: 1, low: 2), counter: 1))
+        for (table, column) in [("sản_phẩm", "name"), ("products", "tên"), ("products", "name vi"), ("", "x")] {
+            let change = RowChange(table: table, key: .integer(1), state: RowState(columns: [column: ColumnWrite(value: .null, stamp: stamp)]))
+            do {
+                _ = try FrameEncoder().encode(.push(Push(schemaVersion: 1, firstCounter: 1, lastCounter: 1, changes: [change])))
+                Issue.record("encoded \(table).\(column)")
+            } catch {
+                #expect(error.code == .invalidValue, "\(error)")
+            }
+        }
+    }
+
     @Test func errorMessageReportsAWireError() throws {
         var decoder = FrameDecoder()
         decoder.append(try Vectors.load("113-invalid-utf8.json").bytes)
