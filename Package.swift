@@ -113,7 +113,11 @@ let package = Package(
         .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OCOPNetworkTests",
-            dependencies: ["OCOPNetwork", "OCOPWire", "OCOPSync", "OCOPStore", "OCOPReplica"],
+            dependencies: [
+                "OCOPNetwork", "OCOPWire", "OCOPSync", "OCOPStore", "OCOPReplica",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
