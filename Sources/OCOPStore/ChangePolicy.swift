@@ -20,22 +20,22 @@ struct ChangePolicy: Sendable {
         }
         if principal.role == .province {
             guard table.scope == .tenant, let tenant = principal.tenantID else {
-                throw Refusal(code: .forbidden, message: "\(row): \(table.name) is written by the central office only")
+                throw Refusal(code: .readOnlyTable, message: "\(row): \(table.name) is written by the central office only")
             }
             let mine = SyncValue.blob(Self.bytes(of: tenant))
             if let local, let owner = local.columns[TableSchema.tenantColumn]?.value, owner != mine {
-                throw Refusal(code: .forbidden, message: "\(row): the row belongs to another province")
+                throw Refusal(code: .forbiddenTenant, message: "\(row): the row belongs to another province")
             }
             if let incoming = change.state.columns[TableSchema.tenantColumn]?.value, incoming != mine {
-                throw Refusal(code: .forbidden, message: "\(row): tenant_id must be your own province; rows cannot move to another province")
+                throw Refusal(code: .forbiddenTenant, message: "\(row): tenant_id must be your own province; rows cannot move to another province")
             }
             if table.name == OCOPSchema.certificates.name, case .integer(let stars)? = change.state.columns["stars"]?.value, stars >= 5 {
-                throw Refusal(code: .forbidden, message: "\(row): stars: 5★ certificates are issued by the central office only")
+                throw Refusal(code: .forbiddenTenant, message: "\(row): stars: 5★ certificates are issued by the central office only")
             }
         }
         for (name, write) in change.state.columns {
             guard let column = table.column(named: name) else {
-                throw Refusal(code: .unknownTableOrColumn, message: "\(row): unknown column \(name)")
+                throw Refusal(code: .unknownColumn, message: "\(row): unknown column \(name)")
             }
             if let problem = Self.problem(with: write.value, for: column) {
                 throw Refusal(code: .invalidData, message: "\(row): \(name): \(problem)")

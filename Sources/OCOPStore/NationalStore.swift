@@ -66,13 +66,16 @@ public struct Account: Sendable, Equatable {
     public var tenantID: UUID?
     public var verifier: CredentialVerifier
     public var isEnabled: Bool
+    /// A short name for logs and metrics: the province code, or "central".
+    public var label: String
 
-    public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool) {
+    public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool, label: String) {
         self.user = user
         self.role = role
         self.tenantID = tenantID
         self.verifier = verifier
         self.isEnabled = isEnabled
+        self.label = label
     }
 }
 

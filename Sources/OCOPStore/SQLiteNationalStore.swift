@@ -65,7 +65,10 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
 
     public func account(user: String) throws -> Account? {
         try replica.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM _server_accounts WHERE user = ?", arguments: [user]).map(Self.account(from:))
+            try Row.fetchOne(db, sql: """
+                SELECT a.*, coalesce(t.code, a.user) AS label FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
+                WHERE a.user = ?
+                """, arguments: [user]).map(Self.account(from:))
         }
     }
 
@@ -78,7 +81,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 salt: Array(row["salt"] as Data), iterations: UInt32(clamping: row["iterations"] as Int64),
                 storedKey: Array(row["stored_key"] as Data), serverKey: Array(row["server_key"] as Data)
             ),
-            isEnabled: row["enabled"]
+            isEnabled: row["enabled"], label: row["label"]
         )
     }
 
@@ -130,10 +133,11 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                         result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: refusal.code, message: refusal.message))
                         refusedKeys.insert("\(change.table)\u{0}\(change.key)")
                     } catch let error as ReplicaError where error.code == .invalidChange {
-                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .unknownTableOrColumn, message: error.message))
+                        let code: RejectionCode = replica.storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn
+                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: code, message: error.message))
                         refusedKeys.insert("\(change.table)\u{0}\(change.key)")
                     } catch let error as DatabaseError {
-                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .storageFailure, message: "\(change.table) row: \(error.message ?? "\(error)")"))
+                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .other, message: "\(change.table) row: \(error.message ?? "\(error)")"))
                         refusedKeys.insert("\(change.table)\u{0}\(change.key)")
                     }
                 }

@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import OCOPModel
+import OCOPReplica
+import OCOPSync
+import OCOPWire
+
+/// Where and how a replica reaches the central daemon.
+public struct SyncClientConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The account: the province's tenant id, or "central".
+    public var user: String
+    /// The account's secret. It never crosses the wire (SCRAM).
+    public var secret: String
+    /// Use TLS, trusting the system roots or the given CA file.
+    public var useTLS = false
+    public var caFile: String?
+    /// Rows per pull page.
+    public var pageSize: UInt32 = 2_000
+    /// Local writes per push.
+    public var batchSize = 2_000
+
+    public init(host: String, port: Int, user: String, secret: String) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.secret = secret
+    }
+}
+
+/// Why a sync failed, with the exit code a script can act on.
+public struct SyncClientError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// The daemon could not be reached: retry later.
+        case unreachable
+        /// The daemon refused the credentials: fix them.
+        case authentication
+        /// The daemon or the link broke the protocol, or the daemon reported an error: retry later.
+        case protocolFailure
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+}
+
+/// What one `ocop sync` did.
+public struct SyncSummary: Sendable {
+    public var report: SyncReport
+    public var bytesSent: Int
+    public var bytesReceived: Int
+    public var duration: Duration
+}
+
+/// The province side of the protocol: connects, authenticates, pushes then pulls.
+public enum SyncClient {
+    /// Syncs `replica` with the daemon. Safe to run again after any failure.
+    public static func sync(
+        _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger = Logger(label: "ocop.sync"),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncSummary {
+        let started = ContinuousClock.now
+        let counts = ByteCounts()
+        let sslContext = try configuration.useTLS ? makeTLSContext(caFile: configuration.caFile) : nil
+        let host = configuration.host
+        let channel: NIOAsyncChannel<InboundFrame, Message>
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.seconds(10))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                        }
+                        try channel.addWireHandlers(counts: counts)
+                        return try NIOAsyncChannel<InboundFrame, Message>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw SyncClientError(kind: .unreachable, message: "cannot reach the sync daemon at \(configuration.host):\(configuration.port): \(error)")
+        }
+        let report = try await channel.executeThenClose { inbound, outbound in
+            let connection = WireConnection(frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize)
+            let session = try await connection.authenticate(replica: replica, user: configuration.user, secret: configuration.secret)
+            logger.info("authenticated", metadata: ["acknowledged": "\(session.acknowledgedCounter)", "cursor": "\(session.pullCursor)"])
+            let report = try await replica.sync(over: connection, batchSize: configuration.batchSize, progress: progress)
+            try? await outbound.write(.goodbye(Goodbye(reason: .done)))
+            return report
+        }
+        return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)
+    }
+
+    static func makeTLSContext(caFile: String?) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile { tls.trustRoots = .file(caFile) }
+        return try NIOSSLContext(configuration: tls)
+    }
+}
+
+/// A authenticated connection as the sync algorithm sees it.
+final class WireConnection: SyncChannel {
+    private var frames: NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<Message>
+    private let pageSize: UInt32
+
+    init(frames: NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<Message>, pageSize: UInt32) {
+        self.frames = frames
+        self.outbound = outbound
+        self.pageSize = pageSize
+    }
+
+    func authenticate(replica: Replica, user: String, secret: String) async throws -> AuthOK {
+        let nonce = (0..<18).map { _ in UInt8.random(in: 0...255) }
+        let hello = Hello(schemaVersion: OCOPSchema.version, replica: replica.replicaID, user: user, clientNonce: nonce, software: "ocop/1.0")
+        try await outbound.write(.hello(hello))
+        guard case .challenge(let challenge) = try await next(expecting: "CHALLENGE", authenticating: true) else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
+        guard challenge.nonce.starts(with: nonce), challenge.nonce.count > nonce.count else {
+            throw SyncClientError(kind: .protocolFailure, message: "the server's challenge does not extend our nonce")
+        }
+        let (proof, expectedSignature) = Scram.clientProof(secret: secret, hello: hello, challenge: challenge)
+        try await outbound.write(.authProof(AuthProof(proof: proof)))
+        guard case .authOK(let ok) = try await next(expecting: "AUTH_OK", authenticating: true) else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
+        guard Scram.constantTimeEqual(ok.serverSignature, expectedSignature) else {
+            throw SyncClientError(kind: .authentication, message: "the server could not prove it holds this account's verifier; not syncing with it")
+        }
+        return ok
+    }
+
+    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
+        try await outbound.write(.push(Push(
+            schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
+            changes: batch.changes, conflicts: batch.conflicts
+        )))
+        guard case .pushAck(let ack) = try await next(expecting: "PUSH_ACK") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
+        return PushAcknowledgement(
+            acknowledgedThrough: ack.lastAcknowledged,
+            rejections: ack.rejections.map { Rejection(table: $0.table, key: $0.key, code: $0.reason.rawValue, reason: $0.message) }
+        )
+    }
+
+    func pull(after cursor: UInt64) async throws -> PulledPage {
+        try await outbound.write(.pull(Pull(cursor: cursor, maxChanges: pageSize)))
+        guard case .changes(let changes) = try await next(expecting: "CHANGES") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
+        return PulledPage(changes: changes.changes, conflicts: changes.conflicts, nextCursor: changes.nextCursor, hasMore: changes.hasMore)
+    }
+
+    /// The next message, which must be of the expected type; an ERROR or anything else throws.
+    private func next(expecting expected: String, authenticating: Bool = false) async throws -> Message {
+        guard let frame = try await frames.next() else {
+            throw SyncClientError(kind: .protocolFailure, message: "the server closed the connection while we waited for \(expected)")
+        }
+        switch frame {
+        case .invalid(let error):
+            throw SyncClientError(kind: .protocolFailure, message: "bad frame from the server: \(error)")
+        case .message(.error(let error)):
+            let kind: SyncClientError.Kind = error.code == .authenticationFailed ? .authentication : .protocolFailure
+            throw SyncClientError(kind: kind, message: "the server said \(error.code.name): \(error.message)")
+        case .message(let message):
+            let matches: Bool
+            switch (expected, message) {
+            case ("CHALLENGE", .challenge), ("AUTH_OK", .authOK), ("PUSH_ACK", .pushAck), ("CHANGES", .changes): matches = true
+            default: matches = false
+            }
+            guard matches else {
+                throw SyncClientError(kind: .protocolFailure, message: "expected \(expected) from the server, got \(message.type)")
+            }
+            return message
+        }
+    }
+}

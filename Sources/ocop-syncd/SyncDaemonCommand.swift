@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import OCOPNetwork
+import OCOPStore
+import Prometheus
+import ServiceLifecycle
+
+@main
+struct SyncDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocop-syncd",
+        abstract: "The OCOP central sync daemon: merges the provinces' nightly changes into the national dataset.",
+        subcommands: [Serve.self, Tenant.self, Central.self, Backup.self, CollectTombstones.self, Status.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every command shares: where the configuration and the data are.
+struct DaemonOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (JSON). Without it, defaults apply.")
+    var config: String?
+
+    @Option(name: .long, help: "Data directory (overrides the configuration file).")
+    var dataDir: String?
+
+    func load() throws -> ServerConfiguration {
+        var configuration = try config.map(ServerConfiguration.load(path:)) ?? ServerConfiguration()
+        if let dataDir { configuration.dataDirectory = dataDir }
+        return configuration
+    }
+
+    func openStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        return try SQLiteNationalStore.open(at: configuration.databasePath)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the daemon until SIGTERM or SIGINT (the default command).")
+
+    @OptionGroup var options: DaemonOptions
+
+    @Option(name: .long, help: "Listen address as HOST:PORT (overrides the configuration file).")
+    var listen: String?
+
+    @Option(name: .long, help: "Write the bound port to this file once listening (for scripts and tests).")
+    var portFile: String?
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let listen {
+            let parts = listen.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--listen must be HOST:PORT, got '\(listen)'") }
+            configuration.listen = .init(host: String(parts[0]), port: port)
+        }
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ocop.syncd")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let store = try options.openStore(configuration)
+        let server = SyncServer(
+            configuration: configuration, store: store,
+            fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger
+        )
+        let listener = try await server.bind()
+        if let portFile, let port = listener.localAddress.port {
+            try String(port).write(toFile: portFile, atomically: true, encoding: .utf8)
+        }
+        var metricsChannel: (any Channel)?
+        if let endpoint = configuration.metrics {
+            metricsChannel = try await MetricsServer(registry: registry).start(host: endpoint.host, port: endpoint.port)
+        }
+        if let address = metricsChannel?.localAddress { logger.info("metrics at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/metrics") }
+        let group = ServiceGroup(
+            services: [BoundServer(server: server, listener: listener)],
+            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
+        )
+        try await group.run()
+        try await metricsChannel?.close()
+        logger.info("stopped")
+    }
+}
+
+/// The server with its already bound socket, as a service.
+struct BoundServer: Service {
+    let server: SyncServer
+    let listener: SyncServer.Listener
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await server.serve(listener) }
+    }
+}
