@@ -96,6 +96,10 @@ struct BoundServer: Service {
     let listener: SyncServer.Listener
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await server.serve(listener) }
+        do {
+            try await cancelWhenGracefulShutdown { try await server.serve(listener) }
+        } catch is CancellationError {
+            // Graceful shutdown: the listener is closed and connections ended after their request.
+        }
     }
 }
