@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import Logging
+import NIOCore
+import NIOPosix
+import OCOPNetwork
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+
+/// Finds a binary built next to the tests (`.build/<config>/NAME`).
+func builtBinary(_ name: String) throws -> URL {
+    var candidates: [URL] = []
+    let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = argv0.deletingLastPathComponent()
+    for _ in 0..<4 {
+        candidates.append(directory.appendingPathComponent(name))
+        directory = directory.deletingLastPathComponent()
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates += ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/\(name)") }
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw HarnessError(message: "\(name) not found; looked in \(candidates.map(\.path))")
+    }
+    return found
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A real `ocop-syncd` process on 127.0.0.1 with a data directory of its own.
+final class DaemonProcess: @unchecked Sendable {
+    let dataDirectory: URL
+    private(set) var process: Process?
+    private(set) var port = 0
+
+    init() throws {
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-daemon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        // No metrics port: tests run daemons side by side.
+        let config = #"{"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {"idleTimeoutSeconds": 30}}"#
+        try config.write(to: configPath, atomically: true, encoding: .utf8)
+    }
+
+    var configPath: URL { dataDirectory.appendingPathComponent("syncd.json") }
+    var databasePath: String { dataDirectory.appendingPathComponent("national.sqlite").path }
+
+    /// Opens the national store the daemon uses (administration and checks, as an operator would).
+    func store() throws -> SQLiteNationalStore { try SQLiteNationalStore.open(at: databasePath) }
+
+    func start() async throws {
+        let portFile = dataDirectory.appendingPathComponent("port-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = try builtBinary("ocop-syncd")
+        process.arguments = ["serve", "--config", configPath.path, "--listen", "127.0.0.1:0", "--port-file", portFile.path]
+        process.standardOutput = FileHandle.nullDevice
+        let log = dataDirectory.appendingPathComponent("daemon.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        for _ in 0..<400 {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                self.port = port
+                return
+            }
+            guard process.isRunning else { throw HarnessError(message: "ocop-syncd exited: \(logText())") }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw HarnessError(message: "ocop-syncd did not start: \(logText())")
+    }
+
+    func logText() -> String {
+        (try? String(contentsOf: dataDirectory.appendingPathComponent("daemon.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// kill -9: no chance to finish anything.
+    func kill9() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait: the graceful path.
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    func cleanUp() {
+        kill9()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+}
+
+/// A province (or the central office) with its own replica and credentials.
+struct Participant: Sendable {
+    let name: String
+    let replica: Replica
+    let user: String
+    let secret: String
+    let tenant: UUID?
+
+    func sync(_ daemon: DaemonProcess) async throws -> SyncSummary {
+        var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: user, secret: secret)
+        configuration.batchSize = 300
+        configuration.pageSize = 300
+        return try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test.sync"))
+    }
+}
+
+extension DaemonProcess {
+    func addProvince(code: String, name: String) throws -> Participant {
+        let secret = "secret-\(code)-\(UUID().uuidString)"
+        let tenant = try store().addProvince(code: code, name: name, verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        let replica = try Replica.create(at: ":memory:", role: .province, tenantID: tenant)
+        return Participant(name: name, replica: replica, user: tenant.uuidString.lowercased(), secret: secret, tenant: tenant)
+    }
+
+    func addCentral() throws -> Participant {
+        let secret = "central-\(UUID().uuidString)"
+        try store().addCentralAccount(verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        let replica = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
+        return Participant(name: "central", replica: replica, user: "central", secret: secret, tenant: nil)
+    }
+}
+
+extension CredentialVerifier {
+    init(_ verifier: ScramVerifier) {
+        self.init(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey)
+    }
+}
+
+func productKey(_ n: Int) -> Data {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    bytes[0] = 0x02
+    bytes[13] = UInt8((n >> 16) & 0xFF)
+    bytes[14] = UInt8((n >> 8) & 0xFF)
+    bytes[15] = UInt8(n & 0xFF)
+    return Data(bytes)
+}
+
+func insertProducts(_ participant: Participant, range: Range<Int>) throws {
+    try participant.replica.write { db in
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
+            VALUES (?, ?, ?, '1.2.b', 'QD148-2023', ?, 'registered')
+            """)
+        for n in range {
+            try statement.execute(arguments: [productKey(n), participant.tenant, productKey(999_999), "Mật ong \(participant.name) số \(n)"])
+        }
+    }
+}
+
+/// The products rows one database holds for a tenant (or all of them), as text.
+func productRows(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
+    try database.read { db in
+        let rows = if let tenant {
+            try Row.fetchAll(db, sql: "SELECT * FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
+        } else {
+            try Row.fetchAll(db, sql: "SELECT * FROM products ORDER BY id")
+        }
+        return rows.map(\.description)
+    }
+}
