@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "ocop-syncd", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OCOPWire
@@ -21,24 +22,25 @@ struct RawConnection {
         try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(bytes: bytes))
             if halfClose { outbound.finish() }
-            return try await withThrowingTaskGroup(of: (messages: [Message], closed: Bool).self) { group in
+            let received = NIOLockedValueBox<[Message]>([])
+            let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     var decoder = FrameDecoder()
-                    var messages: [Message] = []
                     for try await buffer in inbound {
                         decoder.append(Array(buffer.readableBytesView))
-                        while let message = try decoder.next() { messages.append(message) }
+                        while let message = try decoder.next() { received.withLockedValue { $0.append(message) } }
                     }
-                    return (messages, true)
+                    return true
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    return ([], false)
+                    return false
                 }
                 let first = try await group.next()!
                 group.cancelAll()
                 return first
             }
+            return (received.withLockedValue { $0 }, closed)
         }
     }
 }

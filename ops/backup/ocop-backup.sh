@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# ocop-backup.sh: a verified, dated copy of the national dataset; keeps N days of copies.
+#
+#   ocop-backup.sh [--data-dir DIR] [--dest DIR] [--keep-days N]
+#
+# Calls `ocop-syncd backup` (SQLite online backup: safe while the daemon runs) into
+# DEST/.national-<UTC time>.sqlite.partial, switches the copy to a self-contained single file
+# (journal_mode=DELETE), checks it with `PRAGMA integrity_check`, and only then renames it to
+# DEST/national-<UTC time>.sqlite. Copies older than N days are deleted, but only after a good
+# new copy exists. Any failure exits non-zero and leaves no half-made copy behind.
+#
+# Run it as the daemon's user (ocop), e.g. through ocop-backup.service. Settings, flags first,
+# then the environment, then the defaults:
+#   --data-dir   OCOP_DATA_DIR          /var/lib/ocop-sync      (holds national.sqlite)
+#   --dest       OCOP_BACKUP_DIR        /var/backups/ocop-sync
+#   --keep-days  OCOP_BACKUP_KEEP_DAYS  14
+#                OCOP_SYNCD             /usr/local/bin/ocop-syncd
+set -euo pipefail
+
+syncd=${OCOP_SYNCD:-/usr/local/bin/ocop-syncd}
+data_dir=${OCOP_DATA_DIR:-/var/lib/ocop-sync}
+dest=${OCOP_BACKUP_DIR:-/var/backups/ocop-sync}
+keep_days=${OCOP_BACKUP_KEEP_DAYS:-14}
+
+die() { echo "ocop-backup: error: $*" >&2; exit 1; }
+usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a value"; data_dir=$2; shift 2 ;;
+        --dest) [[ $# -ge 2 ]] || die "--dest needs a value"; dest=$2; shift 2 ;;
+        --keep-days) [[ $# -ge 2 ]] || die "--keep-days needs a value"; keep_days=$2; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+
+[[ $keep_days =~ ^[1-9][0-9]*$ ]] || die "--keep-days must be a whole number of days >= 1, got '$keep_days'"
+[[ -x $syncd ]] || die "$syncd is not an executable (set OCOP_SYNCD)"
+command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install sqlite3)"
+# `ocop-syncd backup` creates an empty store where none exists: never back up the wrong directory.
+[[ -f $data_dir/national.sqlite ]] || die "no national dataset at $data_dir/national.sqlite (wrong --data-dir / OCOP_DATA_DIR?)"
+if [[ ! -d $dest ]]; then
+    mkdir -p -m 0700 -- "$dest" || die "cannot create the backup directory $dest"
+fi
+[[ -w $dest ]] || die "the backup directory $dest is not writable by $(id -un)"
+
+umask 077
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+final=$dest/national-$stamp.sqlite
+partial=$dest/.national-$stamp.sqlite.partial
+[[ ! -e $final ]] || die "$final already exists"
+
+cleanup() { rm -f -- "$partial" "$partial-wal" "$partial-shm" "$partial-journal"; }
+trap cleanup EXIT
+
+echo "ocop-backup: backing up $data_dir/national.sqlite to $final"
+"$syncd" backup --data-dir "$data_dir" "$partial" >/dev/null || die "ocop-syncd backup failed (see the message above)"
+
+# One self-contained file: no -wal/-shm beside it, readable with `sqlite3 -readonly`.
+# (The daemon turns WAL back on when it opens a restored copy.)
+mode=$(sqlite3 "$partial" 'PRAGMA journal_mode=DELETE;') || die "cannot open the copy $partial with sqlite3"
+[[ $mode == delete ]] || die "cannot switch the copy to journal_mode=DELETE (got '$mode')"
+
+check=$(sqlite3 -readonly "$partial" 'PRAGMA integrity_check;') || die "integrity_check could not run on $partial"
+[[ $check == ok ]] || die "integrity_check of the copy failed: $(head -n 5 <<<"$check")"
+accounts=$(sqlite3 -readonly "$partial" 'SELECT count(*) FROM _server_accounts;') \
+    || die "the copy has no _server_accounts table: not an OCOP national dataset"
+
+sync -- "$partial" 2>/dev/null || sync
+mv -- "$partial" "$final"
+sync -- "$dest" 2>/dev/null || sync
+trap - EXIT
+size=$(stat -c %s -- "$final")
+echo "ocop-backup: ok: $final ($size bytes, integrity_check ok, $accounts accounts)"
+
+# Keep N days: delete copies whose modification time is more than N*24 h old.
+pruned=0
+while IFS= read -r -d '' old; do
+    [[ $old == "$final" ]] && continue
+    rm -f -- "$old"
+    echo "ocop-backup: removed $old (older than $keep_days days)"
+    pruned=$((pruned + 1))
+done < <(find "$dest" -maxdepth 1 -type f -name 'national-*.sqlite' -mmin "+$((keep_days * 1440))" -print0)
+# Stale partial copies of runs that were killed (SIGKILL skips the trap).
+find "$dest" -maxdepth 1 -type f -name '.national-*.sqlite.partial*' -mmin +1440 -delete
+echo "ocop-backup: kept copies of the last $keep_days days; removed $pruned older"
