@@ -75,7 +75,9 @@ public enum SyncClient {
                 .connect(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let sslContext {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                            // SNI takes names only; for an address the chain is still verified against the trusted roots.
+                            let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
                         }
                         try channel.addWireHandlers(counts: counts)
                         return try NIOAsyncChannel<InboundFrame, Message>(wrappingChannelSynchronously: channel)

@@ -1,0 +1,49 @@
+import Foundation
+import OCOPNetwork
+import Testing
+
+@Suite("Daemon: TLS")
+struct TLSTests {
+    /// Makes a self-signed certificate for 127.0.0.1 with the system's openssl.
+    func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+        let certificate = directory.appendingPathComponent("server.pem").path
+        let key = directory.appendingPathComponent("server-key.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError(message: "openssl failed") }
+        return (certificate, key)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func syncOverTLSWithThePinnedCertificate() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        let (certificate, key) = try makeCertificate(in: daemon.dataDirectory)
+        let config = #"{"dataDirectory": "\#(daemon.dataDirectory.path)", "metrics": null, "logLevel": "warning", "tls": {"certificate": "\#(certificate)", "privateKey": "\#(key)"}}"#
+        try config.write(to: daemon.configPath, atomically: true, encoding: .utf8)
+        try await daemon.start()
+        let province = try daemon.addProvince(code: "01", name: "Hà Nội")
+        try insertProducts(province, range: 0..<20)
+
+        var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: province.user, secret: province.secret)
+        configuration.useTLS = true
+        configuration.caFile = certificate
+        let summary = try await SyncClient.sync(province.replica, configuration: configuration)
+        #expect(summary.report.changesPushed == 20)
+
+        // Without TLS the daemon's TLS listener does not talk to us.
+        var plain = configuration
+        plain.useTLS = false
+        await #expect(throws: SyncClientError.self) { _ = try await SyncClient.sync(province.replica, configuration: plain) }
+        // And a client that does not trust the certificate refuses the server.
+        var untrusting = configuration
+        untrusting.caFile = nil
+        await #expect(throws: (any Error).self) { _ = try await SyncClient.sync(province.replica, configuration: untrusting) }
+    }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# ocop-restore.sh: put a backup of the national dataset back in place, safely.
+#
+#   ocop-restore.sh [--data-dir DIR] [--unit NAME] [--yes] BACKUP_FILE
+#
+# The documented restore: with the daemon stopped, replace DATA/national.sqlite by the backup
+# and drop national.sqlite-wal and -shm. This script:
+#   1. checks the backup (PRAGMA integrity_check, and that it is an OCOP national dataset);
+#   2. refuses while the daemon runs: the systemd unit is active, or any process has
+#      national.sqlite (or its -wal/-shm) open (run as root so every process can be seen);
+#   3. moves the current national.sqlite, -wal and -shm together into
+#      DATA/pre-restore-<UTC time>/ (kept, never deleted: the old -wal holds the old file's
+#      newest commits);
+#   4. copies the backup in (owner and group of DATA, mode 0600), checks the copy again, and
+#      renames it to national.sqlite. On any failure it moves the old files back.
+# It does not start the daemon: `systemctl start ocop-syncd` afterwards.
+#
+#   --data-dir  OCOP_DATA_DIR  /var/lib/ocop-sync
+#   --unit      OCOP_UNIT      ocop-syncd.service
+#   --yes       do not ask for confirmation (needed when stdin is not a terminal)
+set -euo pipefail
+shopt -s nullglob
+
+data_dir=${OCOP_DATA_DIR:-/var/lib/ocop-sync}
+unit=${OCOP_UNIT:-ocop-syncd.service}
+assume_yes=false
+backup=
+
+die() { echo "ocop-restore: error: $*" >&2; exit 1; }
+say() { echo "ocop-restore: $*"; }
+usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a value"; data_dir=$2; shift 2 ;;
+        --unit) [[ $# -ge 2 ]] || die "--unit needs a value"; unit=$2; shift 2 ;;
+        --yes|-y) assume_yes=true; shift ;;
+        -h|--help) usage; exit 0 ;;
+        -*) usage >&2; die "unknown option: $1" ;;
+        *) [[ -z $backup ]] || die "give one backup file, got '$backup' and '$1'"; backup=$1; shift ;;
+    esac
+done
+
+[[ -n $backup ]] || { usage >&2; die "which backup? give BACKUP_FILE (e.g. /var/backups/ocop-sync/national-20250101T031500Z.sqlite)"; }
+command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install sqlite3)"
+[[ -d $data_dir ]] || die "no data directory $data_dir (give --data-dir)"
+[[ -f $backup && -r $backup ]] || die "cannot read the backup file $backup"
+live=$data_dir/national.sqlite
+backup_real=$(readlink -f -- "$backup")
+[[ $backup_real != "$(readlink -f -- "$live")" ]] || die "$backup is the live dataset itself"
+[[ ! -e $backup-wal ]] || die "$backup-wal exists: that backup is still open or was not closed cleanly; checkpoint it first (sqlite3 '$backup' 'PRAGMA wal_checkpoint(TRUNCATE)')"
+
+in_use() {  # prints the processes that have the dataset open; true if any
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$unit"; then
+        echo "the systemd unit $unit is active"
+    fi
+    local targets=() f fd target t pid found=1
+    for f in "$live" "$live-wal" "$live-shm"; do
+        [[ -e $f ]] && targets+=("$(readlink -f -- "$f")")
+    done
+    [[ ${#targets[@]} -gt 0 ]] || return 1
+    for fd in /proc/[0-9]*/fd/*; do
+        target=$(readlink -- "$fd" 2>/dev/null) || continue
+        for t in "${targets[@]}"; do
+            if [[ $target == "$t" ]]; then
+                pid=${fd#/proc/}; pid=${pid%%/*}
+                echo "process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+            fi
+        done
+    done | sort -u | grep . && found=0
+    return $found
+}
+refuse_if_in_use() {
+    local holders
+    if holders=$(in_use); then
+        sed 's/^/ocop-restore: in use: /' <<<"$holders" >&2
+        die "the national dataset is in use: stop the daemon (systemctl stop $unit) and any ocop-syncd admin command first; nothing changed"
+    fi
+}
+
+# 1. Refuse while the daemon (or anything else) has the dataset open.
+[[ $EUID -eq 0 ]] || say "warning: not root: only your own processes can be checked for open files"
+refuse_if_in_use
+
+# 2. Copy the backup next to the dataset and check the copy (the backup itself is not touched).
+staging=$data_dir/.national.sqlite.restoring
+aside=$data_dir/pre-restore-$(date -u +%Y%m%dT%H%M%SZ)
+moved=()
+cleanup() {
+    rm -f -- "$staging" "$staging-wal" "$staging-shm" "$staging-journal"
+    if [[ ${#moved[@]} -gt 0 ]]; then
+        rm -f -- "$live" "$live-wal" "$live-shm"
+        local name
+        for name in "${moved[@]}"; do mv -- "$aside/$name" "$data_dir/$name"; done
+        rmdir -- "$aside" 2>/dev/null || true
+        echo "ocop-restore: failed: the previous dataset is back in place" >&2
+    fi
+}
+trap cleanup EXIT
+
+owner=$(stat -c %u:%g -- "$data_dir")
+umask 077
+say "checking $backup"
+cp -- "$backup" "$staging"
+chmod 0600 -- "$staging"
+[[ $EUID -ne 0 ]] || chown -- "$owner" "$staging"
+check=$(sqlite3 "$staging" 'PRAGMA integrity_check;') || die "sqlite3 cannot open a copy of $backup"
+[[ $check == ok ]] || die "integrity_check of $backup failed: $(head -n 5 <<<"$check")"
+accounts=$(sqlite3 "$staging" 'SELECT count(*) FROM _server_accounts;' 2>/dev/null) \
+    || die "$backup has no _server_accounts table: not an OCOP national dataset"
+rm -f -- "$staging-wal" "$staging-shm"
+sync -- "$staging" 2>/dev/null || sync
+say "backup ok: integrity_check ok, $accounts accounts, file time $(date -u -r "$backup" +%Y-%m-%dT%H:%M:%SZ)"
+
+# 3. Confirm.
+say "will move the current $live (with -wal, -shm) to $aside/ and put the backup in its place"
+if ! $assume_yes; then
+    [[ -t 0 ]] || die "not a terminal: add --yes to confirm; nothing changed"
+    read -r -p "Type yes to restore: " answer || answer=
+    [[ $answer == yes ]] || die "not confirmed; nothing changed"
+fi
+refuse_if_in_use
+
+# 4. Set the old files aside together, rename the checked copy into place.
+mkdir -m 0700 -- "$aside"
+[[ $EUID -ne 0 ]] || chown -- "$owner" "$aside"
+for name in national.sqlite national.sqlite-wal national.sqlite-shm; do
+    if [[ -e $data_dir/$name ]]; then
+        mv -- "$data_dir/$name" "$aside/$name"
+        moved+=("$name")
+    fi
+done
+if [[ ${#moved[@]} -gt 0 ]]; then say "set aside: ${moved[*]} -> $aside/"; else rmdir -- "$aside"; say "there was no current dataset"; fi
+mv -- "$staging" "$live"
+sync -- "$data_dir" 2>/dev/null || sync
+moved=()
+trap - EXIT
+
+say "restored $backup to $live"
+[[ ! -d $aside ]] || say "the previous dataset is kept in $aside/ (delete it once the restore is confirmed good)"
+say "next: systemctl start $unit, then: sudo -u ocop ocop-syncd tenant list --config /etc/ocop-sync/syncd.json"
+say "note: changes merged after this backup was taken are no longer on the server (RUNBOOK.md, Back up and restore)"
