@@ -41,7 +41,7 @@ command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install 
 # `ocop-syncd backup` creates an empty store where none exists: never back up the wrong directory.
 [[ -f $data_dir/national.sqlite ]] || die "no national dataset at $data_dir/national.sqlite (wrong --data-dir / OCOP_DATA_DIR?)"
 if [[ ! -d $dest ]]; then
-    mkdir -p -m 0700 -- "$dest" || die "cannot create the backup directory $dest"
+    { mkdir -p -- "$dest" && chmod 0700 -- "$dest"; } || die "cannot create the backup directory $dest"
 fi
 [[ -w $dest ]] || die "the backup directory $dest is not writable by $(id -un)"
 

@@ -4,16 +4,17 @@
 #   ocop-restore.sh [--data-dir DIR] [--unit NAME] [--yes] BACKUP_FILE
 #
 # The documented restore: with the daemon stopped, replace DATA/national.sqlite by the backup
-# and drop national.sqlite-wal and -shm. This script:
-#   1. checks the backup (PRAGMA integrity_check, and that it is an OCOP national dataset);
-#   2. refuses while the daemon runs: the systemd unit is active, or any process has
-#      national.sqlite (or its -wal/-shm) open (run as root so every process can be seen);
-#   3. moves the current national.sqlite, -wal and -shm together into
-#      DATA/pre-restore-<UTC time>/ (kept, never deleted: the old -wal holds the old file's
-#      newest commits);
-#   4. copies the backup in (owner and group of DATA, mode 0600), checks the copy again, and
-#      renames it to national.sqlite. On any failure it moves the old files back.
-# It does not start the daemon: `systemctl start ocop-syncd` afterwards.
+# and drop national.sqlite-wal and -shm. This script, step by step:
+#   1. refuses while the dataset is in use: the systemd unit is active, or any process has
+#      national.sqlite, -wal or -shm open (run it as root so every process can be seen);
+#   2. copies the backup to DATA/.national.sqlite.restoring (owner and group of DATA, mode
+#      0600) and checks the copy: PRAGMA integrity_check, and that it is an OCOP national
+#      dataset (the backup file itself is never modified);
+#   3. asks for confirmation (or --yes), then checks again that nothing has the dataset open;
+#   4. moves the current national.sqlite, -wal and -shm together into
+#      DATA/pre-restore-<UTC time>/ (kept, not deleted: the old -wal holds the old file's
+#      newest commits) and renames the checked copy to national.sqlite.
+# On any failure the old files are moved back. It does not start the daemon.
 #
 #   --data-dir  OCOP_DATA_DIR  /var/lib/ocop-sync
 #   --unit      OCOP_UNIT      ocop-syncd.service
@@ -50,30 +51,33 @@ backup_real=$(readlink -f -- "$backup")
 [[ $backup_real != "$(readlink -f -- "$live")" ]] || die "$backup is the live dataset itself"
 [[ ! -e $backup-wal ]] || die "$backup-wal exists: that backup is still open or was not closed cleanly; checkpoint it first (sqlite3 '$backup' 'PRAGMA wal_checkpoint(TRUNCATE)')"
 
-in_use() {  # prints the processes that have the dataset open; true if any
+in_use() {  # prints who has the dataset open; false if no one
+    local report="" f fd target t pid cmd targets=()
     if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null && systemctl is-active --quiet "$unit"; then
-        echo "the systemd unit $unit is active"
+        report+="the systemd unit $unit is active"$'\n'
     fi
-    local targets=() f fd target t pid found=1
     for f in "$live" "$live-wal" "$live-shm"; do
-        [[ -e $f ]] && targets+=("$(readlink -f -- "$f")")
+        if [[ -e $f ]]; then targets+=("$(readlink -f -- "$f")"); fi
     done
-    [[ ${#targets[@]} -gt 0 ]] || return 1
-    for fd in /proc/[0-9]*/fd/*; do
-        target=$(readlink -- "$fd" 2>/dev/null) || continue
-        for t in "${targets[@]}"; do
-            if [[ $target == "$t" ]]; then
-                pid=${fd#/proc/}; pid=${pid%%/*}
-                echo "process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
-            fi
+    if [[ ${#targets[@]} -gt 0 ]]; then
+        for fd in /proc/[0-9]*/fd/*; do
+            target=$(readlink -- "$fd" 2>/dev/null) || continue
+            for t in "${targets[@]}"; do
+                if [[ $target == "$t" ]]; then
+                    pid=${fd#/proc/}; pid=${pid%%/*}
+                    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120) || cmd="?"
+                    report+="process $pid: $cmd"$'\n'
+                fi
+            done
         done
-    done | sort -u | grep . && found=0
-    return $found
+    fi
+    [[ -n $report ]] || return 1
+    printf '%s' "$report" | sort -u
 }
 refuse_if_in_use() {
-    local holders
+    local holders line
     if holders=$(in_use); then
-        sed 's/^/ocop-restore: in use: /' <<<"$holders" >&2
+        while IFS= read -r line; do echo "ocop-restore: in use: $line" >&2; done <<<"$holders"
         die "the national dataset is in use: stop the daemon (systemctl stop $unit) and any ocop-syncd admin command first; nothing changed"
     fi
 }
