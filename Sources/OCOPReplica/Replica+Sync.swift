@@ -125,7 +125,7 @@ extension Replica {
                 }
             }
             try storage.observe(db, clocks: changes.lazy.flatMap(\.state.clocks))
-            for conflict in conflicts { try storage.record(db, conflict, pushed: true) }
+            for conflict in conflicts { try storage.record(db, conflict, pushed: true, directory: &directory) }
             try directory.save(db)
             if let cursor { try SyncMeta.set(db, .pulledCursor, Int64(cursor)) }
             return summary

@@ -2,14 +2,25 @@ import Foundation
 import GRDB
 import OCOPSync
 
-/// The local numbering of replica ids used inside row metadata (`_sync_replicas`).
+/// State one sync transaction keeps in memory and writes once at its end: the local numbering of
+/// replica ids used inside row metadata (`_sync_replicas`) and the central store's feed counter.
 ///
-/// Loaded at the start of each sync transaction; new ids are numbered and written in that same
-/// transaction, so a rolled-back transaction leaves no stale numbering behind.
+/// Loaded at the start of each sync transaction and saved in that same transaction, so a
+/// rolled-back transaction leaves nothing stale behind.
 package struct ReplicaDirectory {
     private var indexes: [ReplicaID: UInt64] = [:]
     private var replicas: [UInt64: ReplicaID] = [:]
     private(set) var added: [(UInt64, ReplicaID)] = []
+    private var feedSequence: Int64?
+    private var feedSequenceChanged = false
+
+    /// The next feed position (central store): numbered in memory, saved by ``save(_:)``.
+    package mutating func nextFeedSequence(_ db: Database) throws -> Int64 {
+        let next = (try feedSequence ?? SyncMeta.int(db, .feedSequence) ?? 0) + 1
+        feedSequence = next
+        feedSequenceChanged = true
+        return next
+    }
 
     package init(_ db: Database) throws {
         for row in try Row.fetchAll(db, sql: "SELECT idx, id FROM _sync_replicas") {
@@ -43,5 +54,9 @@ package struct ReplicaDirectory {
             try db.execute(sql: "INSERT INTO _sync_replicas(idx, id) VALUES (?, ?)", arguments: [Int64(index), Data(replica.bytes)])
         }
         added.removeAll()
+        if feedSequenceChanged, let feedSequence {
+            try SyncMeta.set(db, .feedSequence, feedSequence)
+            feedSequenceChanged = false
+        }
     }
 }

@@ -30,14 +30,4 @@ package enum SyncMeta {
     package static func set(_ db: Database, _ key: Key, _ value: some DatabaseValueConvertible) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_meta(key, value) VALUES (?, ?)").execute(arguments: [key.rawValue, value])
     }
-
-    package static func nextFeedSequence(_ db: Database) throws -> Int64 {
-        let next = try peekNextFeedSequence(db)
-        try set(db, .feedSequence, next)
-        return next
-    }
-
-    package static func peekNextFeedSequence(_ db: Database) throws -> Int64 {
-        (try int(db, .feedSequence) ?? 0) + 1
-    }
 }

@@ -122,7 +122,7 @@ package struct SyncStorage: Sendable {
         if isNew, !keepsFeed {
             try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)").execute(arguments: [table.index, pk, bytes])
         } else if keepsFeed {
-            let seq = try SyncMeta.nextFeedSequence(db)
+            let seq = try directory.nextFeedSequence(db)
             let echoIndex = echo.map { Int64(directory.index(of: $0)) }
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, echo) VALUES (?, ?, ?, ?, ?)")
             try statement.execute(arguments: [table.index, pk, bytes, seq, echoIndex])
@@ -184,7 +184,7 @@ package struct SyncStorage: Sendable {
         }
         let echo = origin.flatMap { local?.versionVector.isCovered(by: change.state.versionVector) ?? true ? $0 : nil }
         try saveMeta(db, table, pk: pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo, directory: &directory)
-        for conflict in outcome.conflicts { try record(db, conflict, pushed: false) }
+        for conflict in outcome.conflicts { try record(db, conflict, pushed: false, directory: &directory) }
         return outcome
     }
 
@@ -206,18 +206,22 @@ package struct SyncStorage: Sendable {
     }
 
     /// Adds a conflict record unless it is already known.
-    package func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool) throws {
+    package func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool, directory: inout ReplicaDirectory) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO _sync_conflicts(tbl, pk, col, kind, replica, counter, hlc, value, pushed, seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let seq: Int64? = keepsFeed ? try SyncMeta.peekNextFeedSequence(db) : nil
         try statement.execute(arguments: [
             conflict.table, conflict.key.databaseValue, conflict.column, Int64(conflict.kind.rawValue),
             Data(conflict.losingStamp.dot.replica.bytes), Int64(bitPattern: conflict.losingStamp.dot.counter),
-            Int64(bitPattern: conflict.losingStamp.hlc.rawValue), conflict.losingValue.databaseValue, pushed, seq,
+            Int64(bitPattern: conflict.losingStamp.hlc.rawValue), conflict.losingValue.databaseValue, pushed, nil,
         ])
-        if keepsFeed, db.changesCount > 0 { _ = try SyncMeta.nextFeedSequence(db) }
+        // A new record gets the next feed position; one already known keeps its place.
+        if keepsFeed, db.changesCount > 0 {
+            try db.cachedStatement(sql: "UPDATE _sync_conflicts SET seq = ? WHERE tbl = ? AND pk = ? AND col = ? AND kind = ? AND replica = ? AND counter = ?")
+                .execute(arguments: [try directory.nextFeedSequence(db), conflict.table, conflict.key.databaseValue, conflict.column,
+                                     Int64(conflict.kind.rawValue), Data(conflict.losingStamp.dot.replica.bytes), Int64(bitPattern: conflict.losingStamp.dot.counter)])
+        }
     }
 
     /// Runs `body` with capture suspended: the library's own writes of remote changes are not

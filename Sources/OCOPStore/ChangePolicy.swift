@@ -14,7 +14,8 @@ struct ChangePolicy: Sendable {
     /// Checks one incoming change against the row as stored (`local`) and as it would be after
     /// the merge (`merged`). Throws a ``Refusal`` naming the row and field.
     func check(_ change: RowChange, table: TableSchema, local: RowState?, merged: RowState, principal: Principal) throws {
-        let row = "\(table.name) row \(Self.describe(change.key))"
+        // Built only when refusing: this runs for every pushed change.
+        var row: String { "\(table.name) row \(Self.describe(change.key))" }
         guard case .blob(let key) = change.key, key.count == 16 else {
             throw Refusal(code: .invalidData, message: "\(row): id must be a 16-byte UUID")
         }

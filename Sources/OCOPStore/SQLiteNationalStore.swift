@@ -146,7 +146,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 guard let table = storage.table(named: conflict.table) else { continue }
                 let owner = try tenantValue(db, table, key: conflict.key, directory: directory)
                 guard ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) else { continue }
-                try storage.record(db, conflict, pushed: true)
+                try storage.record(db, conflict, pushed: true, directory: &directory)
             }
             try storage.observe(db, clocks: batch.changes.lazy.flatMap(\.state.clocks))
             try directory.save(db)

@@ -5,6 +5,8 @@ import Foundation
 let quick = CommandLine.arguments.contains("--quick")
 let benchmarks: [(String, (Bool) throws -> [Figure])] = [
     ("capture", CaptureBenchmark.run),
+    ("wire", WireBenchmark.run),
+    ("merge", MergeBenchmark.run),
 ]
 var failed = false
 for (name, run) in benchmarks {

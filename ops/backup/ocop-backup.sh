@@ -62,7 +62,7 @@ echo "ocop-backup: backing up $data_dir/national.sqlite to $final"
 mode=$(sqlite3 "$partial" 'PRAGMA journal_mode=DELETE;') || die "cannot open the copy $partial with sqlite3"
 [[ $mode == delete ]] || die "cannot switch the copy to journal_mode=DELETE (got '$mode')"
 
-check=$(sqlite3 -readonly "$partial" 'PRAGMA integrity_check;') || die "integrity_check could not run on $partial"
+check=$(sqlite3 -readonly "$partial" 'PRAGMA integrity_check;') || die "integrity_check of the copy failed (sqlite3 could not complete it)"
 [[ $check == ok ]] || die "integrity_check of the copy failed: $(head -n 5 <<<"$check")"
 accounts=$(sqlite3 -readonly "$partial" 'SELECT count(*) FROM _server_accounts;') \
     || die "the copy has no _server_accounts table: not an OCOP national dataset"

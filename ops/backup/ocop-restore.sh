@@ -117,7 +117,7 @@ sync -- "$staging" 2>/dev/null || sync
 say "backup ok: integrity_check ok, $accounts accounts, file time $(date -u -r "$backup" +%Y-%m-%dT%H:%M:%SZ)"
 
 # 3. Confirm.
-say "will move the current $live (with -wal, -shm) to $aside/ and put the backup in its place"
+say "will move the current $live (and any -wal, -shm) to $aside/ and put the backup in its place"
 if ! $assume_yes; then
     [[ -t 0 ]] || die "not a terminal: add --yes to confirm; nothing changed"
     read -r -p "Type yes to restore: " answer || answer=
