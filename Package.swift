@@ -106,9 +106,10 @@ let package = Package(
         .executableTarget(
             name: "ocop-bench",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork", "ocop-syncd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,17 +7,25 @@ let benchmarks: [(String, (Bool) throws -> [Figure])] = [
     ("capture", CaptureBenchmark.run),
     ("wire", WireBenchmark.run),
     ("merge", MergeBenchmark.run),
+    ("end-to-end", EndToEndBenchmark.run),
 ]
 var failed = false
+var figures: [String: Double] = [:]
+func report(_ figure: Figure) {
+    figures[figure.name] = figure.value
+    print("# \(figure.note)")
+    print("\(figure.name)=\(String(format: "%.3f", figure.value))")
+}
 for (name, run) in benchmarks {
     do {
-        for figure in try run(quick) {
-            print("# \(figure.note)")
-            print("\(figure.name)=\(String(format: "%.3f", figure.value))")
-        }
+        for figure in try run(quick) { report(figure) }
     } catch {
         FileHandle.standardError.write(Data("benchmark \(name) failed: \(error)\n".utf8))
         failed = true
     }
+}
+if let endToEnd = figures["e2e_changes_per_s"], let merge = figures["merge_changes_per_s"] {
+    report(Figure(name: "e2e_vs_merge_ratio", value: endToEnd / merge,
+                  note: "end-to-end rate over the in-process merge rate (clients and daemon share this machine's cores)"))
 }
 exit(failed ? 1 : 0)
