@@ -11,7 +11,7 @@ let benchmarks: [(String, (Bool) throws -> [Figure])] = [
 ]
 var failed = false
 var figures: [String: Double] = [:]
-func report(_ figure: Figure) {
+@MainActor func report(_ figure: Figure) {
     figures[figure.name] = figure.value
     print("# \(figure.note)")
     print("\(figure.name)=\(String(format: "%.3f", figure.value))")
