@@ -147,5 +147,11 @@ let package = Package(
             dependencies: ["OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `ocop` binary as a subprocess; depending on it makes `swift test` build it.
+        .testTarget(
+            name: "OCOPCLITests",
+            dependencies: ["ocop", "OCOPModel", "OCOPReplica", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
