@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "OCOPDaemonTests",
             dependencies: [
-                "ocop-syncd", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
+                "ocop-syncd", "ocop", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -33,6 +33,8 @@ struct OCOPCommand: AsyncParsableCommand {
             PendingCommand.self,
             ConflictsCommand.self,
             RejectedCommand.self,
+            SyncCommand.self,
+            DemoCommand.self,
         ]
     )
 

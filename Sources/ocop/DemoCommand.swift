@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Logging
+import OCOPModel
+import OCOPNetwork
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+
+/// `ocop demo`: provinces and the central office sync into a national dataset, on this machine.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a demonstration: a sync daemon on loopback, four provinces and the central office.",
+        discussion: """
+            Everything lives in a temporary directory (kept with --keep DIR): the national dataset \
+            (SQLite), each province's replica and the central office's. The provinces record \
+            producers, products, evaluations and certificates, work offline (one edit conflicts \
+            with the central office), and sync; the demo prints each step and a national summary.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Keep the files in this directory instead of a temporary one.", valueName: "dir"))
+    var keep: String?
+
+    func run() async throws {
+        let directory = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("ocop-demo-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        for name in ["national.sqlite", "central.ocop"] where FileManager.default.fileExists(atPath: path(name)) {
+            throw CLIError.usage("\(path(name)) exists: give --keep an empty directory")
+        }
+
+        // The central office sets up the national dataset and the accounts.
+        section("1. The central office starts the sync daemon")
+        let store = try SQLiteNationalStore.open(at: path("national.sqlite"))
+        let centralSecret = DaemonFiles.newAccountSecret()
+        try store.addCentralAccount(verifier: CredentialVerifier(ScramVerifier.make(secret: centralSecret)))
+        var logger = Logger(label: "ocop.demo")
+        logger.logLevel = .error
+        var configuration = ServerConfiguration()
+        configuration.listen = .init(host: "127.0.0.1", port: 0)
+        configuration.metrics = nil
+        let server = SyncServer(configuration: configuration, store: store, fakeSaltKey: Array(centralSecret.utf8), logger: logger)
+        let listener = try await server.bind()
+        let port = listener.localAddress.port ?? 0
+        let serving = Task { try await server.serve(listener) }
+        defer { serving.cancel() }
+        say("daemon listening on 127.0.0.1:\(port), national dataset \(path("national.sqlite"))")
+
+        var provinces: [DemoProvince] = []
+        for (code, name) in [("01", "Hà Nội"), ("46", "Huế"), ("68", "Lâm Đồng"), ("96", "Cà Mau")] {
+            let secret = DaemonFiles.newAccountSecret()
+            let tenant = try store.addProvince(code: code, name: name, verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+            let replica = try Replica.create(at: path("province-\(code).ocop"), role: .province, tenantID: tenant)
+            provinces.append(DemoProvince(code: code, name: name, tenant: tenant, replica: replica, secret: secret))
+            say("province \(code) \(name): tenant \(tenant.uuidString.lowercased())")
+        }
+        let central = try Replica.create(at: path("central.ocop"), role: .central, tenantID: nil)
+
+        section("2. Provinces record producers, products, evaluations and certificates (offline)")
+        let today = LocalDate(Date())
+        var flagship: [String: Product] = [:]
+        for province in provinces {
+            let catalogue = DemoCatalogue.entries[province.code] ?? []
+            for (index, entry) in catalogue.enumerated() {
+                let producer = Producer(tenantID: province.tenant, name: entry.producer, type: entry.type, commune: entry.commune,
+                                        representative: entry.type == .household ? entry.representative : nil,
+                                        phone: entry.type == .household ? "0912345678" : nil)
+                let product = Product(tenantID: province.tenant, producerID: producer.id, classificationCode: entry.classification,
+                                      nameVi: entry.nameVi, nameEn: entry.nameEn, descriptionVi: entry.descriptionVi)
+                try province.replica.save(producer)
+                try province.replica.save(product)
+                let evaluation = try Evaluation(tenantID: province.tenant, productID: product.id, evaluatedOn: today, council: .province,
+                                                sheet: DemoCatalogue.sheet(total: entry.score))
+                try province.replica.save(evaluation)
+                if (3...4).contains(evaluation.stars) {
+                    let issuance = try CertificationPolicy.standard.issue(
+                        number: "\(province.code)-\(today.year)-\(String(format: "%03d", index + 1))", for: evaluation,
+                        issuer: .province, issuedOn: today)
+                    try province.replica.save(issuance.certificate)
+                }
+                if index == 0 { flagship[province.code] = product }
+                say("\(province.name): \(entry.nameVi) — \(String(format: "%.0f", evaluation.total)) points, \(evaluation.stars)★\(evaluation.stars == 5 ? " (5★ candidate: proposed to the central office)" : "")")
+            }
+        }
+
+        section("3. First nightly sync")
+        for province in provinces { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }
+        try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
+
+        section("4. A day offline: edits on both sides, one of them conflicting")
+        let hanoi = provinces[0]
+        if let product = flagship[hanoi.code] {
+            try hanoi.replica.write { try $0.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Hang Duong apricot candy", product.id]) }
+            try central.write { try $0.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Hanoi salted apricots (O mai)", product.id]) }
+            say("Hà Nội renames \(product.nameVi) in English; the central office renames it too, differently")
+        }
+        let lamDong = provinces[2]
+        if let candidate = try lamDong.replica.read({ db in
+            try Evaluation.filter(Column("stars") == 5).fetchOne(db)
+        }) {
+            let issuance = try CertificationPolicy.standard.issue(number: "TW-\(today.year)-001", for: candidate, issuer: .central, issuedOn: today)
+            try central.save(issuance.certificate)
+            say("the central office certifies Lâm Đồng's 5★ candidate (certificate \(issuance.certificate.number))")
+        }
+        let hue = provinces[1]
+        if let product = flagship[hue.code] {
+            try hue.replica.write { try $0.execute(sql: "UPDATE products SET description_vi = description_vi || ' Đóng hộp quà tặng.' WHERE id = ?", arguments: [product.id]) }
+            say("Huế adds a line to a description (no conflict: nobody else touched it)")
+        }
+
+        section("5. Next nightly sync, in a different order")
+        try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
+        for province in provinces.reversed() { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }
+        try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
+        try await sync(hanoi.replica, user: hanoi.tenant.uuidString.lowercased(), secret: hanoi.secret, port: port, label: hanoi.name)
+
+        section("6. What happened")
+        for conflict in try store.replica.conflicts() {
+            let winner = try store.replica.read { db in
+                try String.fetchOne(db, sql: "SELECT \(conflict.column) FROM \(conflict.table) WHERE id = ?", arguments: [conflict.key.databaseValue])
+            } ?? "?"
+            say("conflict on \(conflict.table).\(conflict.column): kept '\(winner)'; the losing value \(conflict.losingValue) from \(conflict.origin == central.replicaID ? "the central office" : "Hà Nội") is kept for review")
+        }
+        let fiveStars = try lamDong.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certificates WHERE stars = 5") } ?? 0
+        say("Lâm Đồng's replica now holds \(fiveStars) 5★ certificate(s) from the central office")
+        let converged = try provinces.allSatisfy { province in
+            try rows(province.replica.database, tenant: province.tenant) == rows(store.replica.database, tenant: province.tenant)
+        } && rows(central.database, tenant: nil) == rows(store.replica.database, tenant: nil)
+        say(converged ? "every replica holds exactly what the national dataset holds for it" : "WARNING: replicas differ from the national dataset")
+
+        section("7. National summary: certified products by province and stars")
+        let summary = try store.replica.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.code, t.name, c.stars, count(*) AS products
+                FROM certificates c JOIN tenants t ON t.id = c.tenant_id
+                WHERE c.status = 'active' GROUP BY t.code, t.name, c.stars ORDER BY t.code, c.stars
+                """)
+        }
+        print("code".padding(toLength: 6, withPad: " ", startingAt: 0) + "province".padding(toLength: 16, withPad: " ", startingAt: 0)
+              + "stars".padding(toLength: 6, withPad: " ", startingAt: 0) + "products")
+        for row in summary {
+            let code: String = row["code"]
+            let name: String = row["name"]
+            let stars: Int = row["stars"]
+            let count: Int = row["products"]
+            print("\(code.padding(toLength: 6, withPad: " ", startingAt: 0))\(name.padding(toLength: 16, withPad: " ", startingAt: 0))\((String(stars) + "★").padding(toLength: 6, withPad: " ", startingAt: 0))\(count)")
+        }
+        if keep != nil { say("files kept in \(directory.path)") }
+        if !converged { throw CLIError(.internalError, lines: ["error: the demo's replicas did not converge"]) }
+    }
+
+    private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String) async throws {
+        let summary = try await SyncClient.sync(replica, configuration: SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret))
+        let report = summary.report
+        say("sync \(label): sent \(report.changesPushed), received \(report.changesPulled), conflicts \(report.conflictsRecorded), \(summary.bytesSent + summary.bytesReceived) bytes")
+    }
+
+    private func rows(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
+        try database.read { db in
+            var result: [String] = []
+            for table in ["producers", "products", "evaluations", "certificates"] {
+                let sql = tenant == nil ? "SELECT * FROM \(table) ORDER BY id" : "SELECT * FROM \(table) WHERE tenant_id = ? ORDER BY id"
+                result += try Row.fetchAll(db, sql: sql, arguments: tenant.map { [$0] } ?? []).map(\.description)
+            }
+            return result
+        }
+    }
+
+    private func section(_ title: String) { print("\n== \(title)") }
+    private func say(_ line: String) { print("   \(line)") }
+}
+
+struct DemoProvince {
+    let code: String
+    let name: String
+    let tenant: UUID
+    let replica: Replica
+    let secret: String
+}
+
+extension CredentialVerifier {
+    init(_ verifier: ScramVerifier) {
+        self.init(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey)
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OCOPNetwork
+import OCOPReplica
+
+/// `ocop sync`: push local changes to the central daemon, then pull what this replica may see.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync the replica with the central daemon: push local changes, then pull.",
+        discussion: """
+            Safe to run again after any failure: nothing is applied twice and nothing acknowledged \
+            is lost. Settings may come from the environment: OCOP_SERVER, OCOP_USER, OCOP_SECRET_FILE.
+
+            Exit codes: 0 synced; 3 the daemon is unreachable (retry later); 4 authentication \
+            failed (fix the credentials); 5 protocol or server error (retry later); 6 synced, but \
+            some changes were refused and are parked (see `ocop rejected`).
+            """
+    )
+
+    @OptionGroup var replicaOptions: ReplicaOptions
+
+    @Option(help: ArgumentHelp("The daemon as HOST:PORT (default: $OCOP_SERVER, else 127.0.0.1:7468).", valueName: "host:port"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("The account (default: $OCOP_USER, else the replica's tenant id, or central).", valueName: "user"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("A file holding the account's secret (default: $OCOP_SECRET_FILE).", valueName: "path"))
+    var secretFile: String?
+
+    @Flag(help: "Use TLS (for links that leave the building).")
+    var tls = false
+
+    @Option(help: ArgumentHelp("Trust this CA certificate (PEM) for TLS instead of the system's roots.", valueName: "path"))
+    var caFile: String?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let replica = try replicaOptions.open()
+        let address = server ?? environment["OCOP_SERVER"] ?? "127.0.0.1:7468"
+        let parts = address.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { throw CLIError.usage("--server must be HOST:PORT, got '\(address)'") }
+        guard let secretPath = secretFile ?? environment["OCOP_SECRET_FILE"] else {
+            throw CLIError.usage("give the account's secret with --secret-file PATH (or set OCOP_SECRET_FILE)")
+        }
+        let secret: String
+        do {
+            secret = try String(contentsOfFile: secretPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw CLIError.notFound("\(secretPath): cannot read the secret file")
+        }
+        let account = user ?? environment["OCOP_USER"] ?? replica.tenantID?.uuidString.lowercased() ?? "central"
+        var configuration = SyncClientConfiguration(host: String(parts[0]), port: port, user: account, secret: secret)
+        configuration.useTLS = tls
+        configuration.caFile = caFile
+
+        let showProgress = isatty(STDERR_FILENO) != 0 && !json
+        let summary: SyncSummary
+        do {
+            summary = try await SyncClient.sync(replica, configuration: configuration, progress: { progress in
+                guard showProgress else { return }
+                switch progress {
+                case .pushed(let changes, let remaining): StandardError.write("\rpushed \(changes) changes, \(remaining) writes to go…   ")
+                case .pulled(let changes, _): StandardError.write("\rpulled \(changes) changes…                    ")
+                }
+            })
+        } catch let error as SyncClientError {
+            if showProgress { StandardError.write("\n") }
+            let status: Int32 = switch error.kind {
+            case .unreachable: 3
+            case .authentication: 4
+            case .protocolFailure: 5
+            }
+            StandardError.print("error: \(error)")
+            throw ExitCode(status)
+        }
+        if showProgress { StandardError.write("\r\u{1B}[K") }
+        let parked = try replica.parkedRejections()
+        let report = summary.report
+        let seconds = Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
+        if json {
+            let object: [String: Any] = [
+                "changesSent": report.changesPushed, "changesReceived": report.changesPulled, "changesApplied": report.changesApplied,
+                "changesRefused": report.changesRefused, "parked": parked.count, "conflicts": report.conflictsRecorded,
+                "bytesSent": summary.bytesSent, "bytesReceived": summary.bytesReceived, "seconds": seconds,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("sent \(report.changesPushed) changes in \(report.batchesPushed) batches, received \(report.changesPulled) (\(report.changesApplied) new)")
+            print("bytes on the wire: \(summary.bytesSent) sent, \(summary.bytesReceived) received; conflicts recorded: \(report.conflictsRecorded); \(String(format: "%.2f", seconds)) s")
+            if report.changesRefused > 0 || !parked.isEmpty {
+                print("refused: \(report.changesRefused) this time, \(parked.count) parked in all — see `ocop rejected`")
+            }
+        }
+        if !parked.isEmpty { throw ExitCode(6) }
+    }
+}
+
+extension StandardError {
+    /// Writes without a newline (progress lines).
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import OCOPNetwork
+import OCOPReplica
+import OCOPStore
+import Testing
+
+/// `ocop sync` and `ocop demo` as a user (or cron) runs them.
+@Suite("ocop sync and ocop demo", .serialized)
+struct CommandLineSyncTests {
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    func ocop(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = try builtBinary("ocop")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: out, errors: err)
+    }
+
+    @Test func demoRunsAndConverges() throws {
+        let result = try ocop(["demo"])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("every replica holds exactly what the national dataset holds for it"))
+        #expect(result.output.contains("conflict on products.name_en"))
+        #expect(result.output.contains("5★"))
+    }
+
+    @Test func syncExitCodesAScriptCanTrust() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let secret = "hanoi-secret-0123456789"
+        let tenant = try daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        let replicaPath = daemon.dataDirectory.appendingPathComponent("hanoi.ocop").path
+        let secretFile = daemon.dataDirectory.appendingPathComponent("secret").path
+        try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let replica = try Replica.create(at: replicaPath, role: .province, tenantID: tenant)
+        try replica.write { db in
+            try db.execute(sql: """
+                INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
+                VALUES (?, ?, ?, '1.2.b', 'QD148-2023', 'Mật ong', 'registered')
+                """, arguments: [productKey(1), tenant, productKey(2)])
+        }
+        let environment = ["OCOP_REPLICA": replicaPath, "OCOP_SERVER": "127.0.0.1:\(daemon.port)", "OCOP_SECRET_FILE": secretFile]
+
+        let synced = try ocop(["sync", "--json"], environment: environment)
+        #expect(synced.status == 0, "\(synced.errors)")
+        let summary = try JSONSerialization.jsonObject(with: Data(synced.output.utf8)) as? [String: Any]
+        #expect(summary?["changesSent"] as? Int == 1)
+        #expect((summary?["bytesSent"] as? Int ?? 0) > 0)
+
+        // Refused changes: synced, but exit 6 so the timer's log shows someone must act.
+        try replica.write { try $0.execute(sql: "INSERT INTO tenants(id, code, name, kind) VALUES (?, '99', 'Giả', 'province')", arguments: [productKey(3)]) }
+        let refused = try ocop(["sync"], environment: environment)
+        #expect(refused.status == 6, "\(refused.output) \(refused.errors)")
+        #expect(refused.output.contains("ocop rejected"))
+
+        let wrongSecretFile = daemon.dataDirectory.appendingPathComponent("wrong").path
+        try "not-the-secret-at-all".write(toFile: wrongSecretFile, atomically: true, encoding: .utf8)
+        let denied = try ocop(["sync", "--secret-file", wrongSecretFile], environment: environment)
+        #expect(denied.status == 4)
+        #expect(denied.errors.contains("AUTHENTICATION_FAILED"))
+
+        daemon.stop()
+        let unreachable = try ocop(["sync"], environment: environment)
+        #expect(unreachable.status == 3)
+        #expect(unreachable.errors.contains("cannot reach"))
+    }
+}
