@@ -90,6 +90,10 @@ public enum SyncClient {
             let connection = WireConnection(frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize)
             let session = try await connection.authenticate(replica: replica, user: configuration.user, secret: configuration.secret)
             logger.info("authenticated", metadata: ["acknowledged": "\(session.acknowledgedCounter)", "cursor": "\(session.pullCursor)"])
+            let requeued = try replica.reconcile(serverAcknowledged: session.acknowledgedCounter, serverCursor: session.pullCursor)
+            if requeued > 0 {
+                logger.warning("the server has less than it acknowledged (restored from a backup?): sending \(requeued) rows again")
+            }
             let report = try await replica.sync(over: connection, batchSize: configuration.batchSize, progress: progress)
             try? await outbound.write(.goodbye(Goodbye(reason: .done)))
             return report

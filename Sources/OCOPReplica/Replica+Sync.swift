@@ -51,11 +51,22 @@ extension Replica {
                 db, sql: "SELECT seq, tbl, pk FROM _sync_log WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [acknowledged, maxWrites]
             )
             let conflicts = try fetchConflicts(db, where: "pushed = 0")
-            guard let last = entries.last else {
+            let resend = try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_resend LIMIT ?", arguments: [maxWrites])
+            guard entries.last != nil || !resend.isEmpty else {
                 return conflicts.isEmpty ? nil : OutgoingBatch(firstCounter: UInt64(acknowledged), lastCounter: UInt64(acknowledged), changes: [], conflicts: conflicts)
             }
+            let lastCounter = entries.last.map { UInt64($0[0] as Int64) } ?? UInt64(acknowledged)
             var seen = Set<RowKey>()
             var changes: [RowChange] = []
+            // Rows the server lost are sent whole.
+            for row in resend {
+                let key = RowKey(table: row[0], pk: row[1])
+                guard storage.tables.indices.contains(key.table), seen.insert(key).inserted else { continue }
+                let table = storage.tables[key.table]
+                guard var state = try storage.loadState(db, table, pk: key.pk, directory: directory) else { continue }
+                try normaliseText(db, table, pk: key.pk, state: &state)
+                changes.append(RowChange(table: table.schema.name, key: SyncValue(key.pk), state: state))
+            }
             for entry in entries {
                 let key = RowKey(table: entry[1], pk: entry[2])
                 guard seen.insert(key).inserted else { continue }
@@ -73,7 +84,7 @@ extension Replica {
                 changes.append(RowChange(table: table.schema.name, key: SyncValue(key.pk), state: state))
             }
             return OutgoingBatch(
-                firstCounter: UInt64(acknowledged) + 1, lastCounter: UInt64(last[0] as Int64), changes: changes, conflicts: conflicts
+                firstCounter: UInt64(acknowledged) + 1, lastCounter: lastCounter, changes: changes, conflicts: conflicts
             )
         }
     }
@@ -85,6 +96,11 @@ extension Replica {
             let current = UInt64(max(try SyncMeta.int(db, .acknowledgedThrough) ?? 0, 0))
             guard counter >= current else { return }
             try SyncMeta.set(db, .acknowledgedThrough, Int64(counter))
+            for change in batch.changes {
+                if let table = storage.table(named: change.table) {
+                    try db.execute(sql: "DELETE FROM _sync_resend WHERE tbl = ? AND pk = ?", arguments: [table.index, change.key.databaseValue])
+                }
+            }
             for conflict in batch.conflicts {
                 try db.execute(
                     sql: "UPDATE _sync_conflicts SET pushed = 1 WHERE tbl = ? AND pk = ? AND col = ? AND kind = ? AND replica = ? AND counter = ?",
@@ -106,6 +122,38 @@ extension Replica {
             try db.execute(
                 sql: "DELETE FROM _sync_log WHERE seq <= ? AND seq < (SELECT max(seq) FROM _sync_log)", arguments: [Int64(counter)]
             )
+        }
+    }
+
+    /// Lines this replica up with what the server reports at login (`AUTH_OK`).
+    ///
+    /// A server restored from a backup reports less than it once acknowledged: every row this
+    /// replica wrote after that point is queued to be sent whole (the log entries behind the lost
+    /// acknowledgements are gone), every conflict record is offered again, and pulls restart from
+    /// the server's cursor. Merging is idempotent, so re-sending is always safe.
+    /// Returns the number of rows queued again.
+    @discardableResult
+    public func reconcile(serverAcknowledged: UInt64, serverCursor: UInt64) throws -> Int {
+        try database.write { db in
+            let acknowledged = UInt64(max(try SyncMeta.int(db, .acknowledgedThrough) ?? 0, 0))
+            guard serverAcknowledged < acknowledged else { return 0 }
+            var directory = try ReplicaDirectory(db)
+            try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
+            var queued = 0
+            for row in try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_rows") {
+                let tableIndex: Int = row[0]
+                guard storage.tables.indices.contains(tableIndex),
+                      let meta = try storage.loadMeta(db, storage.tables[tableIndex], pk: row[1], directory: directory) else { continue }
+                if meta.versionVector[replicaID] > serverAcknowledged {
+                    try db.execute(sql: "INSERT OR IGNORE INTO _sync_resend(tbl, pk) VALUES (?, ?)", arguments: [tableIndex, row[1] as DatabaseValue])
+                    queued += 1
+                }
+            }
+            try db.execute(sql: "UPDATE _sync_conflicts SET pushed = 0")
+            try SyncMeta.set(db, .acknowledgedThrough, Int64(serverAcknowledged))
+            let cursor = UInt64(max(try SyncMeta.int(db, .pulledCursor) ?? 0, 0))
+            if serverCursor < cursor { try SyncMeta.set(db, .pulledCursor, Int64(serverCursor)) }
+            return queued
         }
     }
 

@@ -66,6 +66,9 @@ package enum SyncSchemaSQL {
           pushed INTEGER NOT NULL DEFAULT 0, seq INTEGER,
           PRIMARY KEY (tbl, pk, col, kind, replica, counter)) WITHOUT ROWID
         """,
+        // Rows to send whole on the next push: the server lost what it had acknowledged (restored
+        // from a backup), and the log entries behind those acknowledgements are gone.
+        "CREATE TABLE IF NOT EXISTS _sync_resend (tbl INTEGER NOT NULL, pk BLOB NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
         // Changes the server refused, parked for the user to fix; they never block later changes.
         """
         CREATE TABLE IF NOT EXISTS _sync_rejected (
