@@ -26,9 +26,9 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score a product (score sheet → part totals, total, stars) and record the evaluation.",
         discussion: """
             Every criterion of the set must be scored, each from 0 to its maximum. Examples:
-              ocop evaluate --product 8934567890120 --criteria-set QD148-2023 --date 2025-08-01 \\
-                --score A1=7 --score A2=5 ... --score C5=3 --bonus 2
-              ocop evaluate --product 8934567890120 --sheet council-2025-08-01.json --dry-run
+              ocop evaluate --product 8934567890120 --criteria-set QD148-2023 \\
+                --date 2025-08-01 --score A1=7 --score A2=5 ... --score C5=3 --bonus 2
+              ocop evaluate --product 8934567890120 --sheet hoi-dong.json --dry-run
             A sheet file is a JSON object of criterion code → points, e.g. {"A1": 7, "A2": 5.5, ...}; \
             it may also hold "bonus" and "criteria_set". --score and --bonus override the file.
             A total of 90 or more is a 5★ candidate, proposed to the central office. \
@@ -86,6 +86,9 @@ struct EvaluateCommand: ParsableCommand {
             throw CLIError.badData("evaluations.criteria_set: \"\(setID)\" is not a known criteria set (known: \(known))")
         }
         let council = council ?? replica.councilLevel
+        if replica.role == .province && council == .central {
+            throw CLIError.badData("evaluations.council: a province replica records province (or, before 2025-07-01, district) council evaluations; the central office records its own")
+        }
         let scoreSheet = ScoreSheet(criteriaSetID: set.id, scores: points, bonus: bonus ?? sheetBonus ?? 0)
         let result = try scoreSheet.evaluate(using: set)
         let evaluation = try Evaluation(tenantID: product.tenantID, productID: product.id, evaluatedOn: date, council: council,

@@ -71,7 +71,7 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import producers from a CSV file.",
             discussion: """
-                Columns (header names, any order): \(CSVImport.producerColumns.joined(separator: ",")); \
+                Columns (header names, any order): \(CSVImport.producerColumns.joined(separator: ", ")); \
                 name and type are required. Types: cooperative, enterprise, cooperative_group, household, \
                 or HTX, doanh nghiệp, tổ hợp tác, hộ kinh doanh... Example:
                   ocop import producers producers.csv --dry-run
@@ -104,7 +104,7 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import products from a CSV file; their producers must be registered first.",
             discussion: """
-                Columns (header names, any order): \(CSVImport.productColumns.joined(separator: ",")); \
+                Columns (header names, any order): \(CSVImport.productColumns.joined(separator: ", ")); \
                 name_vi, classification_code and producer (tax code or exact name) are required. \
                 classification_version defaults to the current one, status to registered. Example:
                   ocop import products products.csv

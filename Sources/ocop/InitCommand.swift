@@ -11,7 +11,8 @@ struct InitCommand: ParsableCommand {
         abstract: "Create a new replica file for a province (--tenant) or the central office (--central).",
         discussion: """
             Refuses to overwrite an existing file (exit 2). Examples:
-              ocop init --replica lao-cai.sqlite --tenant 01900000-0000-7000-8000-000000000015
+              ocop init --replica lao-cai.sqlite \\
+                --tenant 01900000-0000-7000-8000-000000000015
               ocop init --replica national.sqlite --central
             """
     )

@@ -16,7 +16,8 @@ struct MaterialAreaCommand: ParsableCommand {
             abstract: "Register a raw-material area; prints the new id.",
             discussion: """
                 Example:
-                  ocop material-area add --name "Vùng chè Shan tuyết Suối Giàng" --code VN-YBOR-0021 --area-ha 120.5
+                  ocop material-area add --name "Vùng chè Shan tuyết Suối Giàng" \\
+                    --code VN-YBOR-0021 --area-ha 120.5
                 """
         )
 

@@ -22,8 +22,9 @@ struct ProductCommand: ParsableCommand {
             abstract: "Register a product; prints the new id.",
             discussion: """
                 Example:
-                  ocop product add --name-vi "Chè Shan tuyết Suối Giàng" --name-en "Suoi Giang Shan Tuyet tea" \\
-                    --classification 1.5.a --producer 5200123456 --gtin 8934567890120
+                  ocop product add --name-vi "Chè Shan tuyết Suối Giàng" \\
+                    --name-en "Suoi Giang Shan Tuyet tea" --classification 1.5.a \\
+                    --producer 5200123456 --gtin 8934567890120
                 The classification code is a leaf of the version (default \(ProductCommand.currentClassificationVersion)), \
                 e.g. 1.2.b honey, 1.4.a fish sauce, 1.5.a tea, 2.1.a rice spirit.
                 """
@@ -62,7 +63,7 @@ struct ProductCommand: ParsableCommand {
             abstract: "Change some fields of a product; other fields keep their values.",
             discussion: """
                 Give only the options to change; an empty value ("") clears an optional field. Example:
-                  ocop product edit 8934567890120 --name-en "Suoi Giang ancient tea" --status registered
+                  ocop product edit 8934567890120 --name-en "Suoi Giang ancient tea"
                 """
         )
 

@@ -88,6 +88,13 @@ struct EvaluationCommandTests {
                                             "--replica", workspace.replica] + scoreArguments(sheet(totalling: 60)))
         #expect(unknownSet.status == 1 && unknownSet.stderr.contains("\"QD2030\" is not a known criteria set"))
 
+        let centralCouncil = try workspace.run(["evaluate", "--product", product, "--date", "2025-08-01", "--council", "central",
+                                                "--replica", workspace.replica] + scoreArguments(sheet(totalling: 95)))
+        #expect(centralCouncil.status == 1 && centralCouncil.stderr.hasPrefix("error: evaluations.council: a province replica records province"))
+        let district = try workspace.run(["evaluate", "--product", product, "--date", "2025-08-01", "--council", "district",
+                                          "--replica", workspace.replica] + scoreArguments(sheet(totalling: 55)))
+        #expect(district.status == 1 && district.stderr.contains("evaluations.council: district councils no longer exist on 2025-08-01"))
+
         let garbage = try workspace.write("rac.json", "{\"A1\": \"tám\"}")
         let notNumber = try workspace.ocop("evaluate", "--product", product, "--sheet", garbage)
         #expect(notNumber.status == 1 && notNumber.stderrLines == ["error: \(garbage): A1: must be a number"])
