@@ -87,7 +87,7 @@ struct SyncStateCommandTests {
         let rejected = try workspace.ocop("rejected", "--json").array()
         #expect(rejected.count == 1)
         #expect(rejected.first?["table"] as? String == "products" && rejected.first?["id"] as? String == product)
-        #expect(rejected.first?["code"] as? Int == 3 && rejected.first?["code_text"] as? String == "invalid data")
+        #expect(rejected.first?["code"] as? Int == Int(RejectionCode.invalidData.rawValue) && rejected.first?["code_text"] as? String == "invalid data")
         #expect(rejected.first?["reason"] as? String == reason)
         let text = try workspace.ok("rejected")
         #expect(text.contains(product) && text.contains("invalid data") && text.contains(reason))

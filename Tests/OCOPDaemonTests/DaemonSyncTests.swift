@@ -127,3 +127,33 @@ struct DaemonSyncTests {
         #expect(integrity == "ok")
     }
 }
+
+@Suite("Daemon: backup and restore")
+struct BackupRestoreTests {
+    @Test func restoredDaemonGetsBackWhatItLostFromTheProvinces() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let province = try daemon.addProvince(code: "01", name: "Hà Nội")
+        try insertProducts(province, range: 0..<50)
+        _ = try await province.sync(daemon)
+        let backup = daemon.dataDirectory.appendingPathComponent("backup.sqlite").path
+        try daemon.store().backup(to: backup)
+
+        // After the backup: more acknowledged changes, then the server is restored.
+        try insertProducts(province, range: 50..<80)
+        try province.replica.write { try $0.execute(sql: "UPDATE products SET name_en = 'after backup' WHERE id = ?", arguments: [productKey(3)]) }
+        _ = try await province.sync(daemon)
+        daemon.stop()
+        let database = daemon.databasePath
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: database)
+        #expect(try productRows(daemon.store().replica.database, tenant: nil).count == 50, "the restored dataset is the older one")
+
+        try await daemon.start()
+        _ = try await province.sync(daemon)
+        let national = try daemon.store()
+        #expect(try productRows(national.replica.database, tenant: province.tenant) == productRows(province.replica.database, tenant: nil))
+        #expect(try productRows(national.replica.database, tenant: nil).count == 80)
+    }
+}
