@@ -60,7 +60,7 @@ public struct SyncSummary: Sendable {
 public enum SyncClient {
     /// Syncs `replica` with the daemon. Safe to run again after any failure.
     public static func sync(
-        _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger = Logger(label: "ocop.sync"),
+        _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncSummary {
         let started = ContinuousClock.now
@@ -86,7 +86,26 @@ public enum SyncClient {
         } catch {
             throw SyncClientError(kind: .unreachable, message: "cannot reach the sync daemon at \(configuration.host):\(configuration.port): \(error)")
         }
-        let report = try await channel.executeThenClose { inbound, outbound in
+        let report: SyncReport
+        do {
+            report = try await exchange(replica, channel: channel, configuration: configuration, logger: logger, progress: progress)
+        } catch let error as SyncClientError {
+            throw error
+        } catch let error as NIOSSLError {
+            throw SyncClientError(kind: .protocolFailure, message: "TLS with \(configuration.host):\(configuration.port) failed: \(error)")
+        } catch let error as ReplicaError {
+            throw error
+        } catch let error as ChannelError {
+            throw SyncClientError(kind: .protocolFailure, message: "the connection to \(configuration.host):\(configuration.port) broke: \(error)")
+        }
+        return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)
+    }
+
+    private static func exchange(
+        _ replica: Replica, channel: NIOAsyncChannel<InboundFrame, Message>, configuration: SyncClientConfiguration, logger: Logger,
+        progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws -> SyncReport {
+        try await channel.executeThenClose { inbound, outbound in
             let connection = WireConnection(frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize)
             let session = try await connection.authenticate(replica: replica, user: configuration.user, secret: configuration.secret)
             logger.info("authenticated", metadata: ["acknowledged": "\(session.acknowledgedCounter)", "cursor": "\(session.pullCursor)"])
@@ -98,7 +117,6 @@ public enum SyncClient {
             try? await outbound.write(.goodbye(Goodbye(reason: .done)))
             return report
         }
-        return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)
     }
 
     static func makeTLSContext(caFile: String?) throws -> NIOSSLContext {

@@ -49,7 +49,9 @@ enum EndToEndBenchmark {
                         group.addTask {
                             var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: province.user, secret: province.secret)
                             configuration.batchSize = 2_000
-                            return try await SyncClient.sync(province.replica, configuration: configuration).report.changesPushed
+                            var logger = Logger(label: "ocop.bench")
+                            logger.logLevel = .error
+                            return try await SyncClient.sync(province.replica, configuration: configuration, logger: logger).report.changesPushed
                         }
                     }
                     return try await group.reduce(0, +)

@@ -155,7 +155,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String) async throws {
-        let summary = try await SyncClient.sync(replica, configuration: SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret))
+        var logger = Logger(label: "ocop.demo.sync")
+        logger.logLevel = .error
+        let summary = try await SyncClient.sync(replica, configuration: SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret), logger: logger)
         let report = summary.report
         say("sync \(label): sent \(report.changesPushed), received \(report.changesPulled), conflicts \(report.conflictsRecorded), \(summary.bytesSent + summary.bytesReceived) bytes")
     }

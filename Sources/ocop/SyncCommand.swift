@@ -39,6 +39,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Flag(help: "Log each protocol step to stderr.")
+    var verbose = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let replica = try replicaOptions.open()
@@ -59,10 +62,12 @@ struct SyncCommand: AsyncParsableCommand {
         configuration.useTLS = tls
         configuration.caFile = caFile
 
-        let showProgress = isatty(STDERR_FILENO) != 0 && !json
+        let showProgress = isatty(STDERR_FILENO) != 0 && !json && !verbose
+        var logger = Logger(label: "ocop.sync")
+        logger.logLevel = verbose ? .debug : .warning
         let summary: SyncSummary
         do {
-            summary = try await SyncClient.sync(replica, configuration: configuration, progress: { progress in
+            summary = try await SyncClient.sync(replica, configuration: configuration, logger: logger, progress: { progress in
                 guard showProgress else { return }
                 switch progress {
                 case .pushed(let changes, let remaining): StandardError.write("\rpushed \(changes) changes, \(remaining) writes to go…   ")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OCOPNetwork
 import Testing
 
@@ -34,16 +35,16 @@ struct TLSTests {
         var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: province.user, secret: province.secret)
         configuration.useTLS = true
         configuration.caFile = certificate
-        let summary = try await SyncClient.sync(province.replica, configuration: configuration)
+        let summary = try await SyncClient.sync(province.replica, configuration: configuration, logger: Logger(label: "test"))
         #expect(summary.report.changesPushed == 20)
 
         // Without TLS the daemon's TLS listener does not talk to us.
         var plain = configuration
         plain.useTLS = false
-        await #expect(throws: SyncClientError.self) { _ = try await SyncClient.sync(province.replica, configuration: plain) }
+        await #expect(throws: SyncClientError.self) { _ = try await SyncClient.sync(province.replica, configuration: plain, logger: Logger(label: "test")) }
         // And a client that does not trust the certificate refuses the server.
         var untrusting = configuration
         untrusting.caFile = nil
-        await #expect(throws: (any Error).self) { _ = try await SyncClient.sync(province.replica, configuration: untrusting) }
+        await #expect(throws: SyncClientError.self) { _ = try await SyncClient.sync(province.replica, configuration: untrusting, logger: Logger(label: "test")) }
     }
 }
