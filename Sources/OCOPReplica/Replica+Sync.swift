@@ -58,6 +58,7 @@ extension Replica {
             let lastCounter = entries.last.map { UInt64($0[0] as Int64) } ?? UInt64(acknowledged)
             var seen = Set<RowKey>()
             var changes: [RowChange] = []
+            let anyParked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false
             // Rows the server lost are sent whole.
             for row in resend {
                 let key = RowKey(table: row[0], pk: row[1])
@@ -73,9 +74,9 @@ extension Replica {
                 let table = storage.tables[key.table]
                 guard var state = try storage.loadState(db, table, pk: key.pk, directory: directory) else { continue }
                 try normaliseText(db, table, pk: key.pk, state: &state)
-                let parked = try Bool.fetchOne(
+                let parked = try anyParked && (Bool.fetchOne(
                     db, sql: "SELECT 1 FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [table.schema.name, key.pk]
-                ) ?? false
+                ) ?? false)
                 if !parked {
                     let mine = { (stamp: Stamp) in stamp.dot.replica == self.replicaID && stamp.dot.counter > UInt64(acknowledged) }
                     let columns = state.columns.filter { mine($0.value.stamp) }.keys
@@ -96,9 +97,11 @@ extension Replica {
             let current = UInt64(max(try SyncMeta.int(db, .acknowledgedThrough) ?? 0, 0))
             guard counter >= current else { return }
             try SyncMeta.set(db, .acknowledgedThrough, Int64(counter))
-            for change in batch.changes {
-                if let table = storage.table(named: change.table) {
-                    try db.execute(sql: "DELETE FROM _sync_resend WHERE tbl = ? AND pk = ?", arguments: [table.index, change.key.databaseValue])
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_resend)") ?? false {
+                for change in batch.changes {
+                    if let table = storage.table(named: change.table) {
+                        try db.execute(sql: "DELETE FROM _sync_resend WHERE tbl = ? AND pk = ?", arguments: [table.index, change.key.databaseValue])
+                    }
                 }
             }
             for conflict in batch.conflicts {
@@ -108,8 +111,10 @@ extension Replica {
                 )
             }
             let refused = Set(rejections.map { "\($0.table)\u{0}\($0.key)" })
-            for change in batch.changes where !refused.contains("\(change.table)\u{0}\(change.key)") {
-                try db.execute(sql: "DELETE FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [change.table, change.key.databaseValue])
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false {
+                for change in batch.changes where !refused.contains("\(change.table)\u{0}\(change.key)") {
+                    try db.execute(sql: "DELETE FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [change.table, change.key.databaseValue])
+                }
             }
             for rejection in rejections {
                 try db.execute(

@@ -49,14 +49,16 @@ package enum SyncSchemaSQL {
         // Replica ids, numbered locally so row metadata stays small.
         "CREATE TABLE IF NOT EXISTS _sync_replicas (idx INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE)",
         // Per-row sync state: version vector, existence and column stamps (values live in the rows).
-        // `seq` is the change-feed position on a central store (NULL on provinces); `echo` the
-        // replica whose push made the last change, so it is not sent that change back.
+        // On a central store: `seq` is the row's change-feed position, `owner` the province it
+        // belongs to (its number in `_sync_replicas`; 0 for rows everyone sees), so a province's
+        // pull reads only its own rows; `echo` the replica whose push made the last change, so it
+        // is not sent that change back. All three are NULL on provinces.
         """
         CREATE TABLE IF NOT EXISTS _sync_rows (
-          tbl INTEGER NOT NULL, pk BLOB NOT NULL, meta BLOB NOT NULL, seq INTEGER, echo INTEGER,
+          tbl INTEGER NOT NULL, pk BLOB NOT NULL, meta BLOB NOT NULL, seq INTEGER, owner INTEGER, echo INTEGER,
           PRIMARY KEY (tbl, pk)) WITHOUT ROWID
         """,
-        "CREATE INDEX IF NOT EXISTS _sync_rows_by_seq ON _sync_rows(seq) WHERE seq IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS _sync_rows_by_owner ON _sync_rows(owner, seq) WHERE seq IS NOT NULL",
         // Losing writes of concurrent edits: a grow-only set, identical wherever the same changes
         // were seen. `pushed` and `resolved_*` are local bookkeeping.
         """

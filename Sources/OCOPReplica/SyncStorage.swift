@@ -114,9 +114,10 @@ package struct SyncStorage: Sendable {
         return meta.state(values: values, columnNames: table.columnNames)
     }
 
+    /// - Parameter owner: the row's `tenant_id` value (central store only; loaded when nil).
     package func saveMeta(
-        _ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, isNew: Bool = false,
-        directory: inout ReplicaDirectory
+        _ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, owner: SyncValue? = nil,
+        isNew: Bool = false, directory: inout ReplicaDirectory
     ) throws {
         let bytes = Data(meta.encoded(&directory))
         if isNew, !keepsFeed {
@@ -124,8 +125,13 @@ package struct SyncStorage: Sendable {
         } else if keepsFeed {
             let seq = try directory.nextFeedSequence(db)
             let echoIndex = echo.map { Int64(directory.index(of: $0)) }
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, echo) VALUES (?, ?, ?, ?, ?)")
-            try statement.execute(arguments: [table.index, pk, bytes, seq, echoIndex])
+            var ownerIndex: Int64 = 0
+            if table.schema.scope == .tenant, let tenantColumn = table.columnNames.firstIndex(of: TableSchema.tenantColumn) {
+                let value = try owner ?? loadValues(db, table, pk: pk, visible: meta.existence?.isDeleted == false)[tenantColumn]
+                if case .blob(let bytes) = value, let tenant = ReplicaID(bytes: bytes) { ownerIndex = Int64(directory.index(of: tenant)) }
+            }
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, owner, echo) VALUES (?, ?, ?, ?, ?, ?)")
+            try statement.execute(arguments: [table.index, pk, bytes, seq, ownerIndex, echoIndex])
         } else {
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)")
             try statement.execute(arguments: [table.index, pk, bytes])
@@ -183,7 +189,10 @@ package struct SyncStorage: Sendable {
             if !changed.isEmpty || outcome.existenceChanged { try insert(db, table, sql: table.insertTomb, pk: pk, state: outcome.state) }
         }
         let echo = origin.flatMap { local?.versionVector.isCovered(by: change.state.versionVector) ?? true ? $0 : nil }
-        try saveMeta(db, table, pk: pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo, directory: &directory)
+        try saveMeta(
+            db, table, pk: pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo,
+            owner: outcome.state.columns[TableSchema.tenantColumn]?.value ?? .null, directory: &directory
+        )
         for conflict in outcome.conflicts { try record(db, conflict, pushed: false, directory: &directory) }
         return outcome
     }

@@ -174,10 +174,23 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 arguments: [Int64(cursor), Self.now(), Data(principal.replica.bytes)]
             )
             let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?",
-                arguments: [Int64(cursor), echo, limit]
-            )
+            let rows: [Row]
+            if principal.role == .province {
+                // Only the province's own rows and rows everyone sees (owner 0), by the owner index.
+                let owner = principal.tenantID.flatMap { directory.existingIndex(of: ReplicaID(uuid: $0)) }.map { Int64($0) } ?? -1
+                rows = try Row.fetchAll(
+                    db, sql: """
+                    SELECT tbl, pk, seq FROM _sync_rows WHERE owner IN (0, ?) AND seq > ? AND (echo IS NULL OR echo != ?)
+                    ORDER BY seq LIMIT ?
+                    """,
+                    arguments: [owner, Int64(cursor), echo, limit]
+                )
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?",
+                    arguments: [Int64(cursor), echo, limit]
+                )
+            }
             let hasMore = rows.count == limit
             let upper: Int64 = hasMore ? rows.last![2] : (try SyncMeta.int(db, .feedSequence) ?? 0)
             var changes: [RowChange] = []
