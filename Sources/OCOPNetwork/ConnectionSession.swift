@@ -11,13 +11,15 @@ struct ConnectionSession {
     let server: SyncServer
     let outbound: NIOAsyncChannelOutboundWriter<Message>
     var logger: Logger
+    let counts: ByteCounts?
 
     static let protocolVersions: ClosedRange<UInt8> = 1...1
 
-    init(server: SyncServer, outbound: NIOAsyncChannelOutboundWriter<Message>, logger: Logger) {
+    init(server: SyncServer, outbound: NIOAsyncChannelOutboundWriter<Message>, logger: Logger, counts: ByteCounts?) {
         self.server = server
         self.outbound = outbound
         self.logger = logger
+        self.counts = counts
     }
 
     mutating func run(_ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator) async throws {
@@ -25,6 +27,9 @@ struct ConnectionSession {
         logger[metadataKey: "tenant"] = "\(account.label)"
         logger[metadataKey: "replica"] = "\(principal.replica)"
         logger.info("authenticated", metadata: ["role": "\(account.role.rawValue)"])
+        defer {
+            if let counts { server.metrics.bytes(tenant: account.label, received: counts.received, sent: counts.sent) }
+        }
         try await serveRequests(&frames, principal: principal, account: account)
     }
 

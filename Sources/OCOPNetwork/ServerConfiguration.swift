@@ -30,10 +30,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         public var maxConnections: Int = 256
         /// Rows per CHANGES page at most, whatever a client asks.
         public var maxPullPage: Int = 5_000
-        /// An authenticated connection silent this long is closed.
+        /// A connection silent this long (authenticated or not) is closed.
         public var idleTimeoutSeconds: Int = 300
-        /// A connection must finish authenticating within this time.
-        public var handshakeTimeoutSeconds: Int = 30
         public init() {}
     }
 
@@ -84,7 +82,6 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
                 case "maxConnections": merged.maxConnections = value
                 case "maxPullPage": merged.maxPullPage = value
                 case "idleTimeoutSeconds": merged.idleTimeoutSeconds = value
-                case "handshakeTimeoutSeconds": merged.handshakeTimeoutSeconds = value
                 default:
                     throw DecodingError.dataCorruptedError(forKey: .limits, in: container, debugDescription: "unknown limit \(key)")
                 }

@@ -118,7 +118,8 @@ public final class SyncServer: Service, Sendable {
                     try await outbound.write(.error(ErrorMessage(code: .busy, message: "too many connections; try again later")))
                     return
                 }
-                var session = ConnectionSession(server: self, outbound: outbound, logger: logger)
+                let counts = try? await connection.channel.pipeline.handler(type: ByteCountingHandler.self).map(\.counts).get()
+                var session = ConnectionSession(server: self, outbound: outbound, logger: logger, counts: counts)
                 var frames = inbound.makeAsyncIterator()
                 try await session.run(&frames)
             }
