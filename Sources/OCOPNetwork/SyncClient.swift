@@ -21,8 +21,9 @@ public struct SyncClientConfiguration: Sendable {
     public var caFile: String?
     /// Rows per pull page.
     public var pageSize: UInt32 = 2_000
-    /// Local writes per push.
-    public var batchSize = 2_000
+    /// Local writes per push. Small enough that a daemon holding many provinces' decoded pushes
+    /// at once stays small; large enough that round trips and commits do not dominate.
+    public var batchSize = 500
 
     public init(host: String, port: Int, user: String, secret: String) {
         self.host = host

@@ -48,7 +48,7 @@ enum EndToEndBenchmark {
                     for province in participants {
                         group.addTask {
                             var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: province.user, secret: province.secret)
-                            configuration.batchSize = 2_000
+                            configuration.batchSize = 500
                             var logger = Logger(label: "ocop.bench")
                             logger.logLevel = .error
                             return try await SyncClient.sync(province.replica, configuration: configuration, logger: logger).report.changesPushed
