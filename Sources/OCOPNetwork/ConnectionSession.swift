@@ -64,8 +64,7 @@ struct ConnectionSession {
             return try await refuse(second, expecting: "AUTH_PROOF")
         }
         let authMessage = Scram.authMessage(hello: hello, challenge: challenge)
-        let scram = ScramVerifier(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey)
-        guard let account, account.isEnabled, scram.verify(proof: proof.proof, authMessage: authMessage) else {
+        guard let account, account.isEnabled, verifier.verify(proof: proof.proof, authMessage: authMessage) else {
             server.metrics.authenticationFailed()
             logger.warning("authentication failed", metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : account!.isEnabled ? "wrong proof" : "account disabled")"])
             try await close(.authenticationFailed, "authentication failed")
@@ -75,7 +74,7 @@ struct ConnectionSession {
         let session = try await server.blocking { try store.openSession(replica: replica, account: account) }
         let principal = Principal(replica: hello.replica, role: account.role, tenantID: account.tenantID)
         try await outbound.write(.authOK(AuthOK(
-            serverSignature: scram.serverSignature(authMessage: authMessage),
+            serverSignature: verifier.serverSignature(authMessage: authMessage),
             role: account.role == .central ? .central : .province, tenant: account.user,
             acknowledgedCounter: session.acknowledgedThrough, pullCursor: session.pulledCursor
         )))

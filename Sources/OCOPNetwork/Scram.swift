@@ -1,27 +1,16 @@
 import Crypto
 import Foundation
+import OCOPStore
 import OCOPWire
 
-/// What the server stores for a user instead of the secret: enough to verify a SCRAM proof and to
-/// prove itself to the client, but not to log in (SPEC "Authentication").
+/// What the server stores for a user instead of the secret (``OCOPStore/CredentialVerifier``),
+/// with the SCRAM computations over it (SPEC "Authentication").
 ///
 /// A stolen verifier does not let anyone authenticate: a proof needs `ClientKey`, and the verifier
 /// holds only `StoredKey = SHA-256(ClientKey)`.
-public struct ScramVerifier: Hashable, Sendable {
-    public var salt: [UInt8]
-    public var iterations: UInt32
-    /// SHA-256(HMAC(SaltedPassword, "Client Key")).
-    public var storedKey: [UInt8]
-    /// HMAC(SaltedPassword, "Server Key").
-    public var serverKey: [UInt8]
+public typealias ScramVerifier = CredentialVerifier
 
-    public init(salt: [UInt8], iterations: UInt32, storedKey: [UInt8], serverKey: [UInt8]) {
-        self.salt = salt
-        self.iterations = iterations
-        self.storedKey = storedKey
-        self.serverKey = serverKey
-    }
-
+extension CredentialVerifier {
     /// Derives the verifier of `secret` (text is normalised to NFC, then UTF-8) with the given salt.
     public init(secret: String, salt: [UInt8], iterations: UInt32 = Scram.defaultIterations) {
         let salted = Scram.saltedPassword(secret: Scram.secretBytes(secret), salt: salt, iterations: iterations)

@@ -45,7 +45,7 @@ public enum AccountRole: String, Sendable, Codable {
 ///
 /// Neither key lets anyone authenticate: a client must prove knowledge of the key whose hash
 /// is `storedKey`, and that key is derived from the secret.
-public struct CredentialVerifier: Sendable, Equatable {
+public struct CredentialVerifier: Sendable, Hashable {
     public var salt: [UInt8]
     public var iterations: UInt32
     public var storedKey: [UInt8]

@@ -25,7 +25,7 @@ enum EndToEndBenchmark {
             let secret = "bench-secret-\(index)-0123456789"
             let verifier = ScramVerifier.make(secret: secret)
             let tenant = try store.addProvince(code: String(format: "%02d", index + 1), name: "Tỉnh \(index + 1)",
-                                               verifier: CredentialVerifier(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey))
+                                               verifier: verifier)
             let replica = try Replica.create(at: workload.directory.path("e2e-\(index).ocop"), role: .province, tenantID: tenant)
             let rows = SampleProducts.make(count: products, tenant: tenant, seed: UInt64(100 + index))
             try replica.write { db in

@@ -21,7 +21,7 @@ struct Tenant: ParsableCommand {
         func run() throws {
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            let tenant = try store.addProvince(code: code, name: name, verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+            let tenant = try store.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
             print("tenant: \(tenant.uuidString.lowercased())")
             if secretFile == nil { print("secret: \(secret)") }
         }
@@ -36,7 +36,7 @@ struct Tenant: ParsableCommand {
         func run() throws {
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            try store.rotateSecret(user: user.lowercased(), verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+            try store.rotateSecret(user: user.lowercased(), verifier: ScramVerifier.make(secret: secret))
             if secretFile == nil { print("secret: \(secret)") }
         }
     }
@@ -88,7 +88,7 @@ struct Central: ParsableCommand {
         func run() throws {
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            try store.addCentralAccount(verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+            try store.addCentralAccount(verifier: ScramVerifier.make(secret: secret))
             print("user: central")
             if secretFile == nil { print("secret: \(secret)") }
         }
@@ -151,8 +151,3 @@ func readSecret(_ file: String?) throws -> String {
     return text
 }
 
-extension CredentialVerifier {
-    init(_ verifier: ScramVerifier) {
-        self.init(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey)
-    }
-}

@@ -43,7 +43,7 @@ struct CommandLineSyncTests {
         defer { daemon.cleanUp() }
         try await daemon.start()
         let secret = "hanoi-secret-0123456789"
-        let tenant = try daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        let tenant = try daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
         let replicaPath = daemon.dataDirectory.appendingPathComponent("hanoi.ocop").path
         let secretFile = daemon.dataDirectory.appendingPathComponent("secret").path
         try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)

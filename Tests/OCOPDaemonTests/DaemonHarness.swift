@@ -119,24 +119,19 @@ struct Participant: Sendable {
 extension DaemonProcess {
     func addProvince(code: String, name: String) throws -> Participant {
         let secret = "secret-\(code)-\(UUID().uuidString)"
-        let tenant = try store().addProvince(code: code, name: name, verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        let tenant = try store().addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
         let replica = try Replica.create(at: ":memory:", role: .province, tenantID: tenant)
         return Participant(name: name, replica: replica, user: tenant.uuidString.lowercased(), secret: secret, tenant: tenant)
     }
 
     func addCentral() throws -> Participant {
         let secret = "central-\(UUID().uuidString)"
-        try store().addCentralAccount(verifier: CredentialVerifier(ScramVerifier.make(secret: secret)))
+        try store().addCentralAccount(verifier: ScramVerifier.make(secret: secret))
         let replica = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
         return Participant(name: "central", replica: replica, user: "central", secret: secret, tenant: nil)
     }
 }
 
-extension CredentialVerifier {
-    init(_ verifier: ScramVerifier) {
-        self.init(salt: verifier.salt, iterations: verifier.iterations, storedKey: verifier.storedKey, serverKey: verifier.serverKey)
-    }
-}
 
 func productKey(_ n: Int) -> Data {
     var bytes = [UInt8](repeating: 0, count: 16)
