@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "ocop-syncd",
             dependencies: [
-                "OCOPNetwork", "OCOPStore",
+                "OCOPNetwork", "OCOPStore", "OCOPSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -161,3 +161,15 @@ extension SQLiteNationalStore {
         ISO8601DateFormatter().string(from: Date()).prefix(10)
     }
 }
+
+extension SQLiteNationalStore {
+    /// Forgets a replica the server met (a machine that was replaced or retired), so it no longer
+    /// holds back tombstone collection. If it ever syncs again it is registered anew and pulls
+    /// from the beginning; its rows stay in the national dataset.
+    public func forgetReplica(_ id: ReplicaID) throws {
+        try replica.write { db in
+            try db.execute(sql: "DELETE FROM _server_replicas WHERE replica = ?", arguments: [Data(id.bytes)])
+            if db.changesCount == 0 { throw StoreError(.invalidArgument, "no replica \(id) is registered") }
+        }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPNetwork
 import OCOPStore
+import OCOPSync
 
 struct Tenant: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -92,6 +93,21 @@ struct Central: ParsableCommand {
             print("user: central")
             if secretFile == nil { print("secret: \(secret)") }
         }
+    }
+}
+
+struct ForgetReplica: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forget-replica",
+        abstract: "Forget a retired replica so it no longer holds back tombstone collection (see `status`)."
+    )
+    @OptionGroup var options: DaemonOptions
+    @Argument(help: "The replica id, as `status` prints it.") var replica: String
+
+    func run() throws {
+        guard let id = ReplicaID(string: replica) else { throw ValidationError("'\(replica)' is not a replica id (a UUID)") }
+        try options.openStore(try options.load()).forgetReplica(id)
+        print("forgot replica \(id)")
     }
 }
 

@@ -13,7 +13,7 @@ struct SyncDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocop-syncd",
         abstract: "The OCOP central sync daemon: merges the provinces' nightly changes into the national dataset.",
-        subcommands: [Serve.self, Tenant.self, Central.self, Backup.self, CollectTombstones.self, Status.self],
+        subcommands: [Serve.self, Tenant.self, Central.self, Backup.self, CollectTombstones.self, Status.self, ForgetReplica.self],
         defaultSubcommand: Serve.self
     )
 }

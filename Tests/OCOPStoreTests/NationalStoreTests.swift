@@ -135,6 +135,18 @@ struct NationalStoreTests {
         #expect(try federation.store.collectTombstones() == 0, "Huế applied the delete but has not said so yet")
         for index in [1, 0, nil] as [Int?] { try await federation.sync(index) }
         #expect(try federation.store.collectTombstones() == 1)
+
+        // A retired replica that never syncs again holds collection back until it is forgotten.
+        let retired = try Replica.create(at: ":memory:", role: .province, tenantID: federation.provinces[1].tenant)
+        _ = try federation.store.openSession(replica: retired.replicaID, account: try federation.account(1))
+        try insertProduct(hanoi.replica, id: key(2), tenant: hanoi.tenant, name: "Tạm 2")
+        for index in [0, 1, nil] as [Int?] { try await federation.sync(index) }
+        try hanoi.replica.write { try $0.execute(sql: "DELETE FROM products") }
+        for _ in 0..<2 { for index in [0, 1, nil] as [Int?] { try await federation.sync(index) } }
+        #expect(try federation.store.collectTombstones() == 0, "the retired replica never pulled past the delete")
+        try federation.store.forgetReplica(retired.replicaID)
+        #expect(try federation.store.collectTombstones() == 1)
+        #expect(throws: StoreError.self) { try federation.store.forgetReplica(retired.replicaID) }
         #expect(try federation.store.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM _tomb_products") } == 0)
         #expect(try federation.central.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") } == 0)
     }
