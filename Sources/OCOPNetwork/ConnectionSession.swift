@@ -47,7 +47,7 @@ struct ConnectionSession {
             try await close(.versionNegotiationFailed, "no common protocol version: server speaks \(Self.protocolVersions), client \(hello.minVersion)...\(hello.maxVersion)")
             return nil
         }
-        guard SQLiteNationalStore.acceptedSchemaVersions.contains(hello.schemaVersion) else {
+        guard SchemaCompatibility.accepted.contains(hello.schemaVersion) else {
             try await close(.schemaVersionUnsupported, "schema version \(hello.schemaVersion) is not accepted; upgrade the client")
             return nil
         }
@@ -113,7 +113,7 @@ struct ConnectionSession {
                 try await outbound.write(.error(ErrorMessage(error)))
                 if error.code.closesConnection { return }
             case .message(.push(let push)):
-                guard SQLiteNationalStore.acceptedSchemaVersions.contains(push.schemaVersion) else {
+                guard SchemaCompatibility.accepted.contains(push.schemaVersion) else {
                     try await outbound.write(.error(ErrorMessage(code: .schemaVersionUnsupported, message: "schema version \(push.schemaVersion) is not accepted")))
                     continue
                 }
@@ -142,7 +142,7 @@ struct ConnectionSession {
                 let page = try await server.blocking { try store.pull(after: pull.cursor, limit: limit, for: principal) }
                 server.metrics.synced(tenant: account.label)
                 try await outbound.write(.changes(Changes(
-                    schemaVersion: SQLiteNationalStore.acceptedSchemaVersions.upperBound, nextCursor: page.nextCursor, hasMore: page.hasMore,
+                    schemaVersion: SchemaCompatibility.current, nextCursor: page.nextCursor, hasMore: page.hasMore,
                     changes: page.changes, conflicts: page.conflicts
                 )))
             case .message(.goodbye):

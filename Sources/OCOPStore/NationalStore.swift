@@ -1,4 +1,5 @@
 import Foundation
+import OCOPModel
 import OCOPSync
 
 /// The national dataset as the sync daemon sees it: accounts, pushes, pulls and cursors.
@@ -20,6 +21,13 @@ public protocol NationalStore: Sendable {
     /// Changes after `cursor` that `principal` may see, at most `limit` rows; records `cursor`
     /// as durably applied by the principal's replica.
     func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult
+}
+
+/// Which schema versions a national store accepts in pushes: the current one and the previous
+/// one, so provinces can upgrade on their own schedule.
+public enum SchemaCompatibility {
+    public static let current: UInt32 = OCOPSchema.version
+    public static let accepted: ClosedRange<UInt32> = max(current, 2) - 1...current
 }
 
 /// Who is connected: a replica acting for an account.

@@ -16,8 +16,6 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     let policy = ChangePolicy()
     let logger: Logger
 
-    /// Schema versions accepted in pushes: this one and the previous one.
-    public static let acceptedSchemaVersions: ClosedRange<UInt32> = max(OCOPSchema.version, 2) - 1...OCOPSchema.version
 
     static let serverTables = [
         """
@@ -104,10 +102,10 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     // MARK: Push
 
     public func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult {
-        guard Self.acceptedSchemaVersions.contains(batch.schemaVersion) else {
+        guard SchemaCompatibility.accepted.contains(batch.schemaVersion) else {
             throw StoreError(
                 .schemaVersionNotSupported,
-                "schema version \(batch.schemaVersion) is not accepted; this server accepts \(Self.acceptedSchemaVersions.lowerBound)–\(Self.acceptedSchemaVersions.upperBound)"
+                "schema version \(batch.schemaVersion) is not accepted; this server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)"
             )
         }
         return try replica.write { db in
