@@ -2,7 +2,9 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
+// Usage: swift run -c release ocop-bench [--quick] [--only NAME]
 let quick = CommandLine.arguments.contains("--quick")
+let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil }
 let benchmarks: [(String, (Bool) throws -> [Figure])] = [
     ("capture", CaptureBenchmark.run),
     ("wire", WireBenchmark.run),
@@ -16,7 +18,7 @@ var figures: [String: Double] = [:]
     print("# \(figure.note)")
     print("\(figure.name)=\(String(format: "%.3f", figure.value))")
 }
-for (name, run) in benchmarks {
+for (name, run) in benchmarks where only == nil || only == name {
     do {
         for figure in try run(quick) { report(figure) }
     } catch {
