@@ -11,6 +11,10 @@ struct Refusal: Error {
 /// What a principal may write and see, and what a valid row looks like. Enforced by the server;
 /// nothing here is trusted from the client.
 struct ChangePolicy: Sendable {
+    /// How far ahead of the server's clock a write's clock may be (a day: time zones and sloppy
+    /// clocks pass, a machine set to the wrong year does not).
+    static let maximumClockDrift: UInt64 = 24 * 3_600_000
+
     /// Checks one incoming change against the row as stored (`local`) and as it would be after
     /// the merge (`merged`). Throws a ``Refusal`` naming the row and field.
     func check(_ change: RowChange, table: TableSchema, local: RowState?, merged: RowState, principal: Principal) throws {
@@ -33,6 +37,14 @@ struct ChangePolicy: Sendable {
             if table.name == OCOPSchema.certificates.name, case .integer(let stars)? = change.state.columns["stars"]?.value, stars >= 5 {
                 throw Refusal(code: .forbiddenTenant, message: "\(row): stars: 5★ certificates are issued by the central office only")
             }
+        }
+        // A clock far ahead would drag every replica's hybrid clock with it and win every
+        // concurrent edit; refuse it so the province fixes its clock (the change stays parked).
+        let limit = HLC.wallMillisNow() + Self.maximumClockDrift
+        let stamps = change.state.columns.values.map(\.stamp) + (change.state.existence.map { [$0.stamp] } ?? [])
+        if let ahead = stamps.first(where: { $0.hlc.millis > limit }) {
+            let hours = (ahead.hlc.millis - HLC.wallMillisNow()) / 3_600_000
+            throw Refusal(code: .invalidData, message: "\(row): written with a clock \(hours) hours ahead of the server's; fix the computer's clock and edit the row again")
         }
         for (name, write) in change.state.columns {
             guard let column = table.column(named: name) else {

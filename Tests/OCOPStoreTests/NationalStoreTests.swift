@@ -166,3 +166,36 @@ struct NationalStoreTests {
         #expect(try restored.account(user: tenant.uuidString.lowercased()) != nil)
     }
 }
+
+@Suite("National store: clocks")
+struct ClockDriftTests {
+    @Test func changesFromAClockFarAheadAreRefusedAndParked() async throws {
+        let federation = try Federation(provinceNames: [("01", "Hà Nội")])
+        let hanoi = federation.provinces[0]
+        _ = try federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
+        // A change stamped two days ahead, as a province machine with a wrong clock would send.
+        let future = HLC(millis: HLC.wallMillisNow() + 48 * 3_600_000, logical: 0)
+        let stamp = Stamp(hlc: future, dot: Dot(replica: hanoi.replica.replicaID, counter: 1))
+        var state = RowState()
+        state.recordWrite([
+            "tenant_id": .blob(withUnsafeBytes(of: hanoi.tenant.uuid) { Array($0) }), "producer_id": .blob(Array(key(2))),
+            "classification_code": .text("1.2.b"), "classification_version": .text("QD148-2023"), "name_vi": .text("Mật ong"),
+            "status": .text("registered"),
+        ], stamp: stamp, insert: true)
+        let push = PushBatch(schemaVersion: 1, firstCounter: 1, lastCounter: 1,
+                             changes: [RowChange(table: "products", key: .blob(Array(key(1))), state: state)], conflicts: [])
+        let result = try federation.store.push(push, from: federation.principal(0))
+        #expect(result.refused.count == 1)
+        #expect(result.refused.first?.code == .invalidData)
+        #expect(result.refused.first?.message.contains("hours ahead") == true)
+        #expect(result.acknowledgedThrough == 1, "the refused change does not block the queue")
+        // An hour ahead is fine.
+        let soon = Stamp(hlc: HLC(millis: HLC.wallMillisNow() + 3_600_000, logical: 0), dot: Dot(replica: hanoi.replica.replicaID, counter: 2))
+        var later = RowState()
+        later.recordWrite(state.columns.mapValues(\.value), stamp: soon, insert: true)
+        let accepted = try federation.store.push(
+            PushBatch(schemaVersion: 1, firstCounter: 2, lastCounter: 2, changes: [RowChange(table: "products", key: .blob(Array(key(3))), state: later)], conflicts: []),
+            from: federation.principal(0))
+        #expect(accepted.refused.isEmpty && accepted.applied == 1)
+    }
+}
