@@ -67,6 +67,15 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let store = try options.openStore(configuration)
+        // Last sync times survive restarts: seed the gauges from the store, so an alert on a
+        // province that stopped syncing does not reset when the daemon restarts.
+        let parser = ISO8601DateFormatter()
+        for account in try store.accounts() {
+            if let last = account.lastSyncAt.flatMap(parser.date(from:)) {
+                Gauge(label: "ocop_last_sync_timestamp_seconds", dimensions: [("tenant", account.code ?? account.user)])
+                    .record(last.timeIntervalSince1970)
+            }
+        }
         let server = SyncServer(
             configuration: configuration, store: store,
             fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger
