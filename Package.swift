@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OCOPWire", targets: ["OCOPWire"]),
         .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
+        .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -60,6 +61,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Feeds: certified products for international partners (JSON-LD, CSV, DCAT), signed manifests.
+        .target(
+            name: "OCOPFeeds",
+            dependencies: [
+                "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         // Network: the daemon and the province sync client over SwiftNIO.
@@ -140,6 +152,14 @@ let package = Package(
         .testTarget(
             name: "OCOPStoreTests",
             dependencies: ["OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPFeedsTests",
+            dependencies: [
+                "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
