@@ -11,11 +11,11 @@ public enum FeedDocuments {
 
     static let vocabulary = "urn:ocop-vn:vocab:"
 
-    static var context: JSONValue {
+    static var context: FeedJSON {
         .array([.string("https://schema.org/"), .object([("ocop", .string(vocabulary))])])
     }
 
-    static var programme: JSONValue {
+    static var programme: FeedJSON {
         .object([
             ("@type", .string("Thing")),
             ("@id", .string("urn:ocop-vn:programme")),
@@ -28,8 +28,8 @@ public enum FeedDocuments {
 
     /// Language-tagged values in the profile's languages, leaving out missing ones; `nil` when
     /// none remain.
-    static func text(_ values: [Language: String?], languages: [Language]) -> JSONValue? {
-        let items: [JSONValue] = languages.compactMap { language in
+    static func text(_ values: [Language: String?], languages: [Language]) -> FeedJSON? {
+        let items: [FeedJSON] = languages.compactMap { language in
             guard let value = values[language] ?? nil else { return nil }
             return .object([("@language", .string(language.rawValue)), ("@value", .string(value))])
         }
@@ -54,34 +54,34 @@ public enum FeedDocuments {
     }
 
     /// A schema.org `Product` with `hasCertification`.
-    public static func product(_ product: FeedProduct, profile: FeedProfile) -> JSONValue {
+    public static func product(_ product: FeedProduct, profile: FeedProfile) -> FeedJSON {
         let languages = profile.languages
         let certificate = product.certificate
-        let provinceID = JSONValue.object([
+        let provinceID = FeedJSON.object([
             ("@type", .string("PropertyValue")),
             ("propertyID", .string("VN-province-code-2025")),
             ("value", .string(product.provinceCode)),
         ])
-        let province = JSONValue.object([
+        let province = FeedJSON.object([
             ("@type", .string("AdministrativeArea")),
             ("identifier", provinceID),
             ("name", .string(product.provinceName)),
             ("containedInPlace", .object([("@type", .string("Country")), ("identifier", .string("VN")), ("name", .string("Viet Nam"))])),
         ])
         let producer = product.producer
-        let producerDocument = JSONValue.object([
+        let producerDocument = FeedJSON.object([
             ("@type", .string("Organization")),
             ("@id", producer.id.map { .string(urn($0)) }),
             ("name", .string(producer.name)),
             ("additionalType", .string(producerType(producer.type))),
-            ("taxID", producer.taxID.map(JSONValue.string)),
+            ("taxID", producer.taxID.map(FeedJSON.string)),
             ("address", .object([
                 ("@type", .string("PostalAddress")),
                 ("addressRegion", .string(product.provinceName)),
                 ("addressCountry", .string("VN")),
             ])),
         ])
-        let certification = JSONValue.object([
+        let certification = FeedJSON.object([
             ("@type", .string("Certification")),
             ("@id", .string(urn(certificate.id))),
             ("name", .string("OCOP \(certificate.stars)-star product (Viet Nam)")),
@@ -99,7 +99,7 @@ public enum FeedDocuments {
             ("expires", .string(certificate.expiresOn.description)),
             ("validIn", province),
         ])
-        let category = JSONValue.object([
+        let category = FeedJSON.object([
             ("@type", .string("CategoryCode")),
             ("codeValue", .string(product.classificationCode)),
             ("name", text([.en: product.classificationLabelEn, .vi: product.classificationLabelVi], languages: languages)),
@@ -116,7 +116,7 @@ public enum FeedDocuments {
             ("name", text([.en: product.nameEn, .vi: product.nameVi], languages: languages) ?? .string(product.nameVi)),
             ("description", text([.en: product.descriptionEn, .vi: product.descriptionVi], languages: languages)),
             ("category", category),
-            ("gtin", product.gtin.map(JSONValue.string)),
+            ("gtin", product.gtin.map(FeedJSON.string)),
             ("countryOfOrigin", .object([("@type", .string("Country")), ("identifier", .string("VN")), ("name", .string("Viet Nam"))])),
             ("ocop:province", province),
             ("manufacturer", producerDocument),
@@ -127,9 +127,9 @@ public enum FeedDocuments {
 
     /// A schema.org `DataFeed` page: products to add or replace (`DataFeedItem` with `item`)
     /// and removals (`DataFeedItem` with `dateDeleted`).
-    static func page(_ entries: ArraySlice<FeedEntry>, snapshot: FeedSnapshot, number: Int, count: Int) -> JSONValue {
+    static func page(_ entries: ArraySlice<FeedEntry>, snapshot: FeedSnapshot, number: Int, count: Int) -> FeedJSON {
         let profile = snapshot.profile
-        let items: [JSONValue] = entries.map { entry in
+        let items: [FeedJSON] = entries.map { entry in
             switch entry {
             case .upsert(let product):
                 return .object([
@@ -223,7 +223,7 @@ public enum FeedDocuments {
 
     /// A DCAT catalogue describing the export: one dataset (the profile's feed) with one
     /// distribution per file.
-    static func catalog(snapshot: FeedSnapshot, files: [(path: String, mediaType: String, bytes: Int)], generatedAt: String) -> JSONValue {
+    static func catalog(snapshot: FeedSnapshot, files: [(path: String, mediaType: String, bytes: Int)], generatedAt: String) -> FeedJSON {
         let profile = snapshot.profile
         return .object([
             ("@context", .object([

@@ -76,7 +76,7 @@ public struct FeedManifest: Sendable, Hashable, Codable {
     public static let fileName = "manifest.json"
     public static let signatureFileName = "manifest.json.sig"
 
-    var json: JSONValue {
+    var json: FeedJSON {
         .object([
             ("format", .string(format)),
             ("profile", .string(profile)),

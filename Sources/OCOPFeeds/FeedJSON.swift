@@ -1,21 +1,21 @@
 /// A JSON value whose object keys keep the order they were written in, so feed documents read
 /// naturally (`@context` and `@type` first) and the same content always gives the same bytes.
-public indirect enum JSONValue: Sendable, Hashable {
+public indirect enum FeedJSON: Sendable, Hashable {
     case string(String)
     case int(Int)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([FeedJSON])
+    case object([(String, FeedJSON)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: FeedJSON, rhs: FeedJSON) -> Bool {
         lhs.serialized() == rhs.serialized()
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized()) }
 
     /// An object from key-value pairs, leaving out `nil` values.
-    static func object(_ pairs: [(String, JSONValue?)]) -> JSONValue {
+    static func object(_ pairs: [(String, FeedJSON?)]) -> FeedJSON {
         .object(pairs.compactMap { key, value in value.map { (key, $0) } })
     }
 
