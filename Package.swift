@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "ocop",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,7 +170,11 @@ let package = Package(
         // Runs the built `ocop` binary as a subprocess; depending on it makes `swift test` build it.
         .testTarget(
             name: "OCOPCLITests",
-            dependencies: ["ocop", "OCOPModel", "OCOPReplica", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ocop", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
