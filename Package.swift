@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "OCOPFeedsTests",
             dependencies: [
-                "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel",
+                "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -92,6 +92,12 @@ public struct FeedSnapshot: Sendable {
                 guard since.sequence <= sequence else {
                     throw FeedError.invalidCursor("\(since) is ahead of this store (at \(sequence)); was it made by another store?")
                 }
+                let collected = try SQLiteNationalStore.tombstonesCollectedThrough(db)
+                guard since.sequence >= collected else {
+                    throw FeedError.cursorExpired(
+                        "\(since) is older than the deletions the store has forgotten (through \(collected)); take a full export (without a cursor) and replace your copy"
+                    )
+                }
                 guard since.date <= date else {
                     throw FeedError.invalidCursor("\(since) is dated after the export date \(date)")
                 }
@@ -216,6 +222,8 @@ public struct FeedSnapshot: Sendable {
 /// Why a feed could not be exported or verified.
 public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCursor(String)
+    /// The cursor is valid but too old: the store no longer remembers every deletion after it.
+    case cursorExpired(String)
     case invalidKey(String)
     case io(String)
     case verificationFailed(String)
@@ -223,6 +231,7 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidCursor(let message): return "invalid cursor: \(message)"
+        case .cursorExpired(let message): return "cursor expired: \(message)"
         case .invalidKey(let message): return "invalid key: \(message)"
         case .io(let message): return message
         case .verificationFailed(let message): return "verification failed: \(message)"

@@ -91,6 +91,7 @@ struct ExportCommand: ParsableCommand {
             if showProgress { StandardError.write("\n") }
             switch error {
             case .invalidCursor: throw CLIError.usage(error.description)
+            case .cursorExpired: throw CLIError.notFound(error.description)
             case .invalidKey, .io: throw CLIError.notFound(error.description)
             case .verificationFailed: throw CLIError.badData(error.description)
             }

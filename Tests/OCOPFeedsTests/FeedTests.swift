@@ -4,6 +4,7 @@ import OCOPFeeds
 import OCOPModel
 import OCOPReplica
 import OCOPStore
+import OCOPSync
 import Testing
 
 /// The schemas in `Protocol/feeds/`, found from this file's path.
@@ -327,6 +328,36 @@ func validateWithPython(_ directory: URL) throws -> String {
         let reread = try FeedKeys.signingKey(from: Data(FeedKeys.pem(testKey).utf8))
         #expect(reread.publicKey.rawRepresentation == testKey.publicKey.rawRepresentation)
         #expect(try FeedKeys.publicKey(from: Data(contentsOf: keyFile)).rawRepresentation == testKey.publicKey.rawRepresentation)
+    }
+
+    /// Once the store forgets deleted rows (tombstone collection), a cursor from before then
+    /// could miss a removal: it is refused, and a full export is the way back.
+    @Test func cursorsOlderThanCollectedTombstonesAreRefused() throws {
+        var rng = SplitMix64(state: 9)
+        let data = try Dataset()
+        try data.fill(count: 6, rng: &rng)
+        let old = try FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01")).cursor
+        let gone = data.products[0]
+        for certificate in data.certificates where certificate.productID == gone.id {
+            try data.store.replica.delete(Certificate.self, id: certificate.id)
+        }
+        try data.store.replica.delete(Product.self, id: gone.id)
+        // Every replica has pulled everything: the deletions may be collected.
+        let account = try #require(try data.store.account(user: data.tenants[0].uuidString.lowercased()))
+        let replica = ReplicaID.random()
+        _ = try data.store.openSession(replica: replica, account: account)
+        let principal = Principal(replica: replica, role: .province, tenantID: data.tenants[0])
+        let page = try data.store.pull(after: 0, limit: 100_000, for: principal)
+        _ = try data.store.pull(after: page.nextCursor, limit: 1, for: principal)
+        #expect(try data.store.collectTombstones() > 0)
+
+        #expect(throws: FeedError.self) {
+            try FeedSnapshot.read(store: data.store, profile: .asean, since: old, asOf: date("2025-10-01"))
+        }
+        let fresh = try FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
+        #expect(!fresh.entries.contains { $0.id == gone.id })
+        let resumed = try FeedSnapshot.read(store: data.store, profile: .asean, since: fresh.cursor, asOf: date("2025-10-01"))
+        #expect(resumed.entries.isEmpty)
     }
 
     @Test func cursorsAndProfilesAreData() throws {
