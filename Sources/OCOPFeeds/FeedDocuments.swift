@@ -113,7 +113,8 @@ public enum FeedDocuments {
             ("@type", .string("Product")),
             ("@id", .string(urn(product.id))),
             ("identifier", .string(urn(product.id))),
-            ("name", text([.en: product.nameEn, .vi: product.nameVi], languages: languages) ?? .string(product.nameVi)),
+            // The Vietnamese name is the fallback whatever the profile's languages: a product always has a name.
+            ("name", text([.en: product.nameEn, .vi: product.nameVi], languages: languages) ?? text([.vi: product.nameVi], languages: [.vi])),
             ("description", text([.en: product.descriptionEn, .vi: product.descriptionVi], languages: languages)),
             ("category", category),
             ("gtin", product.gtin.map(FeedJSON.string)),

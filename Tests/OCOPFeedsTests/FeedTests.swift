@@ -86,6 +86,13 @@ func validateWithPython(_ directory: URL) throws -> String {
         let iocop = scratch.make()
         try FeedExporter.export(store: data.store, profile: .iocop, format: .jsonld, to: iocop, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(try validateWithPython(iocop) == "")
+        // English only: products without an English name keep their Vietnamese one.
+        var english = FeedProfile.asean
+        english.id = "asean-en"
+        english.languages = [.en]
+        let englishOnly = scratch.make()
+        try FeedExporter.export(store: data.store, profile: english, format: .jsonld, to: englishOnly, signingKey: testKey, asOf: date("2025-10-01"))
+        #expect(try validateWithPython(englishOnly) == "")
         let csv = scratch.make()
         try FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: csv, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(try validateWithPython(csv) == "")
