@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OCOPWire", targets: ["OCOPWire"]),
         .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
+        .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -62,6 +63,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Feeds: certified products for international partners (JSON-LD, CSV, DCAT), signed manifests.
+        .target(
+            name: "OCOPFeeds",
+            dependencies: [
+                "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
         // Network: the daemon and the province sync client over SwiftNIO.
         .target(
             name: "OCOPNetwork",
@@ -84,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "ocop",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,6 +155,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OCOPFeedsTests",
+            dependencies: [
+                "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OCOPReplicaTests",
             dependencies: ["OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -150,7 +170,11 @@ let package = Package(
         // Runs the built `ocop` binary as a subprocess; depending on it makes `swift test` build it.
         .testTarget(
             name: "OCOPCLITests",
-            dependencies: ["ocop", "OCOPModel", "OCOPReplica", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ocop", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -144,8 +144,24 @@ extension SQLiteNationalStore {
                     DELETE FROM "\(graveyard)" WHERE id NOT IN (SELECT pk FROM _sync_rows WHERE tbl = ?)
                     """, arguments: [table.index])
             }
+            if removed > 0 {
+                // A reader of the change feed resuming from before `horizon` could miss a deletion now.
+                try db.execute(sql: """
+                    INSERT INTO _server_state(key, value) VALUES (?, ?)
+                    ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)
+                    """, arguments: [Self.tombstonesCollectedKey, horizon])
+            }
             return removed
         }
+    }
+
+    static let tombstonesCollectedKey = "tombstones_collected_through"
+
+    /// The highest feed position through which deleted rows' tombstones were collected (0 if
+    /// never): a reader of the change feed (a partner feed cursor) older than this may have
+    /// missed deletions and must start over. Read it inside the reader's own transaction.
+    public static func tombstonesCollectedThrough(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM _server_state WHERE key = ?", arguments: [tombstonesCollectedKey]) ?? 0
     }
 
     /// Writes a consistent copy of the national dataset to `path` while the daemon keeps running

@@ -31,6 +31,8 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
           first_seen_at TEXT NOT NULL, last_push_at TEXT, last_pull_at TEXT,
           changes_merged INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0)
         """,
+        // Server-wide positions, e.g. how far tombstones were collected (feeds refuse older cursors).
+        "CREATE TABLE IF NOT EXISTS _server_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)",
     ]
 
     private init(replica: Replica, logger: Logger) throws {

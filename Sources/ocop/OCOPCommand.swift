@@ -34,6 +34,8 @@ struct OCOPCommand: AsyncParsableCommand {
             ConflictsCommand.self,
             RejectedCommand.self,
             SyncCommand.self,
+            ExportCommand.self,
+            VerifyFeedCommand.self,
             DemoCommand.self,
         ]
     )

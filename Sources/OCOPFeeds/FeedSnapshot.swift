@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+
+/// The producer as a feed shows it. Built only from fields that may leave the country: for a
+/// household business (a natural person) just the business name (the province is the
+/// product's); for an organisation also its id and, if the profile publishes it, its tax code.
+/// There is deliberately no place here for a representative, ID number, phone or address.
+public struct FeedProducer: Sendable, Hashable {
+    /// `nil` for households.
+    public var id: UUID?
+    public var name: String
+    public var type: ProducerType
+    /// Organisations only, and only if the profile publishes ``FeedField/producerTaxID``.
+    public var taxID: String?
+
+    init(_ producer: Producer, profile: FeedProfile) {
+        let safe = producer.withoutPersonalData()
+        name = safe.name
+        type = safe.type
+        if safe.isNaturalPerson {
+            id = nil
+            taxID = nil
+        } else {
+            id = safe.id
+            taxID = profile.fields.contains(.producerTaxID) ? safe.taxCode : nil
+        }
+    }
+}
+
+/// A product as published: resolved against reference data, today's province and the
+/// certificate in force.
+public struct FeedProduct: Sendable, Hashable {
+    public var id: UUID
+    public var nameVi: String
+    public var nameEn: String?
+    public var descriptionVi: String?
+    public var descriptionEn: String?
+    public var gtin: String?
+    public var classificationVersion: String
+    public var classificationCode: String
+    public var classificationLabelVi: String?
+    public var classificationLabelEn: String?
+    public var certificate: Certificate
+    public var provinceCode: String
+    public var provinceName: String
+    public var producer: FeedProducer
+    /// The latest change to the product, its producer, province or certificate (UTC, ISO 8601).
+    public var dateModified: String
+}
+
+/// One line of a feed: a product to add or replace, or one to remove.
+public enum FeedEntry: Sendable, Hashable {
+    case upsert(FeedProduct)
+    case removal(UUID)
+
+    public var id: UUID {
+        switch self {
+        case .upsert(let product): return product.id
+        case .removal(let id): return id
+        }
+    }
+}
+
+/// Everything one export publishes, read in one transaction of the national store.
+public struct FeedSnapshot: Sendable {
+    public var profile: FeedProfile
+    public var since: FeedCursor?
+    public var cursor: FeedCursor
+    /// In product-id order; each product at most once.
+    public var entries: [FeedEntry]
+
+    /// Reads the feed of `profile` from `store` as of `date`: every product in the feed when
+    /// `since` is `nil`, else only those whose feed entry may differ from the one at `since`
+    /// (current entry, or a removal if it is no longer in the feed).
+    ///
+    /// Writes captured on the store but not yet numbered (e.g. made with the `sqlite3` shell)
+    /// are numbered first; then everything is read in one read transaction, so a night's merge is
+    /// seen whole or not at all.
+    public static func read(
+        store: SQLiteNationalStore, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate,
+        reference: ReferenceData = .standard
+    ) throws -> FeedSnapshot {
+        try store.replica.stamp()
+        let replica = store.replica
+        return try replica.read { db in
+            let sequence = max(try SyncMeta.int(db, .feedSequence) ?? 0, 0)
+            if let since {
+                guard since.sequence <= sequence else {
+                    throw FeedError.invalidCursor("\(since) is ahead of this store (at \(sequence)); was it made by another store?")
+                }
+                let collected = try SQLiteNationalStore.tombstonesCollectedThrough(db)
+                guard since.sequence >= collected else {
+                    throw FeedError.cursorExpired(
+                        "\(since) is older than the deletions the store has forgotten (through \(collected)); take a full export (without a cursor) and replace your copy"
+                    )
+                }
+                guard since.date <= date else {
+                    throw FeedError.invalidCursor("\(since) is dated after the export date \(date)")
+                }
+            }
+            let products = try Product.fetchAll(db)
+            let producers = Dictionary(try Producer.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let tenants = Dictionary(try Tenant.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let certificates = Dictionary(grouping: try Certificate.fetchAll(db), by: \.productID)
+            let policy = reference.certificationPolicy
+
+            // Which products to look at.
+            var candidates: Set<UUID>? = nil
+            if let since {
+                var set = Set<UUID>()
+                var everything = false
+                var producersChanged = Set<UUID>()
+                let rows = try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_rows WHERE seq > ?", arguments: [since.sequence])
+                for row in rows {
+                    let index: Int = row[0]
+                    guard replica.storage.tables.indices.contains(index),
+                          let key = UUID.fromDatabaseValue(row[1]) else { continue }
+                    switch replica.storage.tables[index].schema.name {
+                    case Product.schema.name: set.insert(key)
+                    case Producer.schema.name: producersChanged.insert(key)
+                    // A province renamed or merged: every product may show another province.
+                    case Tenant.schema.name: everything = true
+                    case Certificate.schema.name:
+                        if let product = try UUID.fetchOne(db, sql: """
+                            SELECT product_id FROM certificates WHERE id = ?
+                            UNION ALL SELECT product_id FROM "\(SyncSchemaSQL.graveyard(Certificate.schema))" WHERE id = ? LIMIT 1
+                            """, arguments: [key, key]) {
+                            set.insert(product)
+                        }
+                    default: break
+                    }
+                }
+                for certificate in certificates.values.joined()
+                where policy.isInForce(certificate, on: since.date) != policy.isInForce(certificate, on: date) {
+                    set.insert(certificate.productID)
+                }
+                for product in products where everything || producersChanged.contains(product.producerID) {
+                    set.insert(product.id)
+                }
+                candidates = set
+            }
+
+            let directory = try ReplicaDirectory(db)
+            func lastChange(_ table: String, _ id: UUID) throws -> HLC {
+                guard let synced = replica.storage.table(named: table),
+                      let state = try replica.storage.loadState(db, synced, pk: id.databaseValue, directory: directory) else { return .zero }
+                var newest = state.existence?.stamp.hlc ?? .zero
+                for write in state.columns.values { newest = max(newest, write.stamp.hlc) }
+                return newest
+            }
+
+            var entries: [FeedEntry] = []
+            var seen = Set<UUID>()
+            for product in products {
+                seen.insert(product.id)
+                if let candidates, !candidates.contains(product.id) { continue }
+                guard product.status == .registered,
+                      let certificate = (certificates[product.id] ?? [])
+                        .filter({ policy.isInForce($0, on: date) && $0.stars >= policy.minimumCertifiedStars })
+                        .max(by: { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }),
+                      profile.includes(classificationVersion: product.classificationVersion, code: product.classificationCode, stars: certificate.stars),
+                      let producer = producers[product.producerID]
+                else {
+                    if candidates != nil { entries.append(.removal(product.id)) }
+                    continue
+                }
+                let province = Self.province(of: product.tenantID, tenants: tenants, reference: reference)
+                var newest = try lastChange(Product.schema.name, product.id)
+                newest = max(newest, try lastChange(Producer.schema.name, producer.id))
+                newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
+                newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
+                entries.append(.upsert(FeedProduct(
+                    id: product.id, nameVi: product.nameVi, nameEn: product.nameEn,
+                    descriptionVi: profile.fields.contains(.description) ? product.descriptionVi : nil,
+                    descriptionEn: profile.fields.contains(.description) ? product.descriptionEn : nil,
+                    gtin: profile.fields.contains(.gtin) ? product.gtin : nil,
+                    classificationVersion: product.classificationVersion, classificationCode: product.classificationCode,
+                    classificationLabelVi: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .vi),
+                    classificationLabelEn: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .en),
+                    certificate: certificate, provinceCode: province.code, provinceName: province.name,
+                    producer: FeedProducer(producer, profile: profile),
+                    dateModified: Self.iso8601(newest)
+                )))
+            }
+            // Products deleted outright since the cursor.
+            if let candidates {
+                for id in candidates where !seen.contains(id) { entries.append(.removal(id)) }
+            }
+            entries.sort { $0.id.uuidString < $1.id.uuidString }
+            return FeedSnapshot(profile: profile, since: since, cursor: FeedCursor(sequence: sequence, date: date), entries: entries)
+        }
+    }
+
+    /// Today's code and name of the province a tenant was: merged tenants are followed to the
+    /// tenant that took their rows, and codes are read as they were meant when the tenant began.
+    static func province(of tenantID: UUID, tenants: [UUID: Tenant], reference: ReferenceData) -> (code: String, name: String) {
+        guard var tenant = tenants[tenantID] else { return ("", "") }
+        var hops = 0
+        while let next = tenant.mergedInto.flatMap({ tenants[$0] }), hops < 16 {
+            tenant = next
+            hops += 1
+        }
+        let asOf = tenant.validFrom ?? tenant.validUntil ?? LocalDate(Date())
+        if let unit = reference.provinces.currentUnit(forCode: tenant.code, asOf: asOf) {
+            return (unit.code, unit.name)
+        }
+        return (tenant.code, tenant.name)
+    }
+
+    static func iso8601(_ clock: HLC) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(clock.millis) / 1000))
+    }
+}
+
+/// Why a feed could not be exported or verified.
+public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidCursor(String)
+    /// The cursor is valid but too old: the store no longer remembers every deletion after it.
+    case cursorExpired(String)
+    case invalidKey(String)
+    case io(String)
+    case verificationFailed(String)
+
+    public var description: String {
+        switch self {
+        case .invalidCursor(let message): return "invalid cursor: \(message)"
+        case .cursorExpired(let message): return "cursor expired: \(message)"
+        case .invalidKey(let message): return "invalid key: \(message)"
+        case .io(let message): return message
+        case .verificationFailed(let message): return "verification failed: \(message)"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import OCOPFeeds
+import OCOPModel
+import OCOPReplica
+import OCOPStore
+import Testing
+
+/// `ocop export` and `ocop verify-feed` against a national store file.
+@Suite struct FeedCommandTests {
+    @Test func exportVerifyTamperAndResume() throws {
+        let workspace = try Workspace()
+        let storePath = workspace.path("national.sqlite")
+        let store = try SQLiteNationalStore.open(at: storePath)
+        let tenant = try store.addProvince(
+            code: "15", name: "Lào Cai",
+            verifier: CredentialVerifier(salt: [1], iterations: 4096, storedKey: Array(repeating: 1, count: 32), serverKey: Array(repeating: 2, count: 32))
+        )
+        let household = Producer(tenantID: tenant, name: "Cơ sở chè Suối Giàng", type: .household,
+                                 representative: "Nguyễn Văn Kín", nationalID: "001234567890", phone: "0912345678", address: "Số 9 ngõ Riêng")
+        try store.replica.save(household)
+        let product = Product(tenantID: tenant, producerID: household.id, classificationCode: "1.5.a", nameVi: "Chè Shan tuyết", nameEn: "Shan tuyet tea")
+        try store.replica.save(product)
+        let issued = LocalDate("2025-03-01")!
+        try store.replica.save(Certificate(tenantID: tenant, productID: product.id, evaluationID: nil, number: "12/QĐ-UBND", stars: 4,
+                                           issuer: .province, issuedOn: issued, expiresOn: try CertificationPolicy.standard.expiryDate(issuedOn: issued)))
+        let key = Curve25519.Signing.PrivateKey()
+        let keyFile = try workspace.write("key.pem", FeedKeys.pem(key))
+        let publicKeyFile = try workspace.write("key.pub.pem", FeedKeys.pem(key.publicKey))
+
+        let export = try workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "jsonld", "--out", "out1",
+                                        "--key", keyFile, "--as-of", "2025-10-01", "--json"])
+        #expect(export.status == 0, "\(export)")
+        let summary = try export.object()
+        #expect(summary["upserts"] as? Int == 1)
+        let cursor = try #require(summary["cursor"] as? String)
+        let page = try String(contentsOfFile: workspace.path("out1/page-00001.jsonld"), encoding: .utf8)
+        #expect(page.contains("Shan tuyet tea") && page.contains("Cơ sở chè Suối Giàng"))
+        for personal in ["Nguyễn Văn Kín", "001234567890", "0912345678", "Số 9 ngõ Riêng"] { #expect(!page.contains(personal)) }
+
+        let verified = try workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
+        #expect(verified.status == 0, "\(verified)")
+        try workspace.write("out1/page-00001.jsonld", page.replacingOccurrences(of: "Shan tuyet", with: "Shan tuyết"))
+        let tampered = try workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
+        #expect(tampered.status == 1, "\(tampered)")
+        #expect(tampered.stderr.contains("page-00001.jsonld"))
+
+        let resumed = try workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "csv", "--since", cursor, "--out", "out2",
+                                         "--key", keyFile, "--as-of", "2025-10-01", "--json"])
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(try resumed.object()["upserts"] as? Int == 0)
+
+        let badCursor = try workspace.run(["export", "--store", storePath, "--since", "yesterday", "--out", "out3", "--key", keyFile])
+        #expect(badCursor.status == 64, "\(badCursor)")
+        let noStore = try workspace.run(["export", "--store", workspace.path("missing.sqlite"), "--out", "out4", "--key", keyFile])
+        #expect(noStore.status == 2, "\(noStore)")
+    }
+}
