@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OCOPWire", targets: ["OCOPWire"]),
         .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
+        .library(name: "OCOPQuery", targets: ["OCOPQuery"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -62,6 +63,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Central office: read-only queries, reports, conflict review and central decisions
+        // over the national dataset.
+        .target(
+            name: "OCOPQuery",
+            dependencies: [
+                "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Network: the daemon and the province sync client over SwiftNIO.
         .target(
             name: "OCOPNetwork",
@@ -84,8 +95,9 @@ let package = Package(
         .executableTarget(
             name: "ocop",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork",
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -140,6 +152,11 @@ let package = Package(
         .testTarget(
             name: "OCOPStoreTests",
             dependencies: ["OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPQueryTests",
+            dependencies: ["OCOPQuery", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
