@@ -35,6 +35,9 @@ struct OCOPCommand: AsyncParsableCommand {
             RejectedCommand.self,
             SyncCommand.self,
             DemoCommand.self,
+            QueryCommand.self,
+            ReportCommand.self,
+            CentralCommand.self,
         ]
     )
 
