@@ -167,7 +167,7 @@ let package = Package(
         // Runs the built `ocop` binary as a subprocess; depending on it makes `swift test` build it.
         .testTarget(
             name: "OCOPCLITests",
-            dependencies: ["ocop", "OCOPModel", "OCOPReplica", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ocop", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]
