@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
         .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
+        .library(name: "OCOPQuery", targets: ["OCOPQuery"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -74,6 +75,16 @@ let package = Package(
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
+        // Central office: read-only queries, reports, conflict review and central decisions
+        // over the national dataset.
+        .target(
+            name: "OCOPQuery",
+            dependencies: [
+                "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Network: the daemon and the province sync client over SwiftNIO.
         .target(
             name: "OCOPNetwork",
@@ -96,8 +107,9 @@ let package = Package(
         .executableTarget(
             name: "ocop",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds",
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds", "OCOPQuery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -160,6 +172,11 @@ let package = Package(
                 "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPQueryTests",
+            dependencies: ["OCOPQuery", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

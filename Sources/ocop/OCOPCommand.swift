@@ -37,6 +37,9 @@ struct OCOPCommand: AsyncParsableCommand {
             ExportCommand.self,
             VerifyFeedCommand.self,
             DemoCommand.self,
+            QueryCommand.self,
+            ReportCommand.self,
+            CentralCommand.self,
         ]
     )
 

@@ -64,7 +64,9 @@ struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
         abstract: "List recorded conflicts: the losing value of each column two replicas wrote concurrently.",
-        discussion: "The winner is already in the row; the losing value is kept here with its origin replica and time for review."
+        discussion: "The winner is already in the row; the losing value is kept here with its origin replica and time for review.",
+        // The central office's review of the national dataset (ConflictReviewCommands.swift).
+        subcommands: [ConflictsReviewCommand.self, ConflictsResolveCommand.self]
     )
 
     @OptionGroup var replicaOptions: ReplicaOptions

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import OCOPModel
+import OCOPQuery
+
+/// `ocop central ...`: the central office's decisions, written on the national dataset; each
+/// flows to the owning province on its next sync.
+struct CentralCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "central",
+        abstract: "Central-office decisions on the national dataset: certify 5★, revoke, expire.",
+        subcommands: [Certify.self, Revoke.self, Expire.self]
+    )
+}
+
+extension CentralCommand {
+    struct Certify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "certify",
+            abstract: "Certify a product 5★ (issuer: central) for an evaluation that scored ≥ 90.",
+            discussion: "Example: ocop central certify --product UUID --evaluation UUID --number 12/QĐ-BNNMT --date 2025-09-01 --national national.sqlite"
+        )
+
+        @OptionGroup var nationalOptions: NationalOptions
+        @Option(help: ArgumentHelp("The product id.", valueName: "uuid"), transform: ArgumentParsers.uuid) var product: UUID
+        @Option(help: ArgumentHelp("The evaluation id (5★).", valueName: "uuid"), transform: ArgumentParsers.uuid) var evaluation: UUID
+        @Option(help: ArgumentHelp("The decision number as printed.", valueName: "number")) var number: String
+        @Option(help: ArgumentHelp("Date of issue, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date) var date: LocalDate
+        @Flag(help: "Print the certificate as JSON.") var json = false
+
+        func run() throws {
+            let store = try nationalOptions.openStore()
+            let issuance = try mappingCentralErrors {
+                try CentralDecisions(replica: store.replica).certifyFiveStar(product: product, evaluation: evaluation, number: number, issuedOn: date)
+            }
+            let certificate = issuance.certificate
+            if json {
+                try printJSON(.object(["certificate": try JSONValue.record(certificate),
+                                       "previous": try issuance.previous.map(JSONValue.record) ?? .null]))
+                return
+            }
+            print("Issued 5★ certificate \(certificate.number) (central office); it reaches the province on its next sync.")
+            printFields([
+                ("id", certificate.id.lowercasedString), ("product", certificate.productID.lowercasedString),
+                ("tenant", certificate.tenantID.lowercasedString), ("issued", certificate.issuedOn.description),
+                ("expires", certificate.expiresOn.description),
+                ("replaces", issuance.previous.map { "\($0.number) (\($0.id.lowercasedString)), now \($0.status.rawValue)" }),
+            ])
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a certificate (final).")
+
+        @Argument(help: ArgumentHelp("The certificate id.", valueName: "cert-id"), transform: ArgumentParsers.uuid) var certificate: UUID
+        @OptionGroup var nationalOptions: NationalOptions
+
+        func run() throws {
+            let store = try nationalOptions.openStore()
+            let revoked = try mappingCentralErrors { try CentralDecisions(replica: store.replica).revoke(certificate: certificate) }
+            print("Revoked certificate \(revoked.number) (\(revoked.id.lowercasedString)); it reaches the province on its next sync.")
+        }
+    }
+
+    struct Expire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "expire",
+            abstract: "Mark active certificates past their expiry date as expired.",
+            discussion: "A certificate is valid through its expiry date: one expiring on --date stays active."
+        )
+
+        @OptionGroup var nationalOptions: NationalOptions
+        @Option(help: ArgumentHelp("The day to judge expiry on (default: today).", valueName: "date"), transform: ArgumentParsers.date)
+        var date: LocalDate?
+
+        func run() throws {
+            let store = try nationalOptions.openStore()
+            let expired = try mappingCentralErrors { try CentralDecisions(replica: store.replica).expire(asOf: date ?? today()) }
+            for certificate in expired {
+                print("expired  \(certificate.expiresOn)  \(certificate.number)  \(certificate.id.lowercasedString)")
+            }
+            print("\(expired.count) certificate(s) marked expired.")
+        }
+    }
+}
