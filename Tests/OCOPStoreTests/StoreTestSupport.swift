@@ -5,31 +5,6 @@ import OCOPReplica
 import OCOPStore
 import OCOPSync
 
-/// A sync channel straight into a store in the same process (no network), for store tests.
-struct DirectChannel: SyncChannel {
-    let store: SQLiteNationalStore
-    let principal: Principal
-    var pageSize = 500
-
-    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
-        let result = try store.push(
-            PushBatch(schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
-                      changes: batch.changes, conflicts: batch.conflicts),
-            from: principal
-        )
-        return PushAcknowledgement(
-            acknowledgedThrough: result.acknowledgedThrough,
-            rejections: result.refused.map { Rejection(table: $0.table, key: $0.key, code: $0.code.rawValue, reason: $0.message) }
-        )
-    }
-
-    func pull(after cursor: UInt64) async throws -> PulledPage {
-        let page = try store.pull(after: cursor, limit: pageSize, for: principal)
-        return PulledPage(changes: page.changes, conflicts: page.conflicts, nextCursor: page.nextCursor, hasMore: page.hasMore)
-    }
-}
-
-/// A verifier that is never checked in these tests (authentication is tested with the daemon).
 let testVerifier = CredentialVerifier(salt: [1, 2, 3], iterations: 4096, storedKey: Array(repeating: 7, count: 32), serverKey: Array(repeating: 9, count: 32))
 
 /// A national store with provinces, each with its own replica, in memory.
@@ -61,7 +36,7 @@ struct Federation {
     func sync(_ index: Int?) async throws -> SyncReport {
         let replica = index.map { provinces[$0].replica } ?? central
         _ = try store.openSession(replica: replica.replicaID, account: try account(index))
-        return try await replica.sync(over: DirectChannel(store: store, principal: principal(index)))
+        return try await replica.sync(over: InProcessChannel(store: store, principal: principal(index)))
     }
 }
 
