@@ -18,7 +18,10 @@ struct ExportCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The national store (the central daemon's database file).", valueName: "path"))
+    @Option(
+        name: [.customLong("national"), .customLong("store")],
+        help: ArgumentHelp("The national dataset: the sync daemon's store file (--store is the same).", valueName: "path")
+    )
     var store: String
     @Option(help: ArgumentHelp("Built-in profile: \(FeedProfile.builtIn.map(\.id).joined(separator: ", ")).", valueName: "name"))
     var feed: String = "asean"
