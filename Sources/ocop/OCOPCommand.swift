@@ -40,6 +40,7 @@ struct OCOPCommand: AsyncParsableCommand {
             QueryCommand.self,
             ReportCommand.self,
             CentralCommand.self,
+            AdminCommand.self,
         ]
     )
 

@@ -38,6 +38,20 @@ struct CommandLineSyncTests {
         #expect(result.output.contains("5★"))
     }
 
+    @Test func mergeTenantOnTheDemoDataset() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try ocop(["demo", "--keep", directory.path]).status == 0)
+        let national = directory.appendingPathComponent("national.sqlite").path
+        let merged = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2025-06-30"])
+        #expect(merged.status == 0, "\(merged.errors)")
+        #expect(merged.output.contains("moved 2 products"))
+        let stars = try ocop(["report", "stars", "--national", national, "--json"])
+        #expect(stars.status == 0 && !stars.output.contains("Huế"), "Huế's products now count for Hà Nội")
+        let again = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2025-06-30"])
+        #expect(again.status == 2, "the retired code no longer names a current province")
+    }
+
     @Test func syncExitCodesAScriptCanTrust() async throws {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }

@@ -199,3 +199,44 @@ struct ClockDriftTests {
         #expect(accepted.refused.isEmpty && accepted.applied == 1)
     }
 }
+
+@Suite("National store: province merger")
+struct TenantMergeTests {
+    @Test func mergingKeepsEveryRowAndClockAndRetiresTheCredentials() async throws {
+        let federation = try Federation(provinceNames: [("02", "Hà Giang"), ("08", "Tuyên Quang")])
+        let (haGiang, tuyenQuang) = (federation.provinces[0], federation.provinces[1])
+        for n in 1...5 { try insertProduct(haGiang.replica, id: key(n), tenant: haGiang.tenant, name: "Chè Shan tuyết \(n)") }
+        try insertProduct(tuyenQuang.replica, id: key(100), tenant: tuyenQuang.tenant, name: "Cam sành Hàm Yên")
+        for index in [0, 1, nil] as [Int?] { try await federation.sync(index) }
+        let before = Dictionary(uniqueKeysWithValues: try federation.store.replica.snapshotChanges()
+            .filter { $0.table == "products" }.map { ($0.key, $0.state) })
+
+        let result = try federation.store.mergeTenant(haGiang.tenant, into: tuyenQuang.tenant, lastDay: LocalDate("2025-06-30")!)
+        #expect(result.movedRows["products"] == 5)
+        #expect(try federation.store.account(user: haGiang.tenant.uuidString.lowercased())?.isEnabled == false, "the retired credentials stop working")
+
+        try await federation.sync(1)
+        let survivorRows = try tuyenQuang.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") }
+        #expect(survivorRows == 6, "the survivor receives the merged rows on its next sync")
+        let after = try federation.store.replica.snapshotChanges().filter { $0.table == "products" }
+        for change in after where before[change.key] != nil {
+            let old = before[change.key]!
+            #expect(change.state.columns["tenant_id"]?.value == .blob(withUnsafeBytes(of: tuyenQuang.tenant.uuid) { Array($0) }))
+            for (column, write) in old.columns where column != "tenant_id" {
+                #expect(change.state.columns[column] == write, "\(column) keeps its value and its clock")
+            }
+            #expect(old.versionVector.isCovered(by: change.state.versionVector), "history is kept")
+        }
+        // Reports can still tell where a row came from.
+        let origins = try federation.store.replica.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM _tenant_merges WHERE from_tenant = ?", arguments: [haGiang.tenant])
+        }
+        #expect(origins == 5)
+        let merged = try federation.store.replica.read { db in
+            try Row.fetchOne(db, sql: "SELECT merged_into, valid_until FROM tenants WHERE id = ?", arguments: [haGiang.tenant])
+        }
+        #expect((merged?["merged_into"] as Data?) == Data(withUnsafeBytes(of: tuyenQuang.tenant.uuid) { Array($0) }))
+        #expect(merged?["valid_until"] as String? == "2025-06-30")
+        #expect(throws: StoreError.self) { try federation.store.mergeTenant(haGiang.tenant, into: tuyenQuang.tenant, lastDay: LocalDate("2025-06-30")!) }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPStore
+
+/// `ocop admin ...`: changes to the national dataset's structure, done by the central office.
+struct AdminCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Administer the national dataset: merge provinces.",
+        subcommands: [MergeTenant.self]
+    )
+}
+
+extension AdminCommand {
+    struct MergeTenant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge-tenant",
+            abstract: "Merge a retired province into the one that absorbs it (the 2025 consolidation).",
+            discussion: """
+                Every row of the retired province moves to the surviving one: only tenant_id is \
+                rewritten (a central write), every other column keeps its value and clock, and \
+                _tenant_merges records where each row came from. The retired province's \
+                credentials stop working; the surviving province receives the rows on its next \
+                sync. Provinces are named by tenant id or by their current code, e.g. \
+                `ocop admin merge-tenant --retired 02 --into 08 --last-day 2025-06-30`.
+                """
+        )
+
+        @OptionGroup var nationalOptions: NationalOptions
+        @Option(help: ArgumentHelp("The retired province: tenant id or current code.", valueName: "id-or-code")) var retired: String
+        @Option(help: ArgumentHelp("The surviving province: tenant id or current code.", valueName: "id-or-code")) var into: String
+        @Option(help: ArgumentHelp("The retired province's last day, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date)
+        var lastDay: LocalDate
+
+        func run() throws {
+            let store = try nationalOptions.openStore()
+            let retiredID = try resolve(retired, in: store)
+            let survivorID = try resolve(into, in: store)
+            let result = try mappingCentralErrors { try store.mergeTenant(retiredID, into: survivorID, lastDay: lastDay) }
+            for (table, count) in result.movedRows.sorted(by: { $0.key < $1.key }) where count > 0 {
+                print("moved \(count) \(table)")
+            }
+            print("\(retired) is merged into \(into); its credentials no longer work. The surviving province receives the rows on its next sync.")
+        }
+
+        private func resolve(_ text: String, in store: SQLiteNationalStore) throws -> UUID {
+            if let id = UUID(uuidString: text) { return id }
+            let matches = try store.replica.read { db in
+                try Data.fetchAll(db, sql: "SELECT id FROM tenants WHERE code = ? AND merged_into IS NULL AND valid_until IS NULL", arguments: [text])
+            }
+            guard matches.count == 1, let bytes = matches.first, bytes.count == 16 else {
+                throw CLIError.notFound("no single current province with code \(text); give its tenant id")
+            }
+            return bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
+        }
+    }
+}
