@@ -162,8 +162,8 @@ struct ConvergenceTests {
         }
     }
 
-    /// 1,000 schedules by default; set OCOP_SCHEDULES for a longer run.
-    static let schedules = ProcessInfo.processInfo.environment["OCOP_SCHEDULES"].flatMap { Int($0) } ?? 1_000
+    /// 2,000 schedules by default; set OCOP_SCHEDULES for a longer run.
+    static let schedules = ProcessInfo.processInfo.environment["OCOP_SCHEDULES"].flatMap { Int($0) } ?? 2_000
 
     @Test(arguments: stride(from: 0, to: schedules, by: 100).map { $0 })
     func replicasConvergeAndKeepEveryConflict(firstSeed: Int) throws {
