@@ -1,24 +1,12 @@
 import Foundation
 import GRDB
+import OCOPReplica
+import OCOPSync
 
-/// One cell of a query result, as SQLite returned it.
-public enum QueryValue: Sendable, Hashable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
+/// One cell of a query result, as SQLite returned it: the same typed value sync carries.
+public typealias QueryValue = SyncValue
 
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let int): self = .integer(int)
-        case .double(let double): self = .real(double)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .blob(Array(data))
-        }
-    }
-
+extension SyncValue {
     /// The cell as a person reads it: 16-byte blobs (ids) as lowercase UUIDs, other blobs as
     /// hex, `NULL` as the empty string in CSV and `NULL` in tables.
     public var displayText: String? {

@@ -135,15 +135,3 @@ enum MergeBenchmark {
         }
     }
 }
-
-extension SyncValue {
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: return .null
-        case .integer(let value): return value.databaseValue
-        case .real(let value): return value.databaseValue
-        case .text(let value): return value.databaseValue
-        case .blob(let bytes): return Data(bytes).databaseValue
-        }
-    }
-}
