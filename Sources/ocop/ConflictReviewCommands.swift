@@ -70,33 +70,13 @@ struct ConflictsResolveCommand: ParsableCommand {
 
 /// Prints conflict items as a table (or JSON).
 func printConflictItems(_ items: [ConflictItem], json: Bool) throws {
-    func kindText(_ kind: ConflictRecord.Kind) -> String {
-        switch kind {
-        case .concurrentUpdate: return "concurrent_update"
-        case .updateOfDeletedRow: return "update_of_deleted_row"
-        }
-    }
     func valueText(_ item: ConflictItem, _ value: SyncValue?) -> String {
         guard let value else { return "?" }
         if item.isExistenceConflict { return value == .integer(0) ? "deleted" : "exists" }
         return displayText(value)
     }
     if json {
-        try printJSON(.array(items.map { item in
-            .object([
-                "id": .string(item.id), "table": .string(item.table), "row_id": JSONValue.syncValue(item.key),
-                "column": .string(item.column), "kind": .string(kindText(item.kind)), "tenant_id": .uuid(item.tenantID),
-                "winning_value": item.winningValue.map(JSONValue.syncValue) ?? .null,
-                "winning_origin": .string(item.winningOriginLabel), "winning_replica": .string(item.winningOrigin?.description),
-                "winning_time": .string(item.winningTime.map(isoTime)),
-                "losing_value": JSONValue.syncValue(item.losingValue), "losing_origin": .string(item.losingOriginLabel),
-                "losing_replica": .string(item.losingOrigin.description), "losing_time": .string(isoTime(item.losingTime)),
-                "resolution": item.resolution.map { resolution in
-                    .object(["choice": .string(resolution.choice), "value": JSONValue.syncValue(resolution.value),
-                             "resolved_at": .string(resolution.resolvedAt)])
-                } ?? .null,
-            ])
-        }))
+        try printEncodable(items)
         return
     }
     guard !items.isEmpty else {

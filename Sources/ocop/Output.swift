@@ -1,5 +1,6 @@
 import Foundation
 import OCOPModel
+import OCOPQuery
 import OCOPSync
 
 /// A plain-text table with columns padded to their widest cell (counted in characters, which
@@ -164,8 +165,9 @@ func printJSON(_ value: JSONValue) throws {
 }
 
 /// An HLC's wall-clock part as ISO 8601 UTC, e.g. `2025-08-01T03:15:00.123Z`.
-func isoTime(_ hlc: HLC) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: Date(timeIntervalSince1970: Double(hlc.millis) / 1000))
+func isoTime(_ hlc: HLC) -> String { hlc.isoTime }
+
+/// Prints a value in the JSON form the HTTP API uses too (``JSONEncoder/report``).
+func printEncodable(_ value: some Encodable) throws {
+    print(String(decoding: try JSONEncoder.report.encode(value), as: UTF8.self))
 }

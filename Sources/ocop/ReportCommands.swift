@@ -40,19 +40,7 @@ extension ReportCommand {
             let source = try nationalOptions.openReadOnly()
             let rows = try mappingCentralErrors { try source.reports.stars(on: date ?? today(), by: dimensions) }
             if json {
-                try printJSON(.array(rows.map { row in
-                    var object: [String: JSONValue] = ["stars": .int(row.stars), "products": .int(row.products)]
-                    if dimensions.contains(.province) {
-                        object["province_code"] = .string(row.provinceCode)
-                        object["province_name"] = .string(row.provinceName)
-                    }
-                    if dimensions.contains(.sector) {
-                        object["sector"] = .string(row.sector)
-                        object["sector_name"] = .string(row.sectorName)
-                    }
-                    if dimensions.contains(.producerType) { object["producer_type"] = .string(row.producerType) }
-                    return .object(object)
-                }))
+                try printEncodable(rows)
                 return
             }
             var headers = ["STARS"]
@@ -91,14 +79,7 @@ extension ReportCommand {
             let source = try nationalOptions.openReadOnly()
             let rows = try mappingCentralErrors { try source.reports.expiring(on: date ?? today(), withinDays: days) }
             if json {
-                try printJSON(.array(rows.map { row in
-                    .object([
-                        "certificate_id": .uuid(row.certificateID), "number": .string(row.number), "stars": .int(row.stars),
-                        "issuer": .string(row.issuer), "expires_on": .string(row.expiresOn.description),
-                        "days_left": .int(row.daysLeft), "state": .string(row.state.rawValue), "status": .string(row.storedStatus),
-                        "product_id": .uuid(row.productID), "product": .string(row.productName), "province_code": .string(row.provinceCode),
-                    ])
-                }))
+                try printEncodable(rows)
                 return
             }
             var table = TextTable("STATE", "EXPIRES", "DAYS LEFT", "NUMBER", "STARS", "PROVINCE", "PRODUCT", "CERTIFICATE")
@@ -125,13 +106,7 @@ extension ReportCommand {
             let source = try nationalOptions.openReadOnly()
             let rows = try mappingCentralErrors { try source.reports.fiveStarCandidates() }
             if json {
-                try printJSON(.array(rows.map { row in
-                    .object([
-                        "evaluation_id": .uuid(row.evaluationID), "product_id": .uuid(row.productID), "product": .string(row.productName),
-                        "province_code": .string(row.provinceCode), "evaluated_on": .string(row.evaluatedOn.description),
-                        "council": .string(row.council), "total": .score(row.total), "stars": .int(row.stars),
-                    ])
-                }))
+                try printEncodable(rows)
                 return
             }
             var table = TextTable("EVALUATED", "TOTAL", "PROVINCE", "PRODUCT", "PRODUCT ID", "EVALUATION ID")
@@ -157,15 +132,7 @@ extension ReportCommand {
             let source = try nationalOptions.openReadOnly()
             let rows = try mappingCentralErrors { try source.reports.sync() }
             if json {
-                try printJSON(.array(rows.map { row in
-                    .object([
-                        "user": .string(row.user), "tenant_id": .uuid(row.tenantID), "province_code": .string(row.provinceCode),
-                        "province_name": .string(row.provinceName), "enabled": .bool(row.isEnabled), "replicas": .int(row.replicas),
-                        "last_sync_at": .string(row.lastSyncAt), "lag_seconds": row.lagSeconds.map(JSONValue.int) ?? .null,
-                        "feed_behind": row.feedBehind.map(JSONValue.integer) ?? .null, "pending_conflicts": .int(row.pendingConflicts),
-                        "conflicts_recorded": .integer(row.conflictsRecorded), "refused": .integer(row.refused),
-                    ])
-                }))
+                try printEncodable(rows)
                 return
             }
             var table = TextTable("PROVINCE", "ENABLED", "REPLICAS", "LAST SYNC", "LAG", "FEED BEHIND", "PENDING CONFLICTS", "REFUSED")
