@@ -33,6 +33,12 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         """,
         // Server-wide positions, e.g. how far tombstones were collected (feeds refuse older cursors).
         "CREATE TABLE IF NOT EXISTS _server_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)",
+        // Bearer tokens of the central office's HTTP API: only a SHA-256 of each secret is kept.
+        """
+        CREATE TABLE IF NOT EXISTS _api_tokens (
+          id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, scope TEXT NOT NULL, secret_sha256 BLOB NOT NULL,
+          created_at TEXT NOT NULL, revoked_at TEXT)
+        """,
     ]
 
     private init(replica: Replica, logger: Logger) throws {

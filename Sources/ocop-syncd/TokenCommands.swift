@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import OCOPStore
+
+/// `ocop-syncd token ...`: bearer tokens for the central office's HTTP API.
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administer the HTTP API's bearer tokens (central-office users).",
+        subcommands: [Issue.self, List.self, Revoke.self]
+    )
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a token for a person or system; prints it once (only its hash is stored)."
+        )
+        @OptionGroup var options: DaemonOptions
+        @Option(help: "Who holds the token, e.g. the person's name.") var name: String
+        @Option(help: "read (reports, lookups, conflict list) or review (also resolves conflicts).")
+        var scope: String = APIScope.read.rawValue
+
+        func run() throws {
+            guard let scope = APIScope(rawValue: scope) else {
+                throw ValidationError("--scope must be read or review, got '\(self.scope)'")
+            }
+            let (token, record) = try options.openStore(try options.load()).issueAPIToken(name: name, scope: scope)
+            print("id: \(record.id)")
+            print("scope: \(record.scope.rawValue)")
+            print("token: \(token)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var options: DaemonOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let tokens = try options.openStore(try options.load()).apiTokens()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
+                return
+            }
+            print(pad("ID", 10) + pad("SCOPE", 8) + pad("CREATED", 22) + pad("REVOKED", 22) + "NAME")
+            for token in tokens {
+                print(pad(token.id, 10) + pad(token.scope.rawValue, 8) + pad(token.createdAt, 22) + pad(token.revokedAt ?? "-", 22) + token.name)
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id; it stops working at once.")
+        @OptionGroup var options: DaemonOptions
+        @Argument(help: "The token's id (8 hex digits, as `token list` shows).") var id: String
+
+        func run() throws { try options.openStore(try options.load()).revokeAPIToken(id: id.lowercased()) }
+    }
+}
