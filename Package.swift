@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
         .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
         .library(name: "OCOPQuery", targets: ["OCOPQuery"]),
+        .library(name: "OCOPHTTP", targets: ["OCOPHTTP"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -32,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The HTTP API and dashboard. Traits off: we need neither swift-configuration nor the
+        // extra Foundation support, and leaving them out keeps the build smaller.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries: zlib for the wire codec (preset dictionaries, output caps).
@@ -85,6 +90,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HTTP: the central office's JSON API, the dashboard and the partner feeds over Hummingbird.
+        .target(
+            name: "OCOPHTTP",
+            dependencies: [
+                "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Dashboard"), .copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         // Network: the daemon and the province sync client over SwiftNIO.
         .target(
             name: "OCOPNetwork",
@@ -117,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "ocop-syncd",
             dependencies: [
-                "OCOPNetwork", "OCOPStore", "OCOPSync",
+                "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,6 +158,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Seeded national datasets shared by the tests of the central office's modules.
+        .target(
+            name: "OCOPTestSupport",
+            dependencies: ["OCOPQuery", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/OCOPTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OCOPModelTests", dependencies: ["OCOPModel"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "OCOPSyncTests", dependencies: ["OCOPSync"], swiftSettings: swiftSettings),
         .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync"], swiftSettings: swiftSettings),
@@ -176,7 +203,19 @@ let package = Package(
         ),
         .testTarget(
             name: "OCOPQueryTests",
-            dependencies: ["OCOPQuery", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OCOPQuery", "OCOPTestSupport", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPHTTPTests",
+            dependencies: [
+                "OCOPHTTP", "OCOPTestSupport", "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,24 @@ public struct ExportResult: Sendable, Hashable {
     public var counts: FeedCounts
 }
 
+/// One file of an export.
+public struct FeedFile: Sendable, Hashable {
+    /// The file name, e.g. `page-00001.jsonld`.
+    public var path: String
+    public var mediaType: String
+    public var data: Data
+}
+
+/// An export rendered in memory, manifest and signature last.
+public struct RenderedExport: Sendable, Hashable {
+    public var files: [FeedFile]
+    public var cursor: FeedCursor
+    public var counts: FeedCounts
+
+    /// The file named `path`, if the export has one.
+    public func file(named path: String) -> FeedFile? { files.first { $0.path == path } }
+}
+
 /// Writes a feed to a directory: pages or CSV, a DCAT catalogue (`catalog.jsonld`), and a
 /// manifest of SHA-256 hashes signed with Ed25519.
 public enum FeedExporter {
@@ -60,8 +78,25 @@ public enum FeedExporter {
         if manager.fileExists(atPath: directory.appendingPathComponent(FeedManifest.fileName).path) {
             throw FeedError.io("\(directory.path) already holds an export (\(FeedManifest.fileName)); choose an empty directory")
         }
+        let export = try render(snapshot, format: format, signingKey: signingKey, progress: progress)
+        for file in export.files {
+            let url = directory.appendingPathComponent(file.path)
+            do { try file.data.write(to: url, options: .atomic) } catch {
+                throw FeedError.io("cannot write \(url.path): \(error.localizedDescription)")
+            }
+        }
+        return ExportResult(files: export.files.map(\.path), nextCursor: snapshot.cursor, counts: export.counts)
+    }
+
+    /// Renders an export in memory: the same files ``write(_:format:to:signingKey:progress:)``
+    /// writes (pages or CSV, catalogue, manifest, signature), byte for byte; the HTTP feed
+    /// serves these.
+    public static func render(
+        _ snapshot: FeedSnapshot, format: FeedFormat, signingKey: Curve25519.Signing.PrivateKey,
+        progress: (@Sendable (FeedProgress) -> Void)? = nil
+    ) throws -> RenderedExport {
         let generatedAt = FeedSnapshot.iso8601(.init(rawValue: UInt64(Date().timeIntervalSince1970 * 1000) << 16))
-        var written: [(path: String, mediaType: String, data: Data)] = []
+        var written: [FeedFile] = []
         let total = snapshot.entries.count
         switch format {
         case .jsonld:
@@ -70,7 +105,7 @@ public enum FeedExporter {
             for number in 1...pageCount {
                 let slice = snapshot.entries[min((number - 1) * size, total)..<min(number * size, total)]
                 let document = FeedDocuments.page(slice, snapshot: snapshot, number: number, count: pageCount)
-                written.append((pageName(number), "application/ld+json", Data(document.serialized(pretty: true).utf8)))
+                written.append(FeedFile(path: pageName(number), mediaType: "application/ld+json", data: Data(document.serialized(pretty: true).utf8)))
                 progress?(FeedProgress(entriesWritten: min(number * size, total), entriesTotal: total))
             }
         case .csv:
@@ -79,13 +114,13 @@ public enum FeedExporter {
                 text += FeedDocuments.csvLine(FeedDocuments.csvRow(entry, snapshot: snapshot))
                 if (index + 1) % 1000 == 0 { progress?(FeedProgress(entriesWritten: index + 1, entriesTotal: total)) }
             }
-            written.append(("products.csv", "text/csv", Data(text.utf8)))
+            written.append(FeedFile(path: "products.csv", mediaType: "text/csv", data: Data(text.utf8)))
             progress?(FeedProgress(entriesWritten: total, entriesTotal: total))
         }
         let catalog = FeedDocuments.catalog(
             snapshot: snapshot, files: written.map { ($0.path, $0.mediaType, $0.data.count) }, generatedAt: generatedAt
         )
-        written.append(("catalog.jsonld", "application/ld+json", Data(catalog.serialized(pretty: true).utf8)))
+        written.append(FeedFile(path: "catalog.jsonld", mediaType: "application/ld+json", data: Data(catalog.serialized(pretty: true).utf8)))
 
         let removals = snapshot.entries.filter { if case .removal = $0 { return true } else { return false } }.count
         let counts = FeedCounts(upserts: total - removals, removals: removals)
@@ -99,15 +134,9 @@ public enum FeedExporter {
         do { signature = try signingKey.signature(for: manifestData) } catch {
             throw FeedError.invalidKey("signing failed: \(error)")
         }
-        written.append((FeedManifest.fileName, "application/json", manifestData))
-        written.append((FeedManifest.signatureFileName, "application/octet-stream", signature))
-        for file in written {
-            let url = directory.appendingPathComponent(file.path)
-            do { try file.data.write(to: url, options: .atomic) } catch {
-                throw FeedError.io("cannot write \(url.path): \(error.localizedDescription)")
-            }
-        }
-        return ExportResult(files: written.map(\.path), nextCursor: snapshot.cursor, counts: counts)
+        written.append(FeedFile(path: FeedManifest.fileName, mediaType: "application/json", data: manifestData))
+        written.append(FeedFile(path: FeedManifest.signatureFileName, mediaType: "application/octet-stream", data: signature))
+        return RenderedExport(files: written, cursor: snapshot.cursor, counts: counts)
     }
 
     static func pageName(_ number: Int) -> String {

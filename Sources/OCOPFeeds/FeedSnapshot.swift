@@ -73,6 +73,14 @@ public struct FeedSnapshot: Sendable {
     /// In product-id order; each product at most once.
     public var entries: [FeedEntry]
 
+    /// The cursor an export read now on `date` would end at: the store's feed position (after
+    /// numbering any captured writes). Cheap; tells whether a kept rendering is still current.
+    public static func currentCursor(store: SQLiteNationalStore, asOf date: LocalDate) throws -> FeedCursor {
+        try store.replica.stamp()
+        let sequence = try store.replica.read { db in max(try SyncMeta.int(db, .feedSequence) ?? 0, 0) }
+        return FeedCursor(sequence: sequence, date: date)
+    }
+
     /// Reads the feed of `profile` from `store` as of `date`: every product in the feed when
     /// `since` is `nil`, else only those whose feed entry may differ from the one at `since`
     /// (current entry, or a removal if it is no longer in the feed).

@@ -35,6 +35,31 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    /// The central office's HTTP server: JSON API, dashboard and partner feeds (`OCOPHTTP`).
+    public struct HTTP: Codable, Sendable, Equatable {
+        public var host = "127.0.0.1"
+        public var port = 8468
+        /// A folder that replaces the dashboard built into the binary's resources.
+        public var dashboardDirectory: String?
+        /// The central office's Ed25519 private key (PEM) that signs feed manifests; default
+        /// `feed-signing-key.pem` in the data directory, created on first start.
+        public var feedSigningKey: String?
+        /// Rendered feed exports kept in memory (for paging and conditional requests).
+        public var feedCacheMegabytes = 256
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = HTTP()
+            host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
+            port = try container.decodeIfPresent(Int.self, forKey: .port) ?? defaults.port
+            dashboardDirectory = try container.decodeIfPresent(String.self, forKey: .dashboardDirectory)
+            feedSigningKey = try container.decodeIfPresent(String.self, forKey: .feedSigningKey)
+            feedCacheMegabytes = try container.decodeIfPresent(Int.self, forKey: .feedCacheMegabytes) ?? defaults.feedCacheMegabytes
+        }
+    }
+
     /// Where clients connect. Loopback by default; use TLS for links that leave the building.
     public var listen = Endpoint(host: "127.0.0.1", port: 7468)
     /// Where Prometheus scrapes `/metrics` (loopback by default); nil turns metrics off.
@@ -42,11 +67,18 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     /// Holds the national dataset (`national.sqlite`) and the server's secret for fake salts.
     public var dataDirectory = "./ocop-data"
     public var tls: TLS?
+    /// The HTTP API, dashboard and feeds; nil (the default) leaves them off.
+    public var http: HTTP?
     public var limits = Limits()
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel = "info"
 
     public init() {}
+
+    /// Where the feed signing key is read from (and created, if it is the default and missing).
+    public var feedSigningKeyPath: String {
+        http?.feedSigningKey ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("feed-signing-key.pem").path
+    }
 
     public var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("national.sqlite").path }
 
@@ -75,6 +107,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         metrics = container.contains(.metrics) ? try container.decodeIfPresent(Endpoint.self, forKey: .metrics) : defaults.metrics
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
+        http = try container.decodeIfPresent(HTTP.self, forKey: .http)
         if let limits = try container.decodeIfPresent([String: Int].self, forKey: .limits) {
             var merged = Limits()
             for (key, value) in limits {

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Metrics
 import NIOCore
+import OCOPFeeds
+import OCOPHTTP
 import OCOPNetwork
 import OCOPStore
 import Prometheus
@@ -13,7 +15,7 @@ struct SyncDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocop-syncd",
         abstract: "The OCOP central sync daemon: merges the provinces' nightly changes into the national dataset.",
-        subcommands: [Serve.self, Tenant.self, Central.self, Backup.self, CollectTombstones.self, Status.self, ForgetReplica.self],
+        subcommands: [Serve.self, Tenant.self, Central.self, Token.self, Backup.self, CollectTombstones.self, Status.self, ForgetReplica.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -49,12 +51,26 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Write the bound port to this file once listening (for scripts and tests).")
     var portFile: String?
 
+    @Option(name: .long, help: "Serve the HTTP API, dashboard and feeds at HOST:PORT (overrides the configuration file).")
+    var http: String?
+
+    @Option(name: .long, help: "Write the HTTP server's bound port to this file once listening.")
+    var httpPortFile: String?
+
     func run() async throws {
         var configuration = try options.load()
         if let listen {
             let parts = listen.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--listen must be HOST:PORT, got '\(listen)'") }
             configuration.listen = .init(host: String(parts[0]), port: port)
+        }
+        if let http {
+            let parts = http.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--http must be HOST:PORT, got '\(http)'") }
+            var settings = configuration.http ?? ServerConfiguration.HTTP()
+            settings.host = String(parts[0])
+            settings.port = port
+            configuration.http = settings
         }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -89,8 +105,27 @@ struct Serve: AsyncParsableCommand {
             metricsChannel = try await MetricsServer(registry: registry).start(host: endpoint.host, port: endpoint.port)
         }
         if let address = metricsChannel?.localAddress { logger.info("metrics at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/metrics") }
+        var services: [any Service] = [BoundServer(server: server, listener: listener)]
+        if let settings = configuration.http {
+            let httpServer = try CentralHTTPServer(
+                store: store,
+                configuration: CentralHTTPConfiguration(
+                    host: settings.host, port: settings.port, dashboardDirectory: settings.dashboardDirectory,
+                    feedSigningKey: try FeedSigningKeyFile.load(path: configuration.feedSigningKeyPath,
+                                                                createIfMissing: settings.feedSigningKey == nil, logger: logger),
+                    feedCacheBytes: max(settings.feedCacheMegabytes, 1) << 20),
+                logger: Logger(label: "ocop.http"))
+            let httpPortFile = self.httpPortFile
+            services.append(httpServer.application { channel in
+                guard let address = channel.localAddress else { return }
+                logger.info("HTTP API and dashboard at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/dashboard/")
+                if let httpPortFile, let port = address.port {
+                    try? String(port).write(toFile: httpPortFile, atomically: true, encoding: .utf8)
+                }
+            })
+        }
         let group = ServiceGroup(
-            services: [BoundServer(server: server, listener: listener)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
         )
         try await group.run()

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OCOPModel
 import OCOPQuery
+import OCOPTestSupport
 import OCOPReplica
 import OCOPSync
 import Testing
@@ -74,30 +75,10 @@ struct CentralFlowTests {
         #expect(rows.map { "\($0.number) \($0.state.rawValue) \($0.storedStatus)" } == ["B/QĐ expired expired", "A/QĐ expiring active"])
     }
 
-    /// Two machines of province 01 edit the same product offline; the second to sync loses.
-    func conflictOnProduct(_ seed: Seed) async throws -> (Product, Replica, Replica) {
-        let harness = seed.harness
-        let second = try harness.addReplica("01")
-        try await harness.sync("01", 1)
-        let product = seed.products["A"]!
-        var first = try harness.replica("01").fetch(Product.self, id: product.id)!
-        var other = try second.fetch(Product.self, id: product.id)!
-        first.nameVi = "Chè A (máy 1)"
-        first.nameEn = "Tea A one"
-        other.nameVi = "Chè A (máy 2)"
-        other.nameEn = "Tea A two"
-        try harness.replica("01").save(first)
-        try second.save(other)
-        try await harness.sync("01", 0)
-        try await harness.sync("01", 1)
-        try await harness.sync("01", 0)
-        return (product, harness.replica("01"), second)
-    }
-
     @Test("conflict review shows both values with origins; a resolution reaches the province replicas")
     func resolveFlows() async throws {
         let seed = try await Seed()
-        let (product, first, second) = try await conflictOnProduct(seed)
+        let (product, first, second) = try await seed.conflictOnProduct()
         let review = ConflictReview(database: seed.harness.store.replica.database)
         let pending = try review.pending()
         #expect(pending.count == 2)
@@ -137,7 +118,7 @@ struct CentralFlowTests {
     @Test("an invalid resolution value is refused and nothing changes")
     func invalidResolution() async throws {
         let seed = try await Seed()
-        let (product, _, _) = try await conflictOnProduct(seed)
+        let (product, _, _) = try await seed.conflictOnProduct()
         let review = ConflictReview(database: seed.harness.store.replica.database)
         let name = try #require(try review.pending().first { $0.column == "name_vi" })
         let before = try seed.harness.store.replica.fetch(Product.self, id: product.id)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OCOPModel
 import OCOPQuery
+import OCOPTestSupport
 import Testing
 
 @Suite("Read-only query")

@@ -1,0 +1,139 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OCOPModel
+import OCOPStore
+
+/// Settings of the central office's HTTP server.
+public struct CentralHTTPConfiguration: Sendable {
+    /// Where it listens; loopback by default (put a TLS proxy in front for other machines).
+    public var host: String
+    public var port: Int
+    /// A folder to serve the dashboard from instead of the files built into the binary's
+    /// resource bundle (to change the page without rebuilding).
+    public var dashboardDirectory: String?
+    /// The central office's Ed25519 key that signs feed manifests.
+    public var feedSigningKey: Curve25519.Signing.PrivateKey
+    /// Rendered feed exports kept in memory for conditional and paged requests, in bytes.
+    public var feedCacheBytes: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8468, dashboardDirectory: String? = nil,
+                feedSigningKey: Curve25519.Signing.PrivateKey, feedCacheBytes: Int = 256 << 20) {
+        self.host = host
+        self.port = port
+        self.dashboardDirectory = dashboardDirectory
+        self.feedSigningKey = feedSigningKey
+        self.feedCacheBytes = feedCacheBytes
+    }
+}
+
+/// A route as served: method and path in OpenAPI form (`/api/v1/products/{id}`).
+public struct ServedRoute: Sendable, Hashable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+    public var description: String { "\(method) \(path)" }
+}
+
+/// The central office's HTTP server: the JSON API (`/api/v1`, bearer tokens), the dashboard
+/// (`/dashboard/`) and the partner feeds (`/feeds`, public), over one national store.
+///
+/// Hummingbird serves it; this type builds the router, so the daemon and the tests run the
+/// very same routes.
+public struct CentralHTTPServer: Sendable {
+    public let store: SQLiteNationalStore
+    public let configuration: CentralHTTPConfiguration
+    let logger: Logger
+    let assets: StaticAssets
+    let feeds: FeedService
+
+    public init(store: SQLiteNationalStore, configuration: CentralHTTPConfiguration,
+                logger: Logger = Logger(label: "ocop.http")) throws {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.assets = try StaticAssets.load(dashboardDirectory: configuration.dashboardDirectory)
+        self.feeds = FeedService(store: store, signingKey: configuration.feedSigningKey, cacheBytes: configuration.feedCacheBytes)
+    }
+
+    /// Every route the server answers, as registered.
+    public var routes: [ServedRoute] { buildRouter().table.routes }
+
+    /// The router with every route and middleware.
+    public func router() -> Router<APIContext> { buildRouter().router }
+
+    /// The Hummingbird application, a `Service` to run in a `ServiceGroup`; `onServerRunning`
+    /// is called with the listening channel (its port, when `port` is 0).
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop-syncd"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    func buildRouter() -> (router: Router<APIContext>, table: RouteTable) {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        let table = RouteTable()
+        let publicRoutes = RouteRegistrar(router: router, table: table)
+        StaticRoutes(assets: assets).register(on: publicRoutes)
+        FeedRoutes(service: feeds).register(on: publicRoutes)
+
+        let api = router.group("api/v1")
+        api.get("openapi.yaml") { request, _ in
+            Representation(data: assets.openAPI, contentType: "application/yaml; charset=utf-8").response(to: request)
+        }
+        table.add("GET", "/api/v1/openapi.yaml")
+        let authenticated = api.group().add(middleware: BearerTokenMiddleware(store: store))
+        let registrar = RouteRegistrar(group: authenticated, prefix: "/api/v1", table: table)
+        ReportRoutes(store: store).register(on: registrar)
+        LookupRoutes(store: store).register(on: registrar)
+        ConflictRoutes(store: store).register(on: registrar)
+        return (router, table)
+    }
+}
+
+/// The routes as registered, for ``CentralHTTPServer/routes``.
+final class RouteTable: @unchecked Sendable {
+    // Filled while the router is built, on one thread, then only read.
+    private(set) var routes: [ServedRoute] = []
+    func add(_ method: String, _ path: String) { routes.append(ServedRoute(method: method, path: path)) }
+}
+
+/// Registers handlers under OpenAPI-style paths (`{id}`) and records them in the route table,
+/// so the served routes and the list the OpenAPI test checks cannot drift apart.
+struct RouteRegistrar {
+    typealias Handler = @Sendable (Request, APIContext) async throws -> Response
+    private let add: (HTTPRequest.Method, String, @escaping Handler) -> Void
+    private let prefix: String
+    let table: RouteTable
+
+    init(router: Router<APIContext>, table: RouteTable) {
+        self.prefix = ""
+        self.table = table
+        self.add = { method, path, handler in router.on(RouterPath(path), method: method, use: handler) }
+    }
+
+    init(group: RouterGroup<APIContext>, prefix: String, table: RouteTable) {
+        self.prefix = prefix
+        self.table = table
+        self.add = { method, path, handler in group.on(RouterPath(path), method: method, use: handler) }
+    }
+
+    /// `path` relative to the registrar's prefix, in OpenAPI form.
+    func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        let hummingbirdPath = path.split(separator: "/", omittingEmptySubsequences: false).map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : part
+        }.joined(separator: "/")
+        add(method, hummingbirdPath, handler)
+        table.add(method.rawValue, prefix + path)
+    }
+
+    func get(_ path: String, _ handler: @escaping Handler) { on(.get, path, handler) }
+    func post(_ path: String, _ handler: @escaping Handler) { on(.post, path, handler) }
+}
