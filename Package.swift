@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "OCOPDaemonTests",
             dependencies: [
-                "ocop-syncd", "ocop", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
+                "ocop-syncd", "ocop", "OCOPTestSupport", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "OCOPFeedsTests",
             dependencies: [
-                "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                "OCOPFeeds", "OCOPTestSupport", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -145,6 +145,21 @@ public struct ProductDetail: Encodable, Sendable {
         public var expires_on: String
         public var status: String
         public var evaluation_id: String?
+
+        enum CodingKeys: String, CodingKey { case id, number, stars, issuer, issued_on, expires_on, status, evaluation_id }
+
+        /// Every key is present; a certificate without an evaluation has `evaluation_id: null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(number, forKey: .number)
+            try container.encode(stars, forKey: .stars)
+            try container.encode(issuer, forKey: .issuer)
+            try container.encode(issued_on, forKey: .issued_on)
+            try container.encode(expires_on, forKey: .expires_on)
+            try container.encode(status, forKey: .status)
+            try container.encode(evaluation_id, forKey: .evaluation_id)
+        }
     }
 
     public struct EvaluationEntry: Encodable, Sendable {

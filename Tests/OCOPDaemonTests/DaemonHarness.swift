@@ -50,11 +50,17 @@ final class DaemonProcess: @unchecked Sendable {
     /// Opens the national store the daemon uses (administration and checks, as an operator would).
     func store() throws -> SQLiteNationalStore { try SQLiteNationalStore.open(at: databasePath) }
 
-    func start() async throws {
+    /// The HTTP server's port, when started with `http: true`.
+    private(set) var httpPort = 0
+
+    /// Starts the daemon; with `http`, also its HTTP API, dashboard and feeds on an ephemeral port.
+    func start(http: Bool = false) async throws {
         let portFile = dataDirectory.appendingPathComponent("port-\(UUID().uuidString)")
+        let httpPortFile = dataDirectory.appendingPathComponent("http-port-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = try builtBinary("ocop-syncd")
         process.arguments = ["serve", "--config", configPath.path, "--listen", "127.0.0.1:0", "--port-file", portFile.path]
+            + (http ? ["--http", "127.0.0.1:0", "--http-port-file", httpPortFile.path] : [])
         process.standardOutput = FileHandle.nullDevice
         let log = dataDirectory.appendingPathComponent("daemon.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -66,7 +72,11 @@ final class DaemonProcess: @unchecked Sendable {
         for _ in 0..<400 {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
                 self.port = port
-                return
+                guard http else { return }
+                if let text = try? String(contentsOf: httpPortFile, encoding: .utf8), let port = Int(text) {
+                    self.httpPort = port
+                    return
+                }
             }
             guard process.isRunning else { throw HarnessError(message: "ocop-syncd exited: \(logText())") }
             try await Task.sleep(for: .milliseconds(25))

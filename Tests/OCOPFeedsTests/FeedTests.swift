@@ -5,64 +5,8 @@ import OCOPModel
 import OCOPReplica
 import OCOPStore
 import OCOPSync
+import OCOPTestSupport
 import Testing
-
-/// The schemas in `Protocol/feeds/`, found from this file's path.
-let schemaDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Protocol/feeds")
-
-/// Validates every JSON document of an export against its schema with Python's `jsonschema`
-/// (an independent validator). Returns the validator's complaints; fails if it cannot run.
-func validateWithPython(_ directory: URL) throws -> String {
-    let script = """
-    import json, os, sys
-    try:
-        import jsonschema, referencing
-    except ImportError as error:
-        print("python3 cannot import jsonschema/referencing (" + str(error) + "); install python3-jsonschema", file=sys.stderr)
-        sys.exit(3)
-    schemas, out = sys.argv[1], sys.argv[2]
-    loaded = {name: json.load(open(os.path.join(schemas, name + ".schema.json"))) for name in ["product", "page", "catalog", "manifest"]}
-    registry = referencing.Registry().with_resources(
-        [(s["$id"], referencing.Resource.from_contents(s)) for s in loaded.values()])
-    problems, checked = [], 0
-    for file in sorted(os.listdir(out)):
-        kind = "page" if file.startswith("page-") else "catalog" if file == "catalog.jsonld" else "manifest" if file == "manifest.json" else None
-        if kind is None:
-            continue
-        document = json.load(open(os.path.join(out, file), encoding="utf-8"))
-        validator = jsonschema.Draft202012Validator(loaded[kind], registry=registry)
-        for error in validator.iter_errors(document):
-            problems.append(file + ": " + "/".join(map(str, error.absolute_path)) + ": " + error.message)
-        if kind == "page":
-            products = jsonschema.Draft202012Validator(loaded["product"], registry=registry)
-            for element in document["dataFeedElement"]:
-                if element["ocop:action"] == "upsert":
-                    checked += 1
-                    for error in products.iter_errors(element["item"]):
-                        problems.append(file + " product: " + error.message)
-        checked += 1
-    print("checked %d" % checked)
-    print("\\n".join(problems[:20]), file=sys.stderr)
-    sys.exit(1 if problems else 0)
-    """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, schemaDirectory.path, directory.path]
-    let errors = Pipe()
-    let output = Pipe()
-    process.standardError = errors
-    process.standardOutput = output
-    try process.run()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    _ = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus == 3 {
-        Issue.record("JSON Schema validation cannot run: \(errorText)")
-    }
-    return process.terminationStatus == 0 ? "" : (errorText.isEmpty ? "python3 exited \(process.terminationStatus)" : errorText)
-}
 
 @Suite struct FeedTests {
     @Test func documentsValidateAgainstTheirSchemas() throws {
@@ -75,27 +19,27 @@ func validateWithPython(_ directory: URL) throws -> String {
         let full = scratch.make()
         let first = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, to: full, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(first.counts.upserts > 10)
-        #expect(try validateWithPython(full) == "")
+        #expect(try validateFeedDocuments(full) == "")
         // An incremental export with removals, and the iOCOP profile, and a CSV export (catalogue, manifest).
         try data.revoke(data.certificates[0])
         let delta = scratch.make()
         let second = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, since: first.nextCursor, to: delta,
                                              signingKey: testKey, asOf: date("2026-06-01"))
         #expect(second.counts.removals > 0)
-        #expect(try validateWithPython(delta) == "")
+        #expect(try validateFeedDocuments(delta) == "")
         let iocop = scratch.make()
         try FeedExporter.export(store: data.store, profile: .iocop, format: .jsonld, to: iocop, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateWithPython(iocop) == "")
+        #expect(try validateFeedDocuments(iocop) == "")
         // English only: products without an English name keep their Vietnamese one.
         var english = FeedProfile.asean
         english.id = "asean-en"
         english.languages = [.en]
         let englishOnly = scratch.make()
         try FeedExporter.export(store: data.store, profile: english, format: .jsonld, to: englishOnly, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateWithPython(englishOnly) == "")
+        #expect(try validateFeedDocuments(englishOnly) == "")
         let csv = scratch.make()
         try FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: csv, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateWithPython(csv) == "")
+        #expect(try validateFeedDocuments(csv) == "")
     }
 
     @Test func contentOfAProduct() throws {

@@ -34,7 +34,7 @@ public struct HTTPTestClient: Sendable {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.timeoutIntervalForRequest = 60
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 
     /// GET `path`.
@@ -61,5 +61,13 @@ public struct HTTPTestClient: Sendable {
             if let name = name as? String, let value = value as? String { fields[name] = value }
         }
         return HTTPTestResponse(status: http.statusCode, headers: fields, body: data)
+    }
+}
+
+/// Redirects come back to the test as they are (301/302 with `Location`), not followed.
+private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

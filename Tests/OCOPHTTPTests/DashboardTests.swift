@@ -1,0 +1,103 @@
+import Foundation
+import OCOPModel
+import OCOPQuery
+import OCOPTestSupport
+import Testing
+
+/// Chromium from Debian's packages (`.ci/run` installs it). Locally the test is skipped without
+/// it; on CI (`CI` set) it runs and fails if the browser is missing.
+let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+@Suite("Dashboard in a headless browser")
+struct DashboardTests {
+    /// Reads `<tr ... data-KEY="VALUE" ...>…</tr>` rows of the table with `id` out of the DOM.
+    static func rows(_ dom: String, table id: String, key: String) throws -> [String: String] {
+        let table = try #require(dom.range(of: #"<table[^>]*id="\#(id)"[\s\S]*?</table>"#, options: .regularExpression).map { String(dom[$0]) },
+                                 "no table #\(id)")
+        var rows: [String: String] = [:]
+        let pattern = try NSRegularExpression(pattern: #"<tr[^>]*data-\#(key)="([^"]*)"[^>]*>([\s\S]*?)</tr>"#)
+        for match in pattern.matches(in: table, range: NSRange(table.startIndex..., in: table)) {
+            rows[String(table[Range(match.range(at: 1), in: table)!])] = String(table[Range(match.range(at: 2), in: table)!])
+        }
+        return rows
+    }
+
+    /// The integer in the first `<td data-ATTRIBUTE...>N</td>` of a row.
+    static func cell(_ row: String, _ attribute: String) -> Int? {
+        guard let range = row.range(of: #"<td[^>]*\#(attribute)[^>]*>\s*-?[0-9]+\s*</td>"#, options: .regularExpression) else { return nil }
+        let text = String(row[range]).replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The text of the element with `id`.
+    static func text(_ dom: String, id: String) -> String? {
+        guard let range = dom.range(of: #"id="\#(id)"[^>]*>[^<]*<"#, options: .regularExpression) else { return nil }
+        let fragment = String(dom[range])
+        return fragment.split(separator: ">", maxSplits: 1).last.map { String($0.dropLast()) }
+    }
+
+    @Test("the dashboard renders in Chromium with the same numbers as the reports",
+          .enabled(if: chromium != nil || ProcessInfo.processInfo.environment["CI"] != nil, "Chromium is not installed"))
+    func rendersReportNumbers() async throws {
+        let seed = try await Seed()
+        // Make today interesting: a certificate expiring in 10 days, and a central 5★.
+        let today = LocalDate(Date())
+        let issued = try today.adding(days: 10).adding(months: -36)
+        try seed.harness.replica("01").save(certificate(seed.products["E"]!, stars: 3, issued: issued.description, number: "E9/QĐ"))
+        try await seed.harness.sync("01")
+        _ = try seed.harness.decisions.certifyFiveStar(product: seed.products["H"]!.id, evaluation: seed.evaluations["H"]!.id,
+                                                       number: "5/QĐ-TW", issuedOn: today)
+
+        try await withLiveServer(seed: seed) { server in
+            let browser = try #require(chromium, "install Chromium (apt-get install chromium)")
+            let run = try runTool(browser, [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("ocop-chromium-\(UUID().uuidString)").path)",
+                "--virtual-time-budget=10000", "--dump-dom",
+                "http://127.0.0.1:\(server.client.port)/dashboard/#token=\(server.readToken)",
+            ])
+            #expect(run.status == 0, "\(run.errors)")
+            let dom = run.output
+            #expect(dom.contains(#"data-state="ready""#), "the page did not finish: \(Self.text(dom, id: "error") ?? dom.prefix(500).description)")
+
+            let reports = server.seed.harness.reports
+            let stars = try reports.stars(on: today, by: [])
+            #expect(Self.text(dom, id: "total-products") == String(stars.reduce(0) { $0 + $1.products }))
+            #expect(stars.reduce(0) { $0 + $1.products } == 4) // F, D2, E9 (3★), H (5★)
+
+            let byProvince = try reports.stars(on: today, by: [.province])
+            let provinceRows = try Self.rows(dom, table: "stars-by-province", key: "province")
+            #expect(Set(provinceRows.keys) == Set(byProvince.compactMap(\.provinceCode)).union(["all"]))
+            for level in 3...5 {
+                for code in Set(byProvince.compactMap(\.provinceCode)) {
+                    let expected = byProvince.first { $0.provinceCode == code && $0.stars == level }?.products ?? 0
+                    #expect(Self.cell(provinceRows[code] ?? "", #"data-stars="\#(level)""#) == expected, "province \(code) \(level)★")
+                }
+                #expect(Self.cell(provinceRows["all"] ?? "", #"data-stars="\#(level)""#) == byProvince.filter { $0.stars == level }.reduce(0) { $0 + $1.products })
+            }
+
+            let bySector = try reports.stars(on: today, by: [.sector])
+            let sectorRows = try Self.rows(dom, table: "stars-by-sector", key: "sector")
+            for row in bySector {
+                #expect(Self.cell(sectorRows[row.sector ?? ""] ?? "", #"data-stars="\#(row.stars)""#) == row.products, "sector \(row.sector ?? "?")")
+            }
+            // The charts draw the same counts.
+            for row in byProvince where row.products > 0 {
+                #expect(dom.range(of: #"data-province="\#(row.provinceCode!)"[^>]*data-stars="\#(row.stars)"[^>]*data-count="\#(row.products)""#,
+                                  options: .regularExpression) != nil, "chart segment \(row.provinceCode!) \(row.stars)★")
+            }
+
+            let expiring = try reports.expiring(on: today, withinDays: 30)
+            #expect(Self.text(dom, id: "expiring-count") == String(expiring.filter { $0.state == .expiring }.count))
+            #expect(Self.text(dom, id: "expired-count") == String(expiring.filter { $0.state == .expired }.count))
+            #expect(expiring.contains { $0.number == "E9/QĐ" && $0.daysLeft == 10 })
+            let certificateRows = try Self.rows(dom, table: "expiring", key: "certificate")
+            #expect(Set(certificateRows.keys) == Set(expiring.map(\.number)))
+            #expect(dom.contains(#"data-certificate="E9/QĐ" data-state="expiring" data-days-left="10""#))
+
+            let sync = try reports.sync()
+            let syncRows = try Self.rows(dom, table: "sync-status", key: "user")
+            #expect(Set(syncRows.keys) == Set(sync.map(\.user)))
+        }
+    }
+}

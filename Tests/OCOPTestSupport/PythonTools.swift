@@ -1,0 +1,59 @@
+import Foundation
+
+/// The repository's root, found from this file's path.
+public let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// What a tool printed and how it exited.
+public struct ToolRun: Sendable {
+    public var status: Int32
+    public var output: String
+    public var errors: String
+}
+
+public struct ToolError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs a program found on PATH with `arguments`, waiting for it to exit.
+public func runTool(_ name: String, _ arguments: [String]) throws -> ToolRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [name] + arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    // Read both pipes while the tool runs, so neither fills up and blocks it.
+    let errorData = LockedData()
+    let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
+    reader.start()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !errorData.isSet { Thread.sleep(forTimeInterval: 0.01) }
+    return ToolRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                   errors: String(decoding: errorData.value, as: UTF8.self))
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var isSet: Bool { lock.withLock { data != nil } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}
+
+/// Validates every JSON document of a feed export in `directory` against the JSON Schemas in
+/// `Protocol/feeds/` with Python's `jsonschema` (an independent validator,
+/// `Protocol/tools/validate_feed.py`). Returns the complaints, "" if none; throws if the
+/// validator cannot run.
+public func validateFeedDocuments(_ directory: URL) throws -> String {
+    let run = try runTool("python3", [
+        repositoryRoot.appendingPathComponent("Protocol/tools/validate_feed.py").path,
+        repositoryRoot.appendingPathComponent("Protocol/feeds").path, directory.path,
+    ])
+    if run.status == 3 { throw ToolError("JSON Schema validation cannot run: \(run.errors)") }
+    return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
+}
