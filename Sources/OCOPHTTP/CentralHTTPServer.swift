@@ -78,6 +78,8 @@ public struct CentralHTTPServer: Sendable {
 
     func buildRouter() -> (router: Router<APIContext>, table: RouteTable) {
         let router = Router(context: APIContext.self)
+        // An access log line per request (method and path; never headers, so never tokens).
+        router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: JSONErrorMiddleware())
         let table = RouteTable()
         let publicRoutes = RouteRegistrar(router: router, table: table)

@@ -2,8 +2,10 @@ import Foundation
 
 /// The dashboard's files and the OpenAPI document, read once at start-up.
 ///
-/// They ship in the target's resource bundle (`ocop-sync_OCOPHTTP.resources`, next to the
-/// executable); a configured dashboard folder replaces the bundled page.
+/// They ship in the target's resource bundle, `ocop-sync_OCOPHTTP.resources`, found next to the
+/// executable (as `swift build` leaves it) or in `../share/ocop-sync/` from it (an installed
+/// `/usr/local/bin/ocop-syncd` reads `/usr/local/share/ocop-sync/`). A configured dashboard
+/// folder replaces the bundled page.
 struct StaticAssets: Sendable {
     /// Dashboard file name → contents. Only these names are ever served (no paths, no `..`).
     var dashboard: [String: Data]
@@ -13,7 +15,7 @@ struct StaticAssets: Sendable {
 
     static func load(dashboardDirectory: String?) throws -> StaticAssets {
         guard let bundle = resourceDirectory() else {
-            throw StaticAssetsError(message: "cannot find \(bundleName) next to \(Bundle.main.bundleURL.path); install it with the executable")
+            throw StaticAssetsError(message: "cannot find \(bundleName) next to \(Bundle.main.bundleURL.path) or in ../share/ocop-sync/; install it with the executable (ops/RUNBOOK.md, Install)")
         }
         let dashboardURL = dashboardDirectory.map { URL(fileURLWithPath: $0) } ?? bundle.appendingPathComponent("Dashboard")
         var dashboard: [String: Data] = [:]
@@ -44,12 +46,14 @@ struct StaticAssets: Sendable {
     }
 
     private static func resourceDirectory() -> URL? {
-        let candidates = [
-            Bundle.main.bundleURL.appendingPathComponent(bundleName),
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent(bundleName),
-            URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent(bundleName),
+        let executableDirectories = [
+            Bundle.main.bundleURL,
+            Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent(),
         ].compactMap { $0 }
+        let candidates = executableDirectories.flatMap { directory in
+            [directory.appendingPathComponent(bundleName),
+             directory.deletingLastPathComponent().appendingPathComponent("share/ocop-sync").appendingPathComponent(bundleName)]
+        }
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("openapi.yaml").path) }
     }
 

@@ -38,7 +38,8 @@ final class LiveServer: @unchecked Sendable {
         let seed = if let seed { seed } else { try await Seed() }
         let key = Curve25519.Signing.PrivateKey()
         let server = try CentralHTTPServer(
-            store: seed.harness.store, configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key))
+            store: seed.harness.store, configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key),
+            logger: quietLogger)
         let readToken = try seed.harness.store.issueAPIToken(name: "Trần Thị Bình", scope: .read).token
         let reviewToken = try seed.harness.store.issueAPIToken(name: "Lê Văn Cường", scope: .review).token
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -69,6 +70,13 @@ final class LiveServer: @unchecked Sendable {
         try await client.request("GET", path, token: readToken, headers: headers)
     }
 }
+
+/// Warnings and errors only: the access log would drown the test output.
+let quietLogger: Logger = {
+    var logger = Logger(label: "ocop.http.test")
+    logger.logLevel = .warning
+    return logger
+}()
 
 struct HTTPTestError: Error, CustomStringConvertible {
     var description: String
