@@ -43,7 +43,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
-        .target(name: "OCOPModel", swiftSettings: swiftSettings),
+        .target(
+            name: "OCOPModel",
+            swiftSettings: swiftSettings,
+            // Foundation's own ICU, for fast Vietnamese collation keys (VietnameseSortKey.swift).
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]
+        ),
         // Sync semantics: clocks, dots, version vectors, changes, the one merge. Pure values.
         .target(name: "OCOPSync", swiftSettings: swiftSettings),
         // Wire codec: frames and messages as bytes. No SwiftNIO, no SQLite.
@@ -150,7 +155,9 @@ let package = Package(
         .executableTarget(
             name: "ocop-bench",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork", "ocop-syncd",
+                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPHTTP", "OCOPQuery", "OCOPFeeds", "ocop-syncd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,10 +7,11 @@ import Foundation
 /// none < huyền (`à`) < hỏi (`ả`) < ngã (`ã`) < sắc (`á`) < nặng (`ạ`). Plain code-point
 /// order gets this wrong (`Đ` U+0110 sorts after `z`).
 ///
-/// Implementation: both strings are normalised to NFC, then compared with Foundation's
-/// `compare(_:options:range:locale:)` under `Locale(identifier: "vi_VN")`, which uses ICU's
-/// CLDR Vietnamese tailoring. This works on Linux with the Swift 6 Foundation (verified by the
-/// tests, which pin the order so a platform without the tailoring fails loudly). Strings the
+/// Implementation: both strings are normalised to NFC, then compared with ICU's collator for
+/// `vi` (CLDR's Vietnamese tailoring) from the ICU inside Foundation (`_FoundationICU`; see
+/// `VietnameseSortKey.swift` for why not `String.compare(locale:)`), or with Foundation's
+/// `compare(_:options:range:locale:)` under `Locale(identifier: "vi_VN")` where that module is
+/// absent. The tests pin the order so a platform without the tailoring fails loudly. Strings the
 /// collation considers equal but that differ (for instance in case or in ignorable characters)
 /// are ordered by their NFC Unicode scalars, so the order is total and deterministic: two
 /// replicas sorting the same names get the same list.
@@ -26,8 +27,8 @@ public enum VietnameseCollation {
     public static func compare(_ lhs: String, _ rhs: String, caseInsensitive: Bool = false) -> ComparisonResult {
         let l = lhs.normalizedNFC()
         let r = rhs.normalizedNFC()
-        let options: String.CompareOptions = caseInsensitive ? [.caseInsensitive] : []
-        let primary = l.compare(r, options: options, range: nil, locale: locale)
+        let primary = icuCompare(l, r, caseInsensitive: caseInsensitive)
+            ?? l.compare(r, options: caseInsensitive ? [.caseInsensitive] : [], range: nil, locale: locale)
         if primary != .orderedSame { return primary }
         if l.unicodeScalars.elementsEqual(r.unicodeScalars) { return .orderedSame }
         return l.unicodeScalars.lexicographicallyPrecedes(r.unicodeScalars) { $0.value < $1.value }

@@ -37,6 +37,34 @@ struct TextTests {
         #expect(VietnameseCollation.compare("mà", "mac") == .orderedAscending)
         #expect(VietnameseCollation.compare("Bạc Liêu", "Bắc Ninh") == .orderedAscending, "a < ă is a letter (primary) difference, outweighing the tone")
         #expect(VietnameseCollation.compare("Bắc Ninh", "Bạc Liêu") == .orderedDescending)
+        // ơ, â, ê are letters after o, a, e whatever follows (Foundation's locale compare gets these wrong).
+        #expect(VietnameseCollation.compare("oỹl", "ơ") == .orderedAscending)
+        #expect(VietnameseCollation.compare("aự", "â") == .orderedAscending)
+        #expect(VietnameseCollation.compare("eý ", "ế") == .orderedAscending)
+        #expect(["ơ", "oỹl", "â", "aự", "ế", "eý "].sortedVietnamese() == ["aự", "â", "eý ", "ế", "oỹl", "ơ"])
+    }
+
+    @Test("fast sort keys give exactly the order of compare, over random Vietnamese names", arguments: 1...20)
+    func sortKeysAgreeWithCompare(seed: UInt64) {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "ă", "â", "á", "ằ", "ẩ", "ẫ", "ạ", "A", "Ă", "Ấ", "b", "c", "ch", "d", "đ", "Đ", "e", "ê", "ế", "ệ", "g", "gh", "h",
+                      "i", "í", "ỉ", "k", "kh", "l", "m", "n", "ng", "nh", "o", "ô", "ơ", "ồ", "ở", "ỡ", "ợ", "O", "Ơ", "p", "ph", "q", "r", "s",
+                      "t", "th", "tr", "u", "ư", "ừ", "ự", "Ư", "v", "x", "y", "ý", "ỹ", "f", "j", "w", "z", " ", " ", "-", "(", ")", ".",
+                      ",", "'", "&", "/", "0", "1", "2", "9", "10"]
+        let names = (0..<400).map { _ in (0..<(1 + next(12))).map { _ in pieces[next(pieces.count)] }.joined() }
+            + ["Bạc Liêu", "Bắc Ninh", "Hòa Bình", "hòa bình", "Hoà Bình".decomposedStringWithCanonicalMapping, "Đà Lạt", "Da Lat", "ma", "mà", "mả"]
+        let expected = names.sorted(by: VietnameseCollation.areInIncreasingOrder)
+        let fast = VietnameseCollation.sorted(names) { $0 }
+        // Equal under compare (same NFC text) may come in either order; compare what compare sees.
+        #expect(fast.map { $0.precomposedStringWithCanonicalMapping } == expected.map { $0.precomposedStringWithCanonicalMapping })
+        // And the order is consistent: every neighbour pair is in order under compare.
+        for (left, right) in zip(fast, fast.dropFirst()) {
+            #expect(VietnameseCollation.compare(left, right) != .orderedDescending, "\(left) > \(right)")
+        }
     }
 
     @Test func orderIsTotalAndIgnoresNormalisationForm() {
