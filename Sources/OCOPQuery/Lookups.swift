@@ -306,16 +306,21 @@ public struct CentralLookups: Sendable {
             clauses.append("p.status = :status")
             arguments["status"] = status.rawValue
         }
-        let sql = Self.productSelect + (clauses.isEmpty ? "" : "\nWHERE " + clauses.joined(separator: " AND "))
-        var items = try database.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.productSummary)
+        // By id first: the name sort is stable, so equal names stay in id order across pages.
+        let sql = Self.productSelect + (clauses.isEmpty ? "" : "\nWHERE " + clauses.joined(separator: " AND ")) + "\nORDER BY p.id"
+        let words = filter.text.map(SearchText.words)
+        let items = try database.read { db in
+            var sql = sql
+            if let words {
+                // Match the names inside SQLite, before the joins: most rows fail a search.
+                let match = SearchText.function(words)
+                db.add(function: match)
+                sql = sql.replacingOccurrences(of: "\nORDER BY p.id", with: "")
+                sql += (clauses.isEmpty ? "\nWHERE " : " AND ") + "\(match.name)(p.name_vi, p.name_en)\nORDER BY p.id"
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.productSummary)
         }
-        if let text = filter.text {
-            let words = SearchText.words(text)
-            items = items.filter { SearchText.matches(words, in: [$0.nameVi, $0.nameEn ?? ""]) }
-        }
-        items.sort { byName($0.nameVi, $0.id, $1.nameVi, $1.id) }
-        return LookupPage(slicing: items, limit: limit, offset: offset)
+        return LookupPage(slicing: VietnameseCollation.sorted(items, by: \.nameVi), limit: limit, offset: offset)
     }
 
     /// One product with its certificates, evaluations and merge origin; nil if there is none.
@@ -363,8 +368,7 @@ public struct CentralLookups: Sendable {
             let words = SearchText.words(text)
             items = items.filter { SearchText.matches(words, in: [$0.name]) }
         }
-        items.sort { byName($0.name, $0.id, $1.name, $1.id) }
-        return LookupPage(slicing: items, limit: limit, offset: offset)
+        return LookupPage(slicing: VietnameseCollation.sorted(items, by: \.name), limit: limit, offset: offset)
     }
 
     /// One producer; nil if there is none.
@@ -395,7 +399,7 @@ public struct CentralLookups: Sendable {
                         SELECT 1 FROM certificates c WHERE c.product_id = p.id AND c.status = 'active'
                         AND c.issued_on <= :date AND c.expires_on >= :date)) AS certified
             FROM producers r LEFT JOIN tenants t ON t.id = r.tenant_id
-            """ + (clauses.isEmpty ? "" : "\nWHERE " + clauses.joined(separator: " AND "))
+            """ + (clauses.isEmpty ? "" : "\nWHERE " + clauses.joined(separator: " AND ")) + "\nORDER BY r.id"
         return try database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 ProducerSummary(
@@ -425,33 +429,79 @@ public struct CentralLookups: Sendable {
             provinceCode: row["province_code"], provinceName: row["province_name"], producerID: row["producer_id"],
             producerName: row["producer_name"], producerType: row["producer_type"], certificate: certificate)
     }
-
-    private func byName(_ lhs: String, _ lhsID: UUID, _ rhs: String, _ rhsID: UUID) -> Bool {
-        switch VietnameseCollation.compare(lhs, rhs, caseInsensitive: true) {
-        case .orderedAscending: return true
-        case .orderedDescending: return false
-        case .orderedSame: return lhsID.uuidString < rhsID.uuidString
-        }
-    }
-
 }
 
 /// Free-text matching for lookups: every word typed must start a word of one of the fields,
 /// ignoring case, tones and marks (`đ` matches `d`), so people can type without a Vietnamese
 /// keyboard: `nuoc mam` finds `Nước mắm`, `ch` finds `Chè`, `he` does not.
 enum SearchText {
+    /// Latin letters with marks → their folded base (`ằ` → `a`, `Đ` → `d`), computed once with
+    /// Foundation; folding a name is then a table lookup per scalar.
+    private static let table: [UInt32: Unicode.Scalar] = {
+        var table: [UInt32: Unicode.Scalar] = [:]
+        for range in [UInt32(0x00C0)...0x024F, 0x1E00...0x1EFF] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                if let first = folded.unicodeScalars.first, folded.unicodeScalars.count == 1, first.value != value {
+                    table[value] = first
+                }
+            }
+        }
+        table[0x0110] = "d" // Đ
+        table[0x0111] = "d" // đ
+        return table
+    }()
+
     static func fold(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping
-            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            .replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "d")
+        fold(normalized: text.precomposedStringWithCanonicalMapping)
     }
 
-    static func words(_ text: String) -> [String] {
-        fold(text).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation }).map(String.init)
+    /// `fold` for text already in NFC (everything stored is: input is normalised on the way in).
+    static func fold(normalized text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A: scalars.append(Unicode.Scalar(scalar.value + 0x20)!)
+            case 0...0x7F: scalars.append(scalar)
+            case 0x0300...0x036F: continue // combining marks left over
+            default:
+                if let folded = table[scalar.value] { scalars.append(folded) } else {
+                    scalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+                }
+            }
+        }
+        return String(scalars)
     }
 
-    static func matches(_ words: [String], in fields: [String]) -> Bool {
-        let haystack = fields.flatMap { self.words($0) }
-        return words.allSatisfy { word in haystack.contains { $0.hasPrefix(word) } }
+    static func words(_ text: String) -> [Substring] {
+        fold(text).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation })
+    }
+
+    /// An SQL function `ocop_search_N(a, b, ...)`: 1 if every word starts a word of the
+    /// arguments (NULLs ignored).
+    static func function(_ words: [Substring]) -> DatabaseFunction {
+        DatabaseFunction("ocop_search_\(words.count)", argumentCount: nil, pure: true) { values in
+            matches(words, in: values.compactMap { String.fromDatabaseValue($0) })
+        }
+    }
+
+    static func matches(_ words: [Substring], in fields: [String]) -> Bool {
+        let haystack = Array(fold(normalized: fields.joined(separator: " ")).utf8)
+        return words.allSatisfy { startsAWord(Array($0.utf8), in: haystack) }
+    }
+
+    /// Whether `word` occurs in `haystack` at the start of a word (after a space or punctuation).
+    private static func startsAWord(_ word: [UInt8], in haystack: [UInt8]) -> Bool {
+        guard !word.isEmpty, word.count <= haystack.count else { return word.isEmpty }
+        for start in 0...(haystack.count - word.count) {
+            if start > 0 {
+                let before = haystack[start - 1]
+                // Letters, digits and bytes of non-ASCII characters continue a word.
+                if before >= 0x80 || (before >= 0x30 && before <= 0x39) || (before >= 0x61 && before <= 0x7A) { continue }
+            }
+            if haystack[start] == word[0], haystack[start..<(start + word.count)].elementsEqual(word) { return true }
+        }
+        return false
     }
 }

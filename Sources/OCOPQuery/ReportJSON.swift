@@ -118,11 +118,11 @@ extension ConflictItem: Encodable {
         try container.encode(winningValue.map(JSONCell.init), forKey: .winningValue)
         try container.encode(winningOriginLabel, forKey: .winningOrigin)
         try container.encode(winningOrigin?.description, forKey: .winningReplica)
-        try container.encode(winningTime.map(\.isoTime), forKey: .winningTime)
+        try container.encode(winningTime.map(\.iso8601), forKey: .winningTime)
         try container.encode(JSONCell(losingValue), forKey: .losingValue)
         try container.encode(losingOriginLabel, forKey: .losingOrigin)
         try container.encode(losingOrigin.description, forKey: .losingReplica)
-        try container.encode(losingTime.isoTime, forKey: .losingTime)
+        try container.encode(losingTime.iso8601, forKey: .losingTime)
         try container.encode(resolution, forKey: .resolution)
     }
 }
@@ -174,15 +174,6 @@ public struct Score: Encodable, Sendable, Hashable {
 extension UUID {
     /// Lowercase, as ids are written everywhere in OCOP Sync's output.
     var jsonText: String { uuidString.lowercased() }
-}
-
-extension HLC {
-    /// The wall-clock part as ISO 8601 UTC with milliseconds, e.g. `2025-08-01T03:15:00.123Z`.
-    public var isoTime: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
-    }
 }
 
 extension JSONEncoder {
