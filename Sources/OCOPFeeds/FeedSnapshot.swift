@@ -219,12 +219,7 @@ public struct FeedSnapshot: Sendable {
         return (tenant.code, tenant.name)
     }
 
-    static func iso8601(_ clock: HLC) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(clock.millis) / 1000))
-    }
+    static func iso8601(_ clock: HLC) -> String { clock.iso8601 }
 }
 
 /// Why a feed could not be exported or verified.

@@ -165,7 +165,7 @@ func printJSON(_ value: JSONValue) throws {
 }
 
 /// An HLC's wall-clock part as ISO 8601 UTC, e.g. `2025-08-01T03:15:00.123Z`.
-func isoTime(_ hlc: HLC) -> String { hlc.isoTime }
+func isoTime(_ hlc: HLC) -> String { hlc.iso8601 }
 
 /// Prints a value in the JSON form the HTTP API uses too (``JSONEncoder/report``).
 func printEncodable(_ value: some Encodable) throws {

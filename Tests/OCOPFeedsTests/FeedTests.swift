@@ -322,3 +322,20 @@ import Testing
         }
     }
 }
+
+@Suite struct FeedJSONTests {
+    @Test("strings with quotes, backslashes, controls, line separators and Vietnamese round-trip through a JSON parser")
+    func escaping() throws {
+        let texts = ["plain", "Chè \"Shan\" tuyết", "a\\b", "line\nbreak\r\ttab", "\u{01}\u{1F}", "js\u{2028}and\u{2029}", "Đà Lạt ☕️ 🇻🇳", ""]
+        for pretty in [false, true] {
+            let document = FeedJSON.object(texts.enumerated().map { ("k\($0.offset)", FeedJSON.string($0.element)) })
+            let text = document.serialized(pretty: pretty)
+            #expect(!text.contains("\u{2028}") && !text.contains("\u{01}"))
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+            for (index, value) in texts.enumerated() { #expect(parsed["k\(index)"] == value) }
+        }
+        #expect(FeedJSON.array([.int(1), .bool(true), .null, .object([])]).serialized() == "[1,true,null,{}]")
+        #expect(FeedJSON.object([("a", FeedJSON.array([.int(1)]))]).serialized(pretty: true) == "{\n  \"a\": [\n    1\n  ]\n}")
+        #expect(FeedJSON.string("\u{1F}").serialized() == "\"\\u001f\"")
+    }
+}
