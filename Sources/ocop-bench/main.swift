@@ -2,7 +2,7 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
-// Usage: swift run -c release ocop-bench [--quick] [--only NAME]
+// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|end-to-end|http]
 let quick = CommandLine.arguments.contains("--quick")
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil }
 let benchmarks: [(String, (Bool) throws -> [Figure])] = [
@@ -23,6 +23,14 @@ for (name, run) in benchmarks where only == nil || only == name {
         for figure in try run(quick) { report(figure) }
     } catch {
         FileHandle.standardError.write(Data("benchmark \(name) failed: \(error)\n".utf8))
+        failed = true
+    }
+}
+if only == nil || only == "http" {
+    do {
+        for figure in try await HTTPBenchmark.run(quick: quick) { report(figure) }
+    } catch {
+        FileHandle.standardError.write(Data("benchmark http failed: \(error)\n".utf8))
         failed = true
     }
 }
