@@ -8,8 +8,8 @@ import Testing
 /// the sync protocol, over the one store the provinces sync into.
 @Suite("ocop-syncd HTTP server")
 struct DaemonHTTPTests {
-    func syncd(_ daemon: DaemonProcess, _ arguments: [String]) throws -> ToolRun {
-        try runTool(try builtBinary("ocop-syncd").path, arguments + ["--config", daemon.configPath.path])
+    func syncd(_ daemon: DaemonProcess, _ arguments: [String]) async throws -> ToolRun {
+        try await runTool(try builtBinary("ocop-syncd").path, arguments + ["--config", daemon.configPath.path])
     }
 
     @Test("a province syncs; the API reports it with a token issued by the CLI; a revoked token stops working")
@@ -24,11 +24,11 @@ struct DaemonHTTPTests {
         try province.replica.saveAll([product])
         _ = try await province.sync(daemon)
 
-        let issued = try syncd(daemon, ["token", "issue", "--name", "Phạm Thu Hà", "--scope", "read"])
+        let issued = try await syncd(daemon, ["token", "issue", "--name", "Phạm Thu Hà", "--scope", "read"])
         #expect(issued.status == 0, "\(issued.errors)")
         let token = try #require(issued.output.split(separator: "\n").first { $0.hasPrefix("token: ") }.map { String($0.dropFirst(7)) })
         let id = try #require(issued.output.split(separator: "\n").first { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) })
-        let listed = try syncd(daemon, ["token", "list"])
+        let listed = try await syncd(daemon, ["token", "list"])
         #expect(listed.output.contains("Phạm Thu Hà"))
         #expect(!listed.output.contains(token))
 
@@ -53,12 +53,12 @@ struct DaemonHTTPTests {
         let after = try #require(try await client.request("/api/v1/products", token: token).json)
         #expect(after["total"] as? Int == 2)
 
-        #expect(try syncd(daemon, ["token", "revoke", id]).status == 0)
+        #expect(try await syncd(daemon, ["token", "revoke", id]).status == 0)
         #expect(try await client.request("/api/v1/reports/sync", token: token).status == 401)
-        let again = try syncd(daemon, ["token", "revoke", id])
+        let again = try await syncd(daemon, ["token", "revoke", id])
         #expect(again.status != 0)
         #expect(again.errors.contains("already revoked"))
-        #expect(try syncd(daemon, ["token", "issue", "--name", "x", "--scope", "admin"]).status != 0)
+        #expect(try await syncd(daemon, ["token", "issue", "--name", "x", "--scope", "admin"]).status != 0)
 
         // SIGTERM stops both servers cleanly.
         daemon.stop()

@@ -9,7 +9,7 @@ import OCOPTestSupport
 import Testing
 
 @Suite struct FeedTests {
-    @Test func documentsValidateAgainstTheirSchemas() throws {
+    @Test func documentsValidateAgainstTheirSchemas() async throws {
         let scratch = Scratch()
         var rng = SplitMix64(state: 11)
         let data = try Dataset()
@@ -19,27 +19,27 @@ import Testing
         let full = scratch.make()
         let first = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, to: full, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(first.counts.upserts > 10)
-        #expect(try validateFeedDocuments(full) == "")
+        #expect(try await validateFeedDocuments(full) == "")
         // An incremental export with removals, and the iOCOP profile, and a CSV export (catalogue, manifest).
         try data.revoke(data.certificates[0])
         let delta = scratch.make()
         let second = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, since: first.nextCursor, to: delta,
                                              signingKey: testKey, asOf: date("2026-06-01"))
         #expect(second.counts.removals > 0)
-        #expect(try validateFeedDocuments(delta) == "")
+        #expect(try await validateFeedDocuments(delta) == "")
         let iocop = scratch.make()
         try FeedExporter.export(store: data.store, profile: .iocop, format: .jsonld, to: iocop, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateFeedDocuments(iocop) == "")
+        #expect(try await validateFeedDocuments(iocop) == "")
         // English only: products without an English name keep their Vietnamese one.
         var english = FeedProfile.asean
         english.id = "asean-en"
         english.languages = [.en]
         let englishOnly = scratch.make()
         try FeedExporter.export(store: data.store, profile: english, format: .jsonld, to: englishOnly, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateFeedDocuments(englishOnly) == "")
+        #expect(try await validateFeedDocuments(englishOnly) == "")
         let csv = scratch.make()
         try FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: csv, signingKey: testKey, asOf: date("2025-10-01"))
-        #expect(try validateFeedDocuments(csv) == "")
+        #expect(try await validateFeedDocuments(csv) == "")
     }
 
     @Test func contentOfAProduct() throws {

@@ -50,7 +50,7 @@ struct DashboardTests {
 
         try await withLiveServer(seed: seed) { server in
             let browser = try #require(chromium, "install Chromium (apt-get install chromium)")
-            let run = try runTool(browser, [
+            let run = try await runTool(browser, [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("ocop-chromium-\(UUID().uuidString)").path)",
                 "--virtual-time-budget=10000", "--dump-dom",

@@ -48,7 +48,7 @@ struct FeedHTTPTests {
                 // In force today: F (4★, until 2028) and D's second certificate (2026-07-01).
                 #expect(manifest.counts.upserts == 2)
                 #expect(files.contains(format == "csv" ? "products.csv" : "page-00001.jsonld"))
-                #expect(try validateFeedDocuments(directory) == "")
+                #expect(try await validateFeedDocuments(directory) == "")
 
                 // A tampered file no longer verifies.
                 let first = directory.appendingPathComponent(files[0])

@@ -120,7 +120,7 @@ struct OpenAPITests {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-openapi-\(UUID().uuidString).json")
             defer { try? FileManager.default.removeItem(at: file) }
             try JSONSerialization.data(withJSONObject: observed).write(to: file)
-            let run = try runTool("python3", [
+            let run = try await runTool("python3", [
                 repositoryRoot.appendingPathComponent("Protocol/tools/check_openapi.py").path,
                 repositoryRoot.appendingPathComponent("Protocol/http/openapi.yaml").path, file.path,
             ])

@@ -16,8 +16,18 @@ public struct ToolError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Runs a program found on PATH with `arguments`, waiting for it to exit.
-public func runTool(_ name: String, _ arguments: [String]) throws -> ToolRun {
+/// Runs a program found on PATH with `arguments` and waits for it to exit, on a thread of its
+/// own: blocking a cooperative thread here could starve an in-process server the tool talks to
+/// (Chromium loading the dashboard) and every other test's connections with it.
+public func runTool(_ name: String, _ arguments: [String]) async throws -> ToolRun {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runToolBlocking(name, arguments) })
+        }
+    }
+}
+
+private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> ToolRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [name] + arguments
@@ -49,8 +59,8 @@ private final class LockedData: @unchecked Sendable {
 /// `Protocol/feeds/` with Python's `jsonschema` (an independent validator,
 /// `Protocol/tools/validate_feed.py`). Returns the complaints, "" if none; throws if the
 /// validator cannot run.
-public func validateFeedDocuments(_ directory: URL) throws -> String {
-    let run = try runTool("python3", [
+public func validateFeedDocuments(_ directory: URL) async throws -> String {
+    let run = try await runTool("python3", [
         repositoryRoot.appendingPathComponent("Protocol/tools/validate_feed.py").path,
         repositoryRoot.appendingPathComponent("Protocol/feeds").path, directory.path,
     ])
