@@ -87,10 +87,9 @@ public struct CentralHTTPServer: Sendable {
         FeedRoutes(service: feeds).register(on: publicRoutes)
 
         let api = router.group("api/v1")
-        api.get("openapi.yaml") { request, _ in
+        RouteRegistrar(group: api, prefix: "/api/v1", table: table).get("/openapi.yaml") { request, _ in
             Representation(data: assets.openAPI, contentType: "application/yaml; charset=utf-8").response(to: request)
         }
-        table.add("GET", "/api/v1/openapi.yaml")
         let authenticated = api.group().add(middleware: BearerTokenMiddleware(store: store))
         let registrar = RouteRegistrar(group: authenticated, prefix: "/api/v1", table: table)
         ReportRoutes(store: store).register(on: registrar)

@@ -63,16 +63,14 @@ struct FeedService: Sendable {
     /// that snapshot is no longer kept), else the current state.
     func export(profile: FeedProfile, format: FeedFormat, since: FeedCursor?, at pinned: FeedCursor?) async throws -> RenderedExport {
         let date = LocalDate(Date())
-        if let pinned {
-            let key = FeedCache.Key(profile: profile.id, format: format, since: since, cursor: pinned)
-            if let export = await cache.get(key) { return export }
-            let current = try await offload { [store] in try FeedSnapshot.currentCursor(store: store, asOf: date) }
-            guard current == pinned else {
-                throw APIError(.gone, "snapshot_gone",
-                               "at=\(pinned): that snapshot of the feed is no longer kept (the feed is now at \(current)); start again from page 1 without `at`")
-            }
+        if let pinned, let export = await cache.get(FeedCache.Key(profile: profile.id, format: format, since: since, cursor: pinned)) {
+            return export
         }
         let current = try await offload { [store] in try FeedSnapshot.currentCursor(store: store, asOf: date) }
+        if let pinned, pinned != current {
+            throw APIError(.gone, "snapshot_gone",
+                           "at=\(pinned): that snapshot of the feed is no longer kept (the feed is now at \(current)); start again from page 1 without `at`")
+        }
         let key = FeedCache.Key(profile: profile.id, format: format, since: since, cursor: current)
         if let export = await cache.get(key) { return export }
         let signingKey = self.signingKey
@@ -82,6 +80,9 @@ struct FeedService: Sendable {
         }
         // Key by the snapshot's own cursor: a merge may have landed between the two reads.
         await cache.put(FeedCache.Key(profile: profile.id, format: format, since: since, cursor: export.cursor), export)
+        if let pinned, export.cursor != pinned {
+            throw APIError(.gone, "snapshot_gone", "at=\(pinned): the feed moved on to \(export.cursor) while answering; start again from page 1 without `at`")
+        }
         return export
     }
 }
