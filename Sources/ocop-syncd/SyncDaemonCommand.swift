@@ -92,6 +92,27 @@ struct Serve: AsyncParsableCommand {
                     .record(last.timeIntervalSince1970)
             }
         }
+        // The HTTP server is set up before anything listens, so a missing resource bundle or
+        // signing key stops the start with its error instead of after the sync port opened.
+        var httpService: (any Service)?
+        if let settings = configuration.http {
+            let httpServer = try CentralHTTPServer(
+                store: store,
+                configuration: CentralHTTPConfiguration(
+                    host: settings.host, port: settings.port, dashboardDirectory: settings.dashboardDirectory,
+                    feedSigningKey: try FeedSigningKeyFile.load(path: configuration.feedSigningKeyPath,
+                                                                createIfMissing: settings.feedSigningKey == nil, logger: logger),
+                    feedCacheBytes: max(settings.feedCacheMegabytes, 1) << 20),
+                logger: Logger(label: "ocop.http"))
+            let httpPortFile = self.httpPortFile
+            httpService = httpServer.application { channel in
+                guard let address = channel.localAddress else { return }
+                logger.info("HTTP API and dashboard at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/dashboard/")
+                if let httpPortFile, let port = address.port {
+                    try? String(port).write(toFile: httpPortFile, atomically: true, encoding: .utf8)
+                }
+            }
+        }
         let server = SyncServer(
             configuration: configuration, store: store,
             fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger
@@ -105,25 +126,7 @@ struct Serve: AsyncParsableCommand {
             metricsChannel = try await MetricsServer(registry: registry).start(host: endpoint.host, port: endpoint.port)
         }
         if let address = metricsChannel?.localAddress { logger.info("metrics at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/metrics") }
-        var services: [any Service] = [BoundServer(server: server, listener: listener)]
-        if let settings = configuration.http {
-            let httpServer = try CentralHTTPServer(
-                store: store,
-                configuration: CentralHTTPConfiguration(
-                    host: settings.host, port: settings.port, dashboardDirectory: settings.dashboardDirectory,
-                    feedSigningKey: try FeedSigningKeyFile.load(path: configuration.feedSigningKeyPath,
-                                                                createIfMissing: settings.feedSigningKey == nil, logger: logger),
-                    feedCacheBytes: max(settings.feedCacheMegabytes, 1) << 20),
-                logger: Logger(label: "ocop.http"))
-            let httpPortFile = self.httpPortFile
-            services.append(httpServer.application { channel in
-                guard let address = channel.localAddress else { return }
-                logger.info("HTTP API and dashboard at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/dashboard/")
-                if let httpPortFile, let port = address.port {
-                    try? String(port).write(toFile: httpPortFile, atomically: true, encoding: .utf8)
-                }
-            })
-        }
+        let services: [any Service] = [BoundServer(server: server, listener: listener)] + (httpService.map { [$0] } ?? [])
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger

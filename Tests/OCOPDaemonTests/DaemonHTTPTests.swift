@@ -64,4 +64,27 @@ struct DaemonHTTPTests {
         daemon.stop()
         #expect(!daemon.isRunning)
     }
+
+    @Test("a bad http setting stops the start with an error naming the file, before anything listens")
+    func badSettingsStopTheStart() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        let notAKey = daemon.dataDirectory.appendingPathComponent("not-a-key.pem")
+        try "hello".write(to: notAKey, atomically: true, encoding: .utf8)
+        let cases: [(String, String)] = [
+            (#""dashboardDirectory": "/nonexistent/ocop-dashboard""#, "/nonexistent/ocop-dashboard"),
+            (#""feedSigningKey": "\#(notAKey.path)""#, "not-a-key.pem: not an Ed25519 private key"),
+            (#""feedSigningKey": "/nonexistent/key.pem""#, "/nonexistent/key.pem: cannot read the feed signing key"),
+        ]
+        for (setting, message) in cases {
+            let config = daemon.dataDirectory.appendingPathComponent("bad.json")
+            try #"{"dataDirectory": "\#(daemon.dataDirectory.path)", "metrics": null, "http": {"port": 0, \#(setting)}}"#
+                .write(to: config, atomically: true, encoding: .utf8)
+            let run = try await runTool(try builtBinary("ocop-syncd").path, ["serve", "--config", config.path, "--listen", "127.0.0.1:0"])
+            #expect(run.status != 0, "\(setting)")
+            #expect(run.errors.contains(message), "\(run.errors)")
+            #expect(!run.errors.contains("listening"), "the sync port must not open first")
+        }
+    }
 }
+
