@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "OCOPHTTP",
             dependencies: [
-                "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -69,7 +69,12 @@ struct FeedRoutes {
                 headers[.link] = link
             }
             let type = file.mediaType.hasPrefix("text/") || file.mediaType.hasSuffix("json") ? file.mediaType + "; charset=utf-8" : file.mediaType
-            return Representation(data: file.data, contentType: type, headers: headers).response(to: request)
+            var representation = Representation(data: file.data, contentType: type, headers: headers)
+            if representation.isCompressible, Gzip.isAccepted(by: request.headers[.acceptEncoding]) {
+                let compressed = await service.gzipped(file, of: export, profile: profile, format: format, since: since)
+                representation.gzipped = { compressed }
+            }
+            return representation.response(to: request)
         }
     }
 

@@ -21,6 +21,8 @@ actor FeedCache {
     }
 
     private var entries: [Key: (export: RenderedExport, bytes: Int, used: UInt64)] = [:]
+    /// gzip-compressed files of kept renderings, made on the first request that accepts gzip.
+    private var compressed: [Key: [String: Data]] = [:]
     private var clock: UInt64 = 0
     private let budget: Int
 
@@ -43,12 +45,26 @@ actor FeedCache {
         while total > budget, entries.count > 1, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
             total -= oldest.value.bytes
             entries[oldest.key] = nil
+            compressed[oldest.key] = nil
         }
+    }
+
+    /// `file` of the rendering kept under `key`, gzip-compressed (once).
+    func gzipped(_ file: FeedFile, of key: Key) -> Data? {
+        if let data = compressed[key]?[file.path] { return data }
+        guard let data = Gzip.compress(file.data) else { return nil }
+        if entries[key] != nil { compressed[key, default: [:]][file.path] = data }
+        return data
     }
 }
 
 /// The feeds as HTTP serves them: the same engine and files as `ocop export`.
 struct FeedService: Sendable {
+    /// `file` of `export` gzip-compressed, kept with the rendering.
+    func gzipped(_ file: FeedFile, of export: RenderedExport, profile: FeedProfile, format: FeedFormat, since: FeedCursor?) async -> Data? {
+        await cache.gzipped(file, of: FeedCache.Key(profile: profile.id, format: format, since: since, cursor: export.cursor))
+    }
+
     let store: SQLiteNationalStore
     let signingKey: Curve25519.Signing.PrivateKey
     let cache: FeedCache

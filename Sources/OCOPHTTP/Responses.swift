@@ -21,10 +21,21 @@ enum JSONBody {
 
 /// A representation served with an entity tag, answering conditional requests (RFC 9110 §13):
 /// `If-None-Match` with the current tag (or `*`) gives `304 Not Modified` without the body.
+/// Text bodies over 1 KiB are sent gzip-compressed to clients that accept it, with a tag of
+/// their own (`Vary: Accept-Encoding`).
 struct Representation {
     var data: Data
     var contentType: String
     var headers: HTTPFields = [:]
+    /// The body already compressed (feed files keep theirs); nil compresses when needed.
+    var gzipped: (@Sendable () -> Data?)? = nil
+
+    static let compressionThreshold = 1_024
+
+    var isCompressible: Bool {
+        data.count > Self.compressionThreshold
+            && (contentType.hasPrefix("text/") || contentType.contains("json") || contentType.contains("yaml") || contentType.contains("javascript"))
+    }
 
     /// A strong tag: the SHA-256 of the bytes, so equal bytes always have equal tags, across
     /// restarts and replicas of the server.
@@ -34,15 +45,26 @@ struct Representation {
 
     func response(to request: Request, cacheControl: String = "no-cache") -> Response {
         var headers = self.headers
-        let tag = entityTag
+        var body = data
+        var tag = entityTag
+        if isCompressible {
+            headers[.vary] = "Accept-Encoding"
+            if Gzip.isAccepted(by: request.headers[.acceptEncoding]), let compressed = gzipped?() ?? Gzip.compress(data) {
+                body = compressed
+                // Another representation, another tag: caches must not mix the two.
+                tag = String(tag.dropLast()) + "-gzip\""
+                headers[.contentEncoding] = "gzip"
+            }
+        }
         headers[.eTag] = tag
         headers[.cacheControl] = cacheControl
         if request.method == .get || request.method == .head, let condition = request.headers[.ifNoneMatch],
            Self.matches(condition, tag) {
+            headers[.contentEncoding] = nil
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// `If-None-Match` uses the weak comparison: `W/"x"` matches `"x"`.

@@ -100,4 +100,35 @@ struct FeedHTTPTests {
             #expect(manifest.since?.description == cursor)
         }
     }
+
+    @Test("gzip for clients that accept it: its own ETag, Vary, and the same bytes once decompressed")
+    func gzip() async throws {
+        try await withLiveServer { server in
+            let path = "/feeds/asean/jsonld/page-00001.jsonld"
+            let plain = try await server.client.request(path, headers: ["Accept-Encoding": "identity"])
+            #expect(plain.header("Content-Encoding") == nil)
+            #expect(plain.header("Vary") == "Accept-Encoding")
+            let compressed = try await server.client.request(path, headers: ["Accept-Encoding": "gzip"])
+            #expect(compressed.header("Content-Encoding") == "gzip")
+            let tag = try #require(compressed.header("ETag"))
+            #expect(tag == String(try #require(plain.header("ETag")).dropLast()) + "-gzip\"")
+            let body = compressed.body.starts(with: [0x1F, 0x8B])
+                ? try await gunzip(compressed.body) : compressed.body // URLSession may decode it itself
+            #expect(body == plain.body)
+            #expect(try await server.client.request(path, headers: ["Accept-Encoding": "gzip", "If-None-Match": tag]).status == 304)
+            #expect(try await server.client.request(path, headers: ["Accept-Encoding": "gzip;q=0, identity"]).header("Content-Encoding") == nil)
+            // Small bodies are not worth it.
+            #expect(try await server.client.request("/healthz", headers: ["Accept-Encoding": "gzip"]).header("Content-Encoding") == nil)
+        }
+    }
+
+    func gunzip(_ data: Data) async throws -> Data {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-\(UUID().uuidString).gz")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try data.write(to: file)
+        let run = try await runTool("gzip", ["-dc", file.path])
+        #expect(run.status == 0, "\(run.errors)")
+        return Data(run.output.utf8)
+    }
 }
+
