@@ -1,5 +1,6 @@
 import Foundation
 import OCOPModel
+import OCOPReplica
 import OCOPSync
 
 // The JSON form of the central office's reports and conflicts, in one place: `ocop report

@@ -46,29 +46,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-extension HLC {
-    /// The wall-clock part as ISO 8601 UTC with milliseconds, e.g. `2025-08-01T03:15:00.123Z`
-    /// (what `ISO8601DateFormatter` prints with fractional seconds, without creating one:
-    /// feeds and reports print one per row).
-    public var iso8601: String {
-        let millis = Int64(clamping: self.millis)
-        let seconds = millis / 1000, fraction = millis % 1000
-        let days = seconds / 86_400, secondOfDay = seconds % 86_400
-        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 3))Z"
-    }
-}

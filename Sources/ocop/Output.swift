@@ -1,6 +1,7 @@
 import Foundation
 import OCOPModel
 import OCOPQuery
+import OCOPReplica
 import OCOPSync
 
 /// A plain-text table with columns padded to their widest cell (counted in characters, which

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPReplica
 import OCOPSync
 import Testing
 
