@@ -63,12 +63,7 @@ struct Tenant: ParsableCommand {
 
         func run() throws {
             let accounts = try options.openStore(try options.load()).accounts()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(accounts), as: UTF8.self))
-                return
-            }
+            if json { return try printJSON(accounts) }
             print(pad("CODE", 5) + pad("NAME", 22) + pad("ACCOUNT", 38) + pad("ENABLED", 8) + pad("REPLICAS", 9) + "LAST SYNC")
             for account in accounts {
                 print(pad(account.code ?? "-", 5) + pad(account.name ?? account.role.rawValue, 22) + pad(account.user, 38)
@@ -167,3 +162,9 @@ func readSecret(_ file: String?) throws -> String {
     return text
 }
 
+/// Prints JSON for scripts: pretty, keys sorted, UTF-8 text and `/` unescaped.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

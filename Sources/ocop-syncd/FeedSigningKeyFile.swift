@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import OCOPFeeds
+import OCOPNetwork
 
 /// The central office's feed signing key on disk (PEM, PKCS #8, as `openssl genpkey -algorithm
 /// ed25519` writes it).
@@ -11,22 +12,17 @@ enum FeedSigningKeyFile {
     static func load(path: String, createIfMissing: Bool, logger: Logger) throws -> Curve25519.Signing.PrivateKey {
         if let data = FileManager.default.contents(atPath: path) {
             do { return try FeedKeys.signingKey(from: data) } catch {
-                throw ValidationErrorText("\(path): not an Ed25519 private key: \(error)")
+                throw ConfigurationError(message: "\(path): not an Ed25519 private key: \(error)")
             }
         }
         guard createIfMissing else {
-            throw ValidationErrorText("\(path): cannot read the feed signing key (http.feedSigningKey)")
+            throw ConfigurationError(message: "\(path): cannot read the feed signing key (http.feedSigningKey)")
         }
         let key = Curve25519.Signing.PrivateKey()
         guard FileManager.default.createFile(atPath: path, contents: Data(FeedKeys.pem(key).utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ValidationErrorText("\(path): cannot create the feed signing key")
+            throw ConfigurationError(message: "\(path): cannot create the feed signing key")
         }
         logger.notice("created a feed signing key; give partners its public key (GET /feeds/signing-key.pem)", metadata: ["path": "\(path)"])
         return key
     }
-}
-
-struct ValidationErrorText: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -36,12 +36,7 @@ struct Token: ParsableCommand {
 
         func run() throws {
             let tokens = try options.openStore(try options.load()).apiTokens()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
-                return
-            }
+            if json { return try printJSON(tokens) }
             print(pad("ID", 10) + pad("SCOPE", 8) + pad("CREATED", 22) + pad("REVOKED", 22) + "NAME")
             for token in tokens {
                 print(pad(token.id, 10) + pad(token.scope.rawValue, 8) + pad(token.createdAt, 22) + pad(token.revokedAt ?? "-", 22) + token.name)

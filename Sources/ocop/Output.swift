@@ -133,37 +133,16 @@ enum JSONValue: Codable, Equatable, Sendable {
         case .null: return .null
         case .integer(let int): return .integer(int)
         case .real(let double): return .number(double)
-        case .text(let text): return .string(text)
-        case .blob(let bytes):
-            if let id = uuidFromBlob(bytes) { return .string(id.lowercasedString) }
-            return .string(bytes.map { String(format: "%02x", $0) }.joined())
+        case .text, .blob: return .string(value.displayText ?? "")
         }
     }
 }
 
-/// The UUID in a 16-byte key, or `nil`.
-func uuidFromBlob(_ bytes: [UInt8]) -> UUID? {
-    guard bytes.count == 16 else { return nil }
-    return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                       bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-}
-
-/// A sync value as a person reads it: ids as UUIDs, text without quotes.
-func displayText(_ value: SyncValue) -> String {
-    switch value {
-    case .null: return "NULL"
-    case .text(let text): return text
-    case .blob(let bytes): return uuidFromBlob(bytes)?.lowercasedString ?? value.description
-    case .integer, .real: return value.description
-    }
-}
+/// A sync value as a person reads it: ids as UUIDs, text without quotes, `NULL`.
+func displayText(_ value: SyncValue) -> String { value.displayText ?? "NULL" }
 
 /// Prints a JSON value: pretty, keys sorted, UTF-8 text unescaped.
-func printJSON(_ value: JSONValue) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
+func printJSON(_ value: JSONValue) throws { try printEncodable(value) }
 
 /// An HLC's wall-clock part as ISO 8601 UTC, e.g. `2025-08-01T03:15:00.123Z`.
 func isoTime(_ hlc: HLC) -> String { hlc.iso8601 }
