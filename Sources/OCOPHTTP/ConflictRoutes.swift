@@ -21,6 +21,7 @@ struct ConflictRoutes {
     func register(on routes: RouteRegistrar) {
         let store = self.store
         let review = ConflictReview(database: store.replica.database)
+        let lookups = CentralLookups(database: store.replica.database)
         routes.get("/conflicts") { request, _ in
             let query = try QueryParameters(request, allowed: ["status", "table", "province", "limit", "offset"])
             let status = try query.choice("status", as: Status.self) ?? .pending
@@ -37,10 +38,7 @@ struct ConflictRoutes {
                 }
                 if let table { items = items.filter { $0.table == table } }
                 if let province {
-                    let tenant = try store.replica.read { db in
-                        try UUID.fetchOne(db, sql: "SELECT id FROM tenants WHERE code = ? ORDER BY valid_until IS NOT NULL LIMIT 1", arguments: [province])
-                    }
-                    guard let tenant else { throw APIError.badParameter("province: no province with code \"\(province)\" in the national dataset") }
+                    let tenant = try LookupRoutes.filtering { try lookups.province(code: province) }
                     items = items.filter { $0.tenantID == tenant }
                 }
                 return LookupPage(slicing: items, limit: limit, offset: offset)

@@ -30,7 +30,7 @@ struct LookupRoutes {
             let limit = try query.int("limit", default: 50, in: Self.pageLimit)
             let offset = try query.int("offset", default: 0, in: 0...Int(Int32.max))
             let filterCopy = filter
-            let page = try await Self.filtering { try await offload { try lookups.products(filterCopy, limit: limit, offset: offset) } }
+            let page = try await offload { try Self.filtering { try lookups.products(filterCopy, limit: limit, offset: offset) } }
             return try Representation.json(page).response(to: request)
         }
         routes.get("/products/{id}") { request, context in
@@ -51,7 +51,7 @@ struct LookupRoutes {
             let limit = try query.int("limit", default: 50, in: Self.pageLimit)
             let offset = try query.int("offset", default: 0, in: 0...Int(Int32.max))
             let filterCopy = filter
-            let page = try await Self.filtering { try await offload { try lookups.producers(filterCopy, limit: limit, offset: offset) } }
+            let page = try await offload { try Self.filtering { try lookups.producers(filterCopy, limit: limit, offset: offset) } }
             return try Representation.json(page).response(to: request)
         }
         routes.get("/producers/{id}") { request, context in
@@ -67,8 +67,8 @@ struct LookupRoutes {
 
     /// A lookup refuses a filter value (a sector not `VERSION:SECTOR`, an unknown province)
     /// with a ``CentralError``; for a query parameter that is a 400.
-    static func filtering<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as CentralError where error.code == .badData {
+    static func filtering<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as CentralError where error.code == .badData {
             throw APIError.badParameter(error.message)
         }
     }

@@ -410,13 +410,17 @@ public struct CentralLookups: Sendable {
         }
     }
 
-    /// A province code no tenant has is a mistake worth saying, not an empty page.
-    private func requireProvince(_ code: String) throws {
-        let known = try database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tenants WHERE code = ?)", arguments: [code]) ?? false
+    /// The tenant with a province code: the current one if an old code was reused. A code no
+    /// tenant has is a mistake worth saying (``CentralError/Code/badData``), not an empty page.
+    public func province(code: String) throws -> UUID {
+        let tenant = try database.read { db in
+            try UUID.fetchOne(db, sql: "SELECT id FROM tenants WHERE code = ? ORDER BY valid_until IS NOT NULL LIMIT 1", arguments: [code])
         }
-        guard known else { throw CentralError(.badData, "province: no province with code \"\(code)\" in the national dataset") }
+        guard let tenant else { throw CentralError(.badData, "province: no province with code \"\(code)\" in the national dataset") }
+        return tenant
     }
+
+    private func requireProvince(_ code: String) throws { _ = try province(code: code) }
 
     static func productSummary(_ row: Row) -> ProductSummary {
         let certificate: CertificateInForce? = (row["certificate_id"] as UUID?).map { id in
