@@ -12,14 +12,34 @@ struct ConnectionSession {
     let outbound: NIOAsyncChannelOutboundWriter<Message>
     var logger: Logger
     let counts: ByteCounts?
+    let gate: ConnectionFrameGate
+    /// Called once the peer has authenticated, before AUTH_OK is sent.
+    let authenticated: @Sendable () -> Void
+    /// Frames read so far: the index ERROR details name.
+    private var frameIndex: UInt64 = 0
+    /// Whether the last frame read was a message still holding frame memory.
+    private var holdsMessage = false
 
     static let protocolVersions: ClosedRange<UInt8> = 1...1
 
-    init(server: SyncServer, outbound: NIOAsyncChannelOutboundWriter<Message>, logger: Logger, counts: ByteCounts?) {
+    init(
+        server: SyncServer, outbound: NIOAsyncChannelOutboundWriter<Message>, logger: Logger, counts: ByteCounts?,
+        gate: ConnectionFrameGate, authenticated: @escaping @Sendable () -> Void
+    ) {
         self.server = server
         self.outbound = outbound
         self.logger = logger
         self.counts = counts
+        self.gate = gate
+        self.authenticated = authenticated
+    }
+
+    /// The highest version both sides speak, or nil when the ranges do not meet (or the client's
+    /// range is empty).
+    static func negotiatedVersion(clientMin: UInt8, clientMax: UInt8) -> UInt8? {
+        guard clientMin <= clientMax else { return nil }
+        let highest = min(clientMax, protocolVersions.upperBound)
+        return highest >= max(clientMin, protocolVersions.lowerBound) ? highest : nil
     }
 
     mutating func run(_ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator) async throws {
@@ -38,17 +58,24 @@ struct ConnectionSession {
     private mutating func authenticate(
         _ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator
     ) async throws -> (Principal, Account)? {
-        guard let first = try await frames.next() else { return nil }
+        guard let first = try await nextFrame(&frames) else { return nil }
         guard case .message(.hello(let hello)) = first else {
             return try await refuse(first, expecting: "HELLO")
         }
-        let versions = max(hello.minVersion, Self.protocolVersions.lowerBound)...min(max(hello.maxVersion, hello.minVersion), Self.protocolVersions.upperBound)
-        guard hello.minVersion <= hello.maxVersion, !versions.isEmpty, versions.lowerBound <= versions.upperBound else {
-            try await close(.versionNegotiationFailed, "no common protocol version: server speaks \(Self.protocolVersions), client \(hello.minVersion)...\(hello.maxVersion)")
+        guard let version = Self.negotiatedVersion(clientMin: hello.minVersion, clientMax: hello.maxVersion) else {
+            try await close(
+                .versionNegotiationFailed,
+                "no common protocol version: the server speaks \(Self.protocolVersions.lowerBound)–\(Self.protocolVersions.upperBound), the client \(hello.minVersion)–\(hello.maxVersion)",
+                detail: "frame 0: HELLO.minVersion"
+            )
             return nil
         }
         guard SchemaCompatibility.accepted.contains(hello.schemaVersion) else {
-            try await close(.schemaVersionUnsupported, "schema version \(hello.schemaVersion) is not accepted; upgrade the client")
+            try await close(
+                .schemaVersionUnsupported,
+                "schema version \(hello.schemaVersion) is not accepted (the server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)); upgrade the client",
+                detail: "frame 0: HELLO.schemaVersion"
+            )
             return nil
         }
         let user = hello.user
@@ -56,10 +83,10 @@ struct ConnectionSession {
         let account = try await server.blocking { try store.account(user: user) }
         let verifier = account?.verifier ?? server.fakeVerifier(user: user)
         let serverNonce = (0..<18).map { _ in UInt8.random(in: 0...255) }
-        let challenge = Challenge(version: versions.upperBound, salt: verifier.salt, iterations: verifier.iterations, nonce: hello.clientNonce + serverNonce)
+        let challenge = Challenge(version: version, salt: verifier.salt, iterations: verifier.iterations, nonce: hello.clientNonce + serverNonce)
         try await outbound.write(.challenge(challenge))
 
-        guard let second = try await frames.next() else { return nil }
+        guard let second = try await nextFrame(&frames) else { return nil }
         guard case .message(.authProof(let proof)) = second else {
             return try await refuse(second, expecting: "AUTH_PROOF")
         }
@@ -67,11 +94,13 @@ struct ConnectionSession {
         guard let account, account.isEnabled, verifier.verify(proof: proof.proof, authMessage: authMessage) else {
             server.metrics.authenticationFailed()
             logger.warning("authentication failed", metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : account!.isEnabled ? "wrong proof" : "account disabled")"])
-            try await close(.authenticationFailed, "authentication failed")
+            try await close(.authenticationFailed, "authentication failed", detail: "frame 1: AUTH_PROOF.proof")
             return nil
         }
         let replica = hello.replica
         let session = try await server.blocking { try store.openSession(replica: replica, account: account) }
+        gate.markAuthenticated()
+        authenticated()
         let principal = Principal(replica: hello.replica, role: account.role, tenantID: account.tenantID)
         try await outbound.write(.authOK(AuthOK(
             serverSignature: verifier.serverSignature(authMessage: authMessage),
@@ -86,11 +115,35 @@ struct ConnectionSession {
         switch frame {
         case .invalid(let error):
             server.metrics.protocolError(code: error.code.name)
-            try await close(error.code, error.message, detail: error.field)
+            let reply = ErrorMessage(error)
+            try await close(error.code, reply.message, detail: reply.detail)
+        case .message(.error(let error)):
+            // Never answer an ERROR with an ERROR (SPEC §12).
+            logger.notice("client reported an error before login", metadata: ["code": "\(error.code.name)", "message": "\(error.message)"])
+        case .message(.goodbye):
+            logger.debug("goodbye before login")
         case .message(let message):
-            try await close(.unexpectedMessage, "expected \(expecting), got \(message.type)")
+            try await close(
+                .unexpectedMessage, "expected \(expecting), got \(message.type); before login a client sends HELLO, then AUTH_PROOF",
+                detail: "frame \(frameIndex - 1): \(message.type)"
+            )
         }
         return nil
+    }
+
+    /// The next frame from the peer; counts it for ERROR details. Asking for the next frame means
+    /// the previous message is handled: its frame memory goes back to the daemon's budget.
+    private mutating func nextFrame(
+        _ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator
+    ) async throws -> InboundFrame? {
+        if holdsMessage {
+            gate.messageHandled()
+            holdsMessage = false
+        }
+        guard let frame = try await frames.next() else { return nil }
+        frameIndex += 1
+        if case .message = frame { holdsMessage = true }
+        return frame
     }
 
     private func close(_ code: WireError.Code, _ message: String, detail: String? = nil) async throws {
@@ -100,61 +153,152 @@ struct ConnectionSession {
 
     // MARK: Requests
 
-    private func serveRequests(
+    private mutating func serveRequests(
         _ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator, principal: Principal, account: Account
     ) async throws {
-        let store = server.store
-        let maxPage = server.configuration.limits.maxPullPage
-        while let frame = try await frames.next() {
+        while let frame = try await nextFrame(&frames) {
+            let keepGoing: Bool
             switch frame {
             case .invalid(let error):
                 server.metrics.protocolError(code: error.code.name)
                 logger.warning("invalid frame", metadata: ["code": "\(error.code.name)", "field": "\(error.field)", "message": "\(error.message)"])
                 try await outbound.write(.error(ErrorMessage(error)))
-                if error.code.closesConnection { return }
-            case .message(.push(let push)):
-                guard SchemaCompatibility.accepted.contains(push.schemaVersion) else {
-                    try await outbound.write(.error(ErrorMessage(code: .schemaVersionUnsupported, message: "schema version \(push.schemaVersion) is not accepted")))
-                    continue
-                }
-                let batch = PushBatch(schemaVersion: push.schemaVersion, firstCounter: push.firstCounter, lastCounter: push.lastCounter,
-                                      changes: push.changes, conflicts: push.conflicts)
-                let started = ContinuousClock.now
-                let result = try await server.blocking { try store.push(batch, from: principal) }
-                let duration = ContinuousClock.now - started
-                server.metrics.pushed(tenant: account.label, applied: result.applied, conflicts: result.conflicts, refused: result.refused.count, duration: duration)
-                for refusal in result.refused {
-                    logger.notice("refused change", metadata: ["table": "\(refusal.table)", "code": "\(refusal.code)", "reason": "\(refusal.message)"])
-                }
-                logger.info("push merged", metadata: [
-                    "changes": "\(push.changes.count)", "applied": "\(result.applied)", "conflicts": "\(result.conflicts)",
-                    "refused": "\(result.refused.count)", "through": "\(result.acknowledgedThrough)", "ms": "\(duration.components.attoseconds / 1_000_000_000_000_000 + duration.components.seconds * 1000)",
-                ])
-                try await outbound.write(.pushAck(PushAck(
-                    lastAcknowledged: result.acknowledgedThrough, applied: UInt32(clamping: result.applied + result.alreadySeen),
-                    rejections: result.refused.map {
-                        PushAck.Rejection(index: UInt32(clamping: $0.index), table: $0.table, key: $0.key,
-                                          reason: PushAck.Reason(rawValue: $0.code.rawValue), message: String($0.message.prefix(4_000)))
-                    }
-                )))
-            case .message(.pull(let pull)):
-                let limit = max(1, min(Int(pull.maxChanges), maxPage))
-                let page = try await server.blocking { try store.pull(after: pull.cursor, limit: limit, for: principal) }
-                server.metrics.synced(tenant: account.label)
-                try await outbound.write(.changes(Changes(
-                    schemaVersion: SchemaCompatibility.current, nextCursor: page.nextCursor, hasMore: page.hasMore,
-                    changes: page.changes, conflicts: page.conflicts
-                )))
-            case .message(.goodbye):
-                logger.debug("goodbye")
-                return
-            case .message(.error(let error)):
-                logger.notice("client reported an error", metadata: ["code": "\(error.code.name)", "message": "\(error.message)"])
-                return
+                keepGoing = !error.code.closesConnection
             case .message(let message):
-                try await outbound.write(.error(ErrorMessage(code: .unexpectedMessage, message: "unexpected \(message.type) after authentication")))
-                return
+                keepGoing = try await handle(message, principal: principal, account: account)
             }
+            if !keepGoing { return }
         }
+    }
+
+    /// Answers one request; false when the connection ends after it.
+    private func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
+        let here = "frame \(frameIndex - 1)"
+        switch message {
+        case .push, .pull:
+            // Credentials are checked on every request, not only at login: a disabled account or
+            // a rotated secret ends the sessions opened with the old one at their next request.
+            if let reason = try await credentialsNoLongerValid(account) {
+                server.metrics.authenticationFailed()
+                logger.notice("ending session", metadata: ["reason": "\(reason)"])
+                try await outbound.write(.error(ErrorMessage(code: .forbidden, message: reason, detail: "\(here): \(message.type)")))
+                return false
+            }
+        default:
+            break
+        }
+        switch message {
+        case .push(let push):
+            return try await handlePush(push, principal: principal, account: account, here: here)
+        case .pull(let pull):
+            return try await handlePull(pull, principal: principal, account: account, here: here)
+        case .goodbye:
+            logger.debug("goodbye")
+            return false
+        case .error(let error):
+            logger.notice("client reported an error", metadata: ["code": "\(error.code.name)", "message": "\(error.message)"])
+            return !error.code.closesConnection
+        default:
+            try await outbound.write(.error(ErrorMessage(
+                code: .unexpectedMessage,
+                message: "unexpected \(message.type) after authentication; a logged-in client sends PUSH, PULL or GOODBYE",
+                detail: "\(here): \(message.type)"
+            )))
+            return false
+        }
+    }
+
+    /// Why the session's account may no longer be used, or nil when it still may.
+    private func credentialsNoLongerValid(_ account: Account) async throws -> String? {
+        let store = server.store
+        let user = account.user
+        let current = try await server.blocking { try store.account(user: user) }
+        guard let current else { return "the account \(account.label) no longer exists" }
+        guard current.isEnabled else { return "the account \(account.label) was disabled" }
+        guard current.verifier == account.verifier else {
+            return "the secret of \(account.label) was rotated; log in again with the new secret"
+        }
+        return nil
+    }
+
+    private func handlePush(_ push: Push, principal: Principal, account: Account, here: String) async throws -> Bool {
+        guard SchemaCompatibility.accepted.contains(push.schemaVersion) else {
+            try await outbound.write(.error(ErrorMessage(
+                code: .schemaVersionUnsupported,
+                message: "schema version \(push.schemaVersion) is not accepted (the server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)); nothing was applied",
+                detail: "\(here): PUSH.schemaVersion"
+            )))
+            return true
+        }
+        guard push.firstCounter <= push.lastCounter else {
+            try await outbound.write(.error(ErrorMessage(
+                code: .invalidValue,
+                message: "firstCounter \(push.firstCounter) is after lastCounter \(push.lastCounter); nothing was applied",
+                detail: "\(here): PUSH.firstCounter"
+            )))
+            return true
+        }
+        let batch = PushBatch(schemaVersion: push.schemaVersion, firstCounter: push.firstCounter, lastCounter: push.lastCounter,
+                              changes: push.changes, conflicts: push.conflicts)
+        let store = server.store
+        let started = ContinuousClock.now
+        let result: PushResult
+        do {
+            result = try await server.blocking { try store.push(batch, from: principal) }
+        } catch {
+            return try await reportStoreFailure(error, request: "PUSH", here: here)
+        }
+        let duration = ContinuousClock.now - started
+        server.metrics.pushed(tenant: account.label, applied: result.applied, conflicts: result.conflicts, refused: result.refused.count, duration: duration)
+        for refusal in result.refused {
+            logger.notice("refused change", metadata: ["table": "\(refusal.table)", "code": "\(refusal.code)", "reason": "\(refusal.message)"])
+        }
+        logger.info("push merged", metadata: [
+            "changes": "\(push.changes.count)", "applied": "\(result.applied)", "conflicts": "\(result.conflicts)",
+            "refused": "\(result.refused.count)", "through": "\(result.acknowledgedThrough)",
+            "ms": "\(duration.components.attoseconds / 1_000_000_000_000_000 + duration.components.seconds * 1000)",
+        ])
+        try await outbound.write(.pushAck(PushAck(
+            lastAcknowledged: result.acknowledgedThrough, applied: UInt32(clamping: result.applied + result.alreadySeen),
+            rejections: result.refused.map {
+                PushAck.Rejection(index: UInt32(clamping: $0.index), table: $0.table, key: $0.key,
+                                  reason: PushAck.Reason(rawValue: $0.code.rawValue), message: String($0.message.prefix(4_000)))
+            }
+        )))
+        return true
+    }
+
+    private func handlePull(_ pull: Pull, principal: Principal, account: Account, here: String) async throws -> Bool {
+        let store = server.store
+        let limit = max(1, min(Int(pull.maxChanges), server.configuration.limits.maxPullPage))
+        let page: PullResult
+        do {
+            page = try await server.blocking { try store.pull(after: pull.cursor, limit: limit, for: principal) }
+        } catch {
+            return try await reportStoreFailure(error, request: "PULL", here: here)
+        }
+        server.metrics.synced(tenant: account.label)
+        try await outbound.write(.changes(Changes(
+            schemaVersion: SchemaCompatibility.current, nextCursor: page.nextCursor, hasMore: page.hasMore,
+            changes: page.changes, conflicts: page.conflicts
+        )))
+        return true
+    }
+
+    /// Answers a request the store could not carry out. A refusal of the request itself
+    /// (``StoreError/Code/invalidArgument``) is INVALID_VALUE and the session goes on; anything
+    /// else — the database busy, the disk full, a restart — is BUSY, which clients retry with
+    /// back-off: nothing was applied, so nothing acknowledged is lost.
+    private func reportStoreFailure(_ error: any Error, request: String, here: String) async throws -> Bool {
+        if let error = error as? StoreError, error.code == .invalidArgument || error.code == .schemaVersionNotSupported {
+            try await outbound.write(.error(ErrorMessage(code: .invalidValue, message: error.message, detail: "\(here): \(request)")))
+            return true
+        }
+        logger.error("store failed", metadata: ["request": "\(request)", "error": "\(error)"])
+        try await outbound.write(.error(ErrorMessage(
+            code: .busy, message: "the server could not complete the \(request) (nothing was applied); retry later",
+            detail: "\(here): \(request)"
+        )))
+        return false
     }
 }

@@ -68,10 +68,11 @@ public final class ByteCounts: Sendable {
 }
 
 extension Channel {
-    /// Adds the frame codec (and byte counting) to a fresh connection's pipeline.
-    func addWireHandlers(counts: ByteCounts) throws {
+    /// Adds the frame codec (and byte counting) to a fresh connection's pipeline; a server passes
+    /// the connection's `gate` (anonymous limits, shared frame memory).
+    func addWireHandlers(counts: ByteCounts, gate: ConnectionFrameGate? = nil) throws {
         try pipeline.syncOperations.addHandler(ByteCountingHandler(counts: counts))
-        try pipeline.syncOperations.addHandler(ByteToMessageHandler(WireFrameDecoder()))
+        try pipeline.syncOperations.addHandler(ByteToMessageHandler(WireFrameDecoder(gate: gate)))
         try pipeline.syncOperations.addHandler(MessageToByteHandler(WireFrameEncoder()))
         try pipeline.syncOperations.addHandler(InboundFrameHandler())
     }

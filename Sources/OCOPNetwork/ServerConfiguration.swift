@@ -32,6 +32,16 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         public var maxPullPage: Int = 5_000
         /// A connection silent this long (authenticated or not) is closed.
         public var idleTimeoutSeconds: Int = 300
+        /// Connections that have not authenticated yet, at once; more are closed with BUSY, so
+        /// anonymous sockets cannot take the slots provinces need.
+        public var maxUnauthenticatedConnections: Int = 32
+        /// Of those, from one peer address at once.
+        public var maxUnauthenticatedPerAddress: Int = 8
+        /// Time a connection has from connecting to authenticating (HELLO to AUTH_OK).
+        public var handshakeTimeoutSeconds: Int = 10
+        /// Memory all connections together may hold in frames being received and decoded (one
+        /// frame may always go through alone, however large).
+        public var frameMemoryMegabytes: Int = 48
         public init() {}
     }
 
@@ -115,6 +125,10 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
                 case "maxConnections": merged.maxConnections = value
                 case "maxPullPage": merged.maxPullPage = value
                 case "idleTimeoutSeconds": merged.idleTimeoutSeconds = value
+                case "maxUnauthenticatedConnections": merged.maxUnauthenticatedConnections = value
+                case "maxUnauthenticatedPerAddress": merged.maxUnauthenticatedPerAddress = value
+                case "handshakeTimeoutSeconds": merged.handshakeTimeoutSeconds = value
+                case "frameMemoryMegabytes": merged.frameMemoryMegabytes = value
                 default:
                     throw DecodingError.dataCorruptedError(forKey: .limits, in: container, debugDescription: "unknown limit \(key)")
                 }

@@ -164,7 +164,9 @@ final class WireConnection: SyncChannel {
         guard case .pushAck(let ack) = try await next(expecting: "PUSH_ACK") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
         return PushAcknowledgement(
             acknowledgedThrough: ack.lastAcknowledged,
-            rejections: ack.rejections.map { Rejection(table: $0.table, key: $0.key, code: $0.reason.rawValue, reason: $0.message) }
+            // Indexes past the changes are refused conflict records (SPEC §9): nothing to park.
+            rejections: ack.rejections.filter { Int($0.index) < batch.changes.count }
+                .map { Rejection(table: $0.table, key: $0.key, code: $0.reason.rawValue, reason: $0.message) }
         )
     }
 

@@ -19,9 +19,16 @@ import ServiceLifecycle
 public final class SyncServer: Service, Sendable {
     public typealias Connection = NIOAsyncChannel<InboundFrame, Message>
 
+    /// An accepted connection with its per-connection state.
+    struct Accepted: Sendable {
+        var connection: Connection
+        var gate: ConnectionFrameGate
+        var counts: ByteCounts
+    }
+
     /// A bound listening socket, ready to serve.
     public struct Listener: Sendable {
-        let channel: NIOAsyncChannel<Connection, Never>
+        let channel: NIOAsyncChannel<Accepted, Never>
         /// The address clients connect to (with the real port when port 0 was asked for).
         public let localAddress: SocketAddress
     }
@@ -32,6 +39,10 @@ public final class SyncServer: Service, Sendable {
     let fakeSaltKey: SymmetricKey
     let metrics = SyncMetrics()
     let activeConnections = NIOLockedValueBox(0)
+    /// Connections not yet authenticated, in all and per peer address.
+    let anonymousConnections = NIOLockedValueBox(AnonymousConnections())
+    /// Memory all connections together may hold in frames (``FrameMemoryBudget``).
+    public let frameMemory: FrameMemoryBudget
     let group: any EventLoopGroup
     let threadPool: NIOThreadPool
 
@@ -47,6 +58,7 @@ public final class SyncServer: Service, Sendable {
         self.logger = logger
         self.group = group
         self.threadPool = threadPool
+        self.frameMemory = FrameMemoryBudget(capacity: max(1, configuration.limits.frameMemoryMegabytes) * 1_048_576)
     }
 
     public func run() async throws {
@@ -62,6 +74,7 @@ public final class SyncServer: Service, Sendable {
             return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
         }
         let idleTimeout = TimeAmount.seconds(Int64(configuration.limits.idleTimeoutSeconds))
+        let frameMemory = frameMemory
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -73,8 +86,11 @@ public final class SyncServer: Service, Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
-                    try channel.addWireHandlers(counts: ByteCounts())
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    let gate = ConnectionFrameGate(budget: frameMemory, authenticated: false)
+                    let counts = ByteCounts()
+                    try channel.addWireHandlers(counts: counts, gate: gate)
+                    channel.closeFuture.whenComplete { _ in gate.releaseAll() }
+                    return Accepted(connection: try Connection(wrappingChannelSynchronously: channel), gate: gate, counts: counts)
                 }
             }
         guard let address = channel.channel.localAddress else { throw ConfigurationError(message: "the listening socket has no address") }
@@ -95,31 +111,62 @@ public final class SyncServer: Service, Sendable {
 
     // MARK: One connection
 
-    private func handle(_ connection: Connection) async {
-        let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "?"
+    private func handle(_ accepted: Accepted) async {
+        let connection = accepted.connection
+        let peer = connection.channel.remoteAddress
         var logger = logger
-        logger[metadataKey: "peer"] = "\(peer)"
+        logger[metadataKey: "peer"] = "\(peer.map { "\($0)" } ?? "?")"
+        let limits = configuration.limits
         let admitted = activeConnections.withLockedValue { count -> Bool in
-            guard count < configuration.limits.maxConnections else { return false }
+            guard count < limits.maxConnections else { return false }
             count += 1
             return true
         }
+        // Until it authenticates, a connection also holds an anonymous slot (in all, and for its
+        // address): idle or slow peers that never log in cannot take the slots provinces need.
+        let host = peer?.ipAddress ?? "?"
+        let anonymous = admitted && anonymousConnections.withLockedValue {
+            $0.admit(host: host, total: limits.maxUnauthenticatedConnections, perHost: limits.maxUnauthenticatedPerAddress)
+        }
+        let anonymousSlot = NIOLockedValueBox(anonymous)
+        let releaseAnonymousSlot: @Sendable () -> Void = { [anonymousConnections] in
+            let held = anonymousSlot.withLockedValue { held in
+                defer { held = false }
+                return held
+            }
+            if held { anonymousConnections.withLockedValue { $0.release(host: host) } }
+        }
         metrics.connection(opened: true, active: activeConnections.withLockedValue { $0 })
         defer {
+            releaseAnonymousSlot()
             let active = activeConnections.withLockedValue { count in
                 if admitted { count -= 1 }
                 return count
             }
             metrics.connection(opened: false, active: active)
         }
+        // The whole handshake, from connecting to AUTH_OK, must fit in the deadline.
+        let channel = connection.channel
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(Int64(limits.handshakeTimeoutSeconds))) {
+            channel.writeAndFlush(Message.goodbye(Goodbye(reason: .idleTimeout, message: "no login within \(limits.handshakeTimeoutSeconds) s")))
+                .whenComplete { _ in channel.close(promise: nil) }
+        }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                guard admitted else {
-                    try await outbound.write(.error(ErrorMessage(code: .busy, message: "too many connections; try again later")))
+                guard admitted, anonymous else {
+                    let message = admitted
+                        ? "too many connections waiting to log in; try again later"
+                        : "too many connections; try again later"
+                    try await outbound.write(.error(ErrorMessage(code: .busy, message: message)))
                     return
                 }
-                let counts = try? await connection.channel.pipeline.handler(type: ByteCountingHandler.self).map(\.counts).get()
-                var session = ConnectionSession(server: self, outbound: outbound, logger: logger, counts: counts)
+                var session = ConnectionSession(
+                    server: self, outbound: outbound, logger: logger, counts: accepted.counts, gate: accepted.gate,
+                    authenticated: {
+                        deadline.cancel()
+                        releaseAnonymousSlot()
+                    }
+                )
                 var frames = inbound.makeAsyncIterator()
                 try await session.run(&frames)
             }
@@ -128,6 +175,7 @@ public final class SyncServer: Service, Sendable {
         } catch {
             logger.notice("connection ended", metadata: ["error": "\(error)"])
         }
+        deadline.cancel()
     }
 
     /// Runs blocking store work off the event loops.
@@ -138,6 +186,27 @@ public final class SyncServer: Service, Sendable {
     func fakeVerifier(user: String) -> CredentialVerifier {
         let salt = Array(HMAC<SHA256>.authenticationCode(for: Array(user.utf8), using: fakeSaltKey)).prefix(16)
         return CredentialVerifier(salt: Array(salt), iterations: Scram.defaultIterations, storedKey: Array(repeating: 0, count: 32), serverKey: Array(repeating: 0, count: 32))
+    }
+}
+
+/// Connections not yet authenticated, in all and per peer address.
+struct AnonymousConnections: Sendable {
+    private(set) var total = 0
+    private var byHost: [String: Int] = [:]
+
+    /// Takes a slot for `host` unless either limit is reached.
+    mutating func admit(host: String, total limit: Int, perHost hostLimit: Int) -> Bool {
+        let fromHost = byHost[host, default: 0]
+        guard total < limit, fromHost < hostLimit else { return false }
+        total += 1
+        byHost[host] = fromHost + 1
+        return true
+    }
+
+    mutating func release(host: String) {
+        total -= 1
+        let left = byHost[host, default: 1] - 1
+        byHost[host] = left > 0 ? left : nil
     }
 }
 

@@ -12,9 +12,17 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Message
 
     private var decoder: FrameDecoder
+    private let limits: WireLimits
+    private let gate: ConnectionFrameGate?
 
-    public init(limits: WireLimits = .protocolDefault) {
+    /// - Parameters:
+    ///   - limits: the limits once the peer has authenticated (all the time on a client).
+    ///   - gate: on a server, the connection's gate: the small anonymous limits until the session
+    ///     authenticates the peer, and the daemon-wide memory budget for frames.
+    public init(limits: WireLimits = .protocolDefault, gate: ConnectionFrameGate? = nil) {
         decoder = FrameDecoder(limits: limits)
+        self.limits = limits
+        self.gate = gate
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -35,11 +43,25 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
 
     private mutating func drain(context: ChannelHandlerContext) throws {
         while true {
+            if let gate {
+                decoder.limits = gate.isAuthenticated ? limits : .beforeAuthentication
+                if let cost = decoder.nextFrameCost, !gate.reserveCurrentFrame(cost) {
+                    throw WireError(
+                        code: .busy, field: "frame \(decoder.frameIndex)",
+                        message: "the server has no memory free for a frame of \(cost) bytes now; retry later"
+                    )
+                }
+            }
             do {
                 guard let message = try decoder.next() else { return }
+                gate?.frameDecoded()
                 context.fireChannelRead(Self.wrapInboundOut(message))
             } catch where !error.code.closesConnection {
+                gate?.frameDiscarded()
                 context.fireErrorCaught(error)
+            } catch {
+                gate?.frameDiscarded()
+                throw error
             }
         }
     }

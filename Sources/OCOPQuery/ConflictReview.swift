@@ -264,19 +264,7 @@ public struct ConflictReview: Sendable {
 
     /// Validates the row of `table` with `key` as its record type; throws its problems.
     static func validateRow(_ db: Database, table: String, key: DatabaseValue, reference: ReferenceData) throws {
-        func check<Record: SyncedRecord>(_ type: Record.Type) throws {
-            guard let record = try Record.fetchOne(db, key: key) else { return }
-            try record.validate(reference: reference)
-        }
-        switch table {
-        case Tenant.schema.name: try check(Tenant.self)
-        case Producer.schema.name: try check(Producer.self)
-        case MaterialArea.schema.name: try check(MaterialArea.self)
-        case Product.schema.name: try check(Product.self)
-        case Evaluation.schema.name: try check(Evaluation.self)
-        case Certificate.schema.name: try check(Certificate.self)
-        case Batch.schema.name: try check(Batch.self)
-        default: break
-        }
+        let problems = try StoredRowValidation.problems(db, table: table, key: key, reference: reference)
+        if !problems.isEmpty { throw ValidationErrors(problems) }
     }
 }

@@ -116,19 +116,40 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 "schema version \(batch.schemaVersion) is not accepted; this server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)"
             )
         }
+        guard batch.firstCounter <= batch.lastCounter else {
+            throw StoreError(.invalidArgument, "firstCounter \(batch.firstCounter) is after lastCounter \(batch.lastCounter); nothing was applied")
+        }
+        // Rows this batch creates, so a reference to one that comes later in the batch holds.
+        var pending: [String: Set<DatabaseValue>] = [:]
+        for change in batch.changes where change.state.existence?.isDeleted != true {
+            pending[change.table, default: []].insert(change.key.databaseValue)
+        }
         return try replica.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
-            var result = PushResult(acknowledgedThrough: batch.lastCounter, applied: 0, alreadySeen: 0, conflicts: 0, refused: [])
+            // The acknowledgement never moves backwards, whatever lastCounter a client sends.
+            let previous = try Int64.fetchOne(db, sql: "SELECT acknowledged FROM _server_replicas WHERE replica = ?", arguments: [Data(principal.replica.bytes)]) ?? 0
+            var result = PushResult(acknowledgedThrough: max(batch.lastCounter, UInt64(max(previous, 0))), applied: 0, alreadySeen: 0, conflicts: 0, refused: [])
             var refusedKeys = Set<String>()
             try storage.withApplyingFlag(db) {
                 for (index, change) in batch.changes.enumerated() {
                     do {
                         var outcome: Merge.Outcome?
                         try db.inSavepoint {
-                            outcome = try storage.apply(db, change, origin: principal.replica, directory: &directory) { table, local, outcome in
+                            let merged = try storage.apply(db, change, origin: principal.replica, directory: &directory) { table, local, outcome in
                                 try self.policy.check(change, table: table.schema, local: local, merged: outcome.state, principal: principal)
                             }
+                            // The model's rules judge the row as merged, read back as its record:
+                            // the same validation every client applies to its own writes.
+                            if !merged.isNoop, merged.state.isVisible {
+                                let problems = try StoredRowValidation.problems(
+                                    db, table: change.table, key: change.key.databaseValue, reference: .standard, pending: pending
+                                )
+                                if !problems.isEmpty {
+                                    throw Refusal(code: .invalidData, message: "\(change.table) row \(ChangePolicy.describe(change.key)): \(problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))")
+                                }
+                            }
+                            outcome = merged
                             return .commit
                         }
                         if let outcome {
@@ -148,10 +169,30 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                     }
                 }
             }
-            for conflict in batch.conflicts where !refusedKeys.contains("\(conflict.table)\u{0}\(conflict.key)") {
-                guard let table = storage.table(named: conflict.table) else { continue }
+            // Conflict records are numbered after the changes in rejections (SPEC §9).
+            for (offset, conflict) in batch.conflicts.enumerated() {
+                let index = batch.changes.count + offset
+                func refuse(_ code: RejectionCode, _ message: String) {
+                    result.refused.append(RefusedChange(index: index, table: conflict.table, key: conflict.key, code: code, message: message))
+                }
+                let row = "conflict record on \(conflict.table) row \(ChangePolicy.describe(conflict.key)) column \(conflict.column)"
+                if refusedKeys.contains("\(conflict.table)\u{0}\(conflict.key)") {
+                    refuse(.invalidData, "\(row): its row's change was refused in the same push")
+                    continue
+                }
+                guard let table = storage.table(named: conflict.table) else {
+                    refuse(.unknownTable, "\(row): unknown table \(conflict.table)")
+                    continue
+                }
+                guard table.schema.column(named: conflict.column) != nil else {
+                    refuse(.unknownColumn, "\(row): unknown column \(conflict.column)")
+                    continue
+                }
                 let owner = try tenantValue(db, table, key: conflict.key, directory: directory)
-                guard ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) else { continue }
+                guard ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) else {
+                    refuse(.forbiddenTenant, "\(row): the row belongs to another province, or does not exist")
+                    continue
+                }
                 try storage.record(db, conflict, pushed: true, directory: &directory)
             }
             try storage.observe(db, clocks: batch.changes.lazy.flatMap(\.state.clocks))

@@ -9,7 +9,9 @@
 /// - a **payload** error (the frame was intact but its content invalid) consumes that frame only;
 ///   the next call to ``next()`` decodes the following frame.
 public struct FrameDecoder: Sendable {
-    public let limits: WireLimits
+    /// The limits checked from the next frame on. A session may change them between frames, for
+    /// example to lift the small limits it enforces before a peer has authenticated.
+    public var limits: WireLimits
     private var buffer: [UInt8] = []
     private var readIndex = 0
     private var failure: WireError?
@@ -39,6 +41,28 @@ public struct FrameDecoder: Sendable {
         if readIndex > 0, readIndex >= buffer.count / 2 {
             buffer.removeSubrange(0..<readIndex)
             readIndex = 0
+        }
+    }
+
+    /// The memory the next frame will take to decode: its payload as carried plus, for a
+    /// compressed frame, the declared decompressed size. Nil until enough of the frame has arrived
+    /// to tell (its header, and the first four payload bytes of a compressed frame), or when the
+    /// header is invalid (``next()`` then reports why).
+    ///
+    /// A receiver that shares memory between connections reserves this much before it lets the
+    /// frame's bytes accumulate, and refuses the frame when it cannot.
+    public var nextFrameCost: Int? {
+        guard failure == nil, buffer.count - readIndex >= FrameHeader.size else { return nil }
+        let start = readIndex
+        return buffer.withUnsafeBufferPointer { all -> Int? in
+            let bytes = UnsafeBufferPointer(rebasing: all[start...])
+            guard case .header(let header, let length) = Self.parseHeader(bytes, limits: limits) else { return nil }
+            guard header.compressed else { return length }
+            guard length >= 4 else { return length }
+            guard bytes.count >= FrameHeader.size + 4 else { return nil }
+            let p = FrameHeader.size
+            let declared = Int(UInt32(bytes[p]) << 24 | UInt32(bytes[p + 1]) << 16 | UInt32(bytes[p + 2]) << 8 | UInt32(bytes[p + 3]))
+            return length + min(declared, limits.maxDecompressedPayload)
         }
     }
 

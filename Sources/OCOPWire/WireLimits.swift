@@ -30,4 +30,14 @@ public struct WireLimits: Hashable, Sendable {
 
     /// The limits of protocol version 1.
     public static let protocolDefault = WireLimits()
+
+    /// The limits a server enforces before a peer has authenticated (SPEC §11): HELLO and
+    /// AUTH_PROOF fit in a few hundred bytes, so an anonymous peer can make the server buffer or
+    /// inflate no more than 4 KiB.
+    public static let beforeAuthentication: WireLimits = {
+        var limits = WireLimits()
+        limits.maxFramePayload = 4096
+        limits.maxDecompressedPayload = 4096
+        return limits
+    }()
 }

@@ -29,8 +29,10 @@ enum Zlib {
 
     /// Inflates `input`, which must produce exactly `expectedSize` bytes and end exactly at its end.
     ///
-    /// The output buffer starts small and doubles up to `expectedSize`, so memory follows what the
-    /// stream really produces, not what a peer declares.
+    /// The output is reserved once at the declared size and written in place: the pages the
+    /// stream never reaches are never touched, so resident memory follows what the stream really
+    /// produces, not what a peer declares, and no byte is copied twice (a growing buffer would
+    /// briefly hold the output twice).
     static func inflate(_ input: UnsafeBufferPointer<UInt8>, dictionary: [UInt8], expectedSize: Int) throws(WireError) -> [UInt8] {
         var stream = z_stream()
         guard ocop_inflateInit2(&stream, 15) == Z_OK else {
@@ -39,62 +41,59 @@ enum Zlib {
         defer { inflateEnd(&stream) }
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
         stream.avail_in = uInt(input.count)
+        var failure: WireError?
         let probe = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         defer { probe.deallocate() }
-        var capacity = min(expectedSize, max(64 * 1024, input.count * 4))
-        var storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity, 1))
-        defer { storage.deallocate() }
-        stream.next_out = storage
-        stream.avail_out = uInt(capacity)
-        var probing = false
-        while true {
-            if stream.avail_out == 0 {
-                let produced = Int(stream.total_out)
-                if produced < expectedSize {
-                    let grown = min(expectedSize, capacity * 2)
-                    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-                    bigger.update(from: storage, count: produced)
-                    storage.deallocate()
-                    storage = bigger
-                    capacity = grown
-                    stream.next_out = storage + produced
-                    stream.avail_out = uInt(grown - produced)
-                } else if probing {
-                    throw WireError(code: .decompressedTooLarge, field: "payload", message: "stream inflates to more than the declared \(expectedSize) bytes")
-                } else {
+        let output = [UInt8](unsafeUninitializedCapacity: max(expectedSize, 1)) { buffer, initialized in
+            initialized = 0
+            stream.next_out = buffer.baseAddress
+            stream.avail_out = uInt(expectedSize)
+            var probing = false
+            while true {
+                if stream.avail_out == 0 {
+                    if probing {
+                        failure = WireError(code: .decompressedTooLarge, field: "payload", message: "stream inflates to more than the declared \(expectedSize) bytes")
+                        return
+                    }
+                    // Declared size reached: one more byte of output would make it a bomb.
                     probing = true
                     stream.next_out = probe
                     stream.avail_out = 1
                 }
-            }
-            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-            switch status {
-            case Z_NEED_DICT:
-                let set = dictionary.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
-                guard set == Z_OK else {
-                    throw WireError(code: .decompressionFailed, field: "payload", message: "stream needs another preset dictionary")
+                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                switch status {
+                case Z_NEED_DICT:
+                    let set = dictionary.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+                    guard set == Z_OK else {
+                        failure = WireError(code: .decompressionFailed, field: "payload", message: "stream needs another preset dictionary")
+                        return
+                    }
+                case Z_STREAM_END:
+                    if stream.total_out > uLong(expectedSize) {
+                        failure = WireError(code: .decompressedTooLarge, field: "payload", message: "stream inflates to more than the declared \(expectedSize) bytes")
+                    } else if stream.total_out < uLong(expectedSize) {
+                        failure = WireError(code: .decompressionFailed, field: "payload", message: "stream inflates to only \(stream.total_out) bytes, not the declared \(expectedSize)")
+                    } else if stream.avail_in != 0 {
+                        failure = WireError(code: .decompressionFailed, field: "payload", message: "bytes after the end of the zlib stream")
+                    } else {
+                        initialized = expectedSize
+                    }
+                    return
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR where stream.avail_out == 0:
+                    continue
+                case Z_BUF_ERROR:
+                    failure = WireError(code: .decompressionFailed, field: "payload", message: "zlib stream is truncated")
+                    return
+                default:
+                    failure = WireError(code: .decompressionFailed, field: "payload", message: "zlib stream is corrupt (\(status))")
+                    return
                 }
-            case Z_STREAM_END:
-                if stream.total_out > uLong(expectedSize) {
-                    throw WireError(code: .decompressedTooLarge, field: "payload", message: "stream inflates to more than the declared \(expectedSize) bytes")
-                }
-                if stream.total_out < uLong(expectedSize) {
-                    throw WireError(code: .decompressionFailed, field: "payload", message: "stream inflates to only \(stream.total_out) bytes, not the declared \(expectedSize)")
-                }
-                if stream.avail_in != 0 {
-                    throw WireError(code: .decompressionFailed, field: "payload", message: "bytes after the end of the zlib stream")
-                }
-                return Array(UnsafeBufferPointer(start: storage, count: expectedSize))
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR where stream.avail_out == 0:
-                continue
-            case Z_BUF_ERROR:
-                throw WireError(code: .decompressionFailed, field: "payload", message: "zlib stream is truncated")
-            default:
-                throw WireError(code: .decompressionFailed, field: "payload", message: "zlib stream is corrupt (\(status))")
             }
         }
+        if let failure { throw failure }
+        return output
     }
 
     /// zlib's CRC-32 of `first` followed by `second`.

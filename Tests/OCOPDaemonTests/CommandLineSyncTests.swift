@@ -58,6 +58,7 @@ struct CommandLineSyncTests {
         try await daemon.start()
         let secret = "hanoi-secret-0123456789"
         let tenant = try daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
+        try seedProducer(daemon.store(), tenant: tenant, name: "Hà Nội")
         let replicaPath = daemon.dataDirectory.appendingPathComponent("hanoi.ocop").path
         let secretFile = daemon.dataDirectory.appendingPathComponent("secret").path
         try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
@@ -66,7 +67,7 @@ struct CommandLineSyncTests {
             try db.execute(sql: """
                 INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
                 VALUES (?, ?, ?, '1.2.b', 'QD148-2023', 'Mật ong', 'registered')
-                """, arguments: [productKey(1), tenant, productKey(2)])
+                """, arguments: [productKey(1), tenant, producerKey(tenant: tenant)])
         }
         let environment = ["OCOP_REPLICA": replicaPath, "OCOP_SERVER": "127.0.0.1:\(daemon.port)", "OCOP_SECRET_FILE": secretFile]
 

@@ -36,11 +36,14 @@ final class DaemonProcess: @unchecked Sendable {
     private(set) var process: Process?
     private(set) var port = 0
 
-    init() throws {
+    /// - Parameter limits: settings of the config's `limits` beyond the tests' idle timeout.
+    init(limits: [String: Int] = [:]) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // No metrics port: tests run daemons side by side.
-        let config = #"{"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {"idleTimeoutSeconds": 30}}"#
+        let settings = limits.merging(["idleTimeoutSeconds": 30]) { mine, _ in mine }
+            .sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+        let config = #"{"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {\#(settings)}}"#
         try config.write(to: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -104,6 +107,17 @@ final class DaemonProcess: @unchecked Sendable {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// The daemon's peak resident memory so far (VmHWM), in bytes.
+    func peakResidentBytes() throws -> Int {
+        guard let process else { throw HarnessError(message: "not started") }
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else {
+            throw HarnessError(message: "no VmHWM in /proc status")
+        }
+        return kilobytes * 1024
+    }
+
     func cleanUp() {
         kill9()
         try? FileManager.default.removeItem(at: dataDirectory)
@@ -127,9 +141,13 @@ struct Participant: Sendable {
 }
 
 extension DaemonProcess {
-    func addProvince(code: String, name: String) throws -> Participant {
+    /// A province account and replica; with `seedingProducer`, the national store also gets the
+    /// producer ``insertProducts(_:range:)`` refers to.
+    func addProvince(code: String, name: String, seedingProducer: Bool = true) throws -> Participant {
         let secret = "secret-\(code)-\(UUID().uuidString)"
-        let tenant = try store().addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
+        let store = try store()
+        let tenant = try store.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
+        if seedingProducer { try seedProducer(store, tenant: tenant, name: name) }
         let replica = try Replica.create(at: ":memory:", role: .province, tenantID: tenant)
         return Participant(name: name, replica: replica, user: tenant.uuidString.lowercased(), secret: secret, tenant: tenant)
     }
@@ -152,6 +170,24 @@ func productKey(_ n: Int) -> Data {
     return Data(bytes)
 }
 
+/// The producer every test product of `tenant` belongs to (one per province: ids are national).
+func producerKey(tenant: UUID?) -> Data {
+    var bytes = withUnsafeBytes(of: (tenant ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).uuid) { Array($0) }
+    bytes[0] = 0x03
+    return Data(bytes)
+}
+
+/// Adds the producer of ``producerKey(tenant:)`` to the national store, as the central office
+/// would: the server checks that a product's producer exists, and test products need one.
+func seedProducer(_ store: SQLiteNationalStore, tenant: UUID, name: String) throws {
+    try store.replica.write { db in
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO producers(id, tenant_id, name, type) VALUES (?, ?, ?, 'cooperative')",
+            arguments: [producerKey(tenant: tenant), tenant, "HTX \(name)"]
+        )
+    }
+}
+
 func insertProducts(_ participant: Participant, range: Range<Int>) throws {
     try participant.replica.write { db in
         let statement = try db.cachedStatement(sql: """
@@ -159,7 +195,7 @@ func insertProducts(_ participant: Participant, range: Range<Int>) throws {
             VALUES (?, ?, ?, '1.2.b', 'QD148-2023', ?, 'registered')
             """)
         for n in range {
-            try statement.execute(arguments: [productKey(n), participant.tenant, productKey(999_999), "Mật ong \(participant.name) số \(n)"])
+            try statement.execute(arguments: [productKey(n), participant.tenant, producerKey(tenant: participant.tenant), "Mật ong \(participant.name) số \(n)"])
         }
     }
 }

@@ -10,7 +10,7 @@ struct PythonAgainstDaemonTests {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try await daemon.start()
-        let province = try daemon.addProvince(code: "01", name: "Hà Nội")
+        let province = try daemon.addProvince(code: "01", name: "Hà Nội", seedingProducer: false)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let script = """
             import sys, uuid
@@ -18,14 +18,20 @@ struct PythonAgainstDaemonTests {
             port, user, secret, tenant = int(sys.argv[1]), sys.argv[2], sys.argv[3], uuid.UUID(sys.argv[4])
             replica = uuid.uuid4()
             stamp = {"hlc": 1795388956 << 16, "replica": replica, "counter": 1}
+            producer = uuid.uuid4().bytes
+            producer_columns = {name: {"value": value, "stamp": stamp} for name, value in {
+                "tenant_id": tenant.bytes, "name": "HTX Nước mắm Phú Quốc", "type": "cooperative", "tax_code": None,
+                "commune": None, "representative": None, "national_id": None, "phone": None, "address": None}.items()}
             columns = {name: {"value": value, "stamp": stamp} for name, value in {
-                "tenant_id": tenant.bytes, "producer_id": uuid.uuid4().bytes, "classification_code": "1.4.a",
+                "tenant_id": tenant.bytes, "producer_id": producer, "classification_code": "1.4.a",
                 "classification_version": "QD148-2023", "name_vi": "Nước mắm Phú Quốc", "name_en": "Phu Quoc fish sauce",
                 "description_vi": None, "description_en": None, "material_area_id": None, "gtin": None, "status": "registered"}.items()}
+            maker = {"table": "producers", "key": producer, "versionVector": {replica: 1},
+                     "existence": {"isDeleted": False, "stamp": stamp}, "columns": producer_columns}
             change = {"table": "products", "key": uuid.uuid4().bytes, "versionVector": {replica: 1},
                       "existence": {"isDeleted": False, "stamp": stamp}, "columns": columns}
             with Session("127.0.0.1", port, user, secret, replica) as session:
-                ack = session.push(1, 1, [change])
+                ack = session.push(1, 1, [maker, change])
                 assert ack["lastAcknowledged"] == 1 and not ack["rejections"], ack
                 page = session.pull(0)
                 tables = sorted(c["table"] for c in page["changes"])

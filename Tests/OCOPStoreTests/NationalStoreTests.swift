@@ -178,7 +178,7 @@ struct ClockDriftTests {
         let stamp = Stamp(hlc: future, dot: Dot(replica: hanoi.replica.replicaID, counter: 1))
         var state = RowState()
         state.recordWrite([
-            "tenant_id": .blob(withUnsafeBytes(of: hanoi.tenant.uuid) { Array($0) }), "producer_id": .blob(Array(key(2))),
+            "tenant_id": .blob(withUnsafeBytes(of: hanoi.tenant.uuid) { Array($0) }), "producer_id": .blob(Array(producerKey(hanoi.tenant))),
             "classification_code": .text("1.2.b"), "classification_version": .text("QD148-2023"), "name_vi": .text("Mật ong"),
             "status": .text("registered"),
         ], stamp: stamp, insert: true)

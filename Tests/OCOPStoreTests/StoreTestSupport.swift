@@ -19,6 +19,11 @@ struct Federation {
         central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
         for (code, name) in provinceNames {
             let tenant = try store.addProvince(code: code, name: name, verifier: testVerifier)
+            // The server checks that a product's producer exists: each province has one.
+            try store.replica.write { db in
+                try db.execute(sql: "INSERT INTO producers(id, tenant_id, name, type) VALUES (?, ?, ?, 'cooperative')",
+                               arguments: [producerKey(tenant), tenant, "HTX \(name)"])
+            }
             provinces.append((tenant, try Replica.create(at: ":memory:", role: .province, tenantID: tenant)))
         }
     }
@@ -48,14 +53,21 @@ func key(_ n: Int) -> Data {
     return Data(bytes)
 }
 
+/// The producer of every test product of `tenant` (ids are national, so one per province).
+func producerKey(_ tenant: UUID) -> Data {
+    var bytes = withUnsafeBytes(of: tenant.uuid) { Array($0) }
+    bytes[0] = 0x03
+    return Data(bytes)
+}
+
 func insertProduct(_ replica: Replica, id: Data, tenant: UUID, name: String) throws {
     try replica.write { db in
         try db.execute(
             sql: """
             INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
-            VALUES (?, ?, ?, '1.3.c', 'QD148-2023', ?, 'active')
+            VALUES (?, ?, ?, '1.3.c', 'QD148-2023', ?, 'registered')
             """,
-            arguments: [id, tenant, key(9999), name]
+            arguments: [id, tenant, producerKey(tenant), name]
         )
     }
 }

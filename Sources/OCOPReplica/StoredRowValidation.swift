@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import OCOPModel
+
+/// The model's validation of one stored row, for every writer that did not build the row through
+/// the typed records: the server merging a push, the central office resolving a conflict.
+///
+/// The row is read back as its record type (so a value no client could decode, such as a product
+/// `status` of `hacked`, is a problem too) and judged by the record's own
+/// ``OCOPModel/OCOPRecord/validationErrors(reference:)``: one set of rules, wherever the row came
+/// from. References to other synced rows are checked as well (the row referred to exists and, for
+/// a province's table, belongs to the same province).
+public enum StoredRowValidation {
+    /// Every problem with the row of `table` whose primary key is `key`; empty when it is valid
+    /// or no longer exists.
+    ///
+    /// - Parameter pending: rows of this write that are not stored yet but will be (table name →
+    ///   keys), so a reference to a row later in the same batch is not a problem.
+    public static func problems(
+        _ db: Database, table: String, key: DatabaseValue, reference: ReferenceData,
+        pending: [String: Set<DatabaseValue>] = [:]
+    ) throws -> [ValidationError] {
+        func check<Record: SyncedRecord>(_ type: Record.Type) throws -> [ValidationError] {
+            let record: Record?
+            do {
+                record = try Record.fetchOne(db, key: key)
+            } catch let error as DatabaseError {
+                throw error
+            } catch {
+                let (field, reason) = Self.describe(error)
+                return [ValidationError(record: table, field: field, reason: "cannot be read: \(reason)")]
+            }
+            guard let record else { return [] }
+            return record.validationErrors(reference: reference)
+                + (try referenceProblems(db, schema: Record.schema, key: key, pending: pending))
+        }
+        switch table {
+        case Tenant.schema.name: return try check(Tenant.self)
+        case Producer.schema.name: return try check(Producer.self)
+        case MaterialArea.schema.name: return try check(MaterialArea.self)
+        case Product.schema.name: return try check(Product.self)
+        case Evaluation.schema.name: return try check(Evaluation.self)
+        case Certificate.schema.name: return try check(Certificate.self)
+        case Batch.schema.name: return try check(Batch.self)
+        default: return []
+        }
+    }
+
+    /// Columns that refer to a row that does not exist, or to another province's row.
+    private static func referenceProblems(
+        _ db: Database, schema: TableSchema, key: DatabaseValue, pending: [String: Set<DatabaseValue>]
+    ) throws -> [ValidationError] {
+        let referring = schema.columns.filter { $0.references != nil }
+        guard !referring.isEmpty else { return [] }
+        let names = referring.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let ownTenant = schema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(ownTenant) AS _tenant, \(names) FROM \"\(schema.name)\" WHERE id = ?", arguments: [key]) else {
+            return []
+        }
+        var problems: [ValidationError] = []
+        for column in referring {
+            let value: DatabaseValue = row[column.name]
+            guard !value.isNull, let target = column.references, let targetSchema = OCOPSchema.table(named: target) else { continue }
+            if pending[target]?.contains(value) == true { continue }
+            let targetTenant = targetSchema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
+            // A row deleted since (its tombstone) still counts: a product of a producer that another
+            // machine deleted meanwhile is a conflict for people to settle, not invalid data.
+            let graveyard = SyncSchemaSQL.graveyard(targetSchema)
+            let sql = "SELECT \(targetTenant) AS _tenant FROM \"\(target)\" WHERE id = ?1 "
+                + "UNION ALL SELECT \(targetTenant) FROM \"\(graveyard)\" WHERE id = ?1 LIMIT 1"
+            guard let found = try Row.fetchOne(db, sql: sql, arguments: [value]) else {
+                problems.append(ValidationError(record: schema.name, field: column.name, reason: "no \(target) row has this id"))
+                continue
+            }
+            let mine: DatabaseValue = row["_tenant"]
+            let theirs: DatabaseValue = found["_tenant"]
+            if !mine.isNull, !theirs.isNull, mine != theirs, column.name != TableSchema.tenantColumn {
+                problems.append(ValidationError(record: schema.name, field: column.name, reason: "the \(target) row belongs to another province"))
+            }
+        }
+        return problems
+    }
+
+    /// A decoding error in a user's words: which column, what was wrong.
+    private static func describe(_ error: any Error) -> (field: String, reason: String) {
+        if let error = error as? DecodingError {
+            switch error {
+            case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
+                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+                return (path.isEmpty ? "row" : path, context.debugDescription)
+            @unknown default:
+                break
+            }
+        }
+        return ("row", "\(error)")
+    }
+}
