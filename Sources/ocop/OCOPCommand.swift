@@ -48,7 +48,7 @@ struct OCOPCommand: AsyncParsableCommand {
     static func main() async {
         let command: any ParsableCommand
         do {
-            command = try await asyncParseAsRoot()
+            command = try await asyncParseAsRoot(GroupFlagOrder.normalised(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exit(withError: error)
         }
