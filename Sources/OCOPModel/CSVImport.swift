@@ -7,7 +7,8 @@ import Foundation
 /// in the replica (to resolve references and catch duplicates) and saves the result in one
 /// transaction. Every text cell is trimmed and normalised to NFC. If any row has a problem the
 /// import throws ``CSVImportFailure`` with every problem found (line, column, reason) and
-/// returns no records.
+/// returns no records. Rows repeating records already registered (the `existing` arguments)
+/// are reported with the rest, so one run lists every problem.
 ///
 /// File rules: the first non-empty line is the header (line numbers are physical lines of the
 /// file: the header is line 1 when the file starts with it). Header names are matched ignoring
@@ -87,6 +88,10 @@ public struct CSVImport: Sendable {
                 } else {
                     taxCodeLines[taxCode] = row.line
                 }
+            } else if !producer.name.isEmpty, let twin = existing.first(where: { VietnameseCollation.matches($0.name, producer.name) }) {
+                // Re-importing a file must not register producers twice: those without a tax
+                // code are recognised by name.
+                rowErrors.append(CSVImportError(line: row.line, column: "name", reason: "a producer named \(twin.name) is already registered (\(twin.id.uuidString.lowercased())); give the new one a tax code, or register it with `ocop producer add`"))
             }
             for problem in producer.validationErrors(reference: reference)
             where !(type == nil && problem.field == "representative") {
@@ -103,16 +108,24 @@ public struct CSVImport: Sendable {
 
     /// Products from CSV bytes (UTF-8, BOM allowed). `producers` are those a `producer` cell
     /// may name (existing ones and any just imported); `materialAreas` likewise.
-    public func products(from data: Data, producers: [Producer], materialAreas: [MaterialArea] = []) throws(CSVImportFailure) -> [Product] {
-        try products(rows: Self.rows(data), producers: producers, materialAreas: materialAreas)
+    /// `existing` are the products already registered: a row repeating one's GTIN, or its
+    /// producer and name, is reported with the file's other problems.
+    public func products(
+        from data: Data, producers: [Producer], materialAreas: [MaterialArea] = [], existing: [Product] = []
+    ) throws(CSVImportFailure) -> [Product] {
+        try products(rows: Self.rows(data), producers: producers, materialAreas: materialAreas, existing: existing)
     }
 
     /// Products from CSV text.
-    public func products(from text: String, producers: [Producer], materialAreas: [MaterialArea] = []) throws(CSVImportFailure) -> [Product] {
-        try products(rows: Self.rows(text), producers: producers, materialAreas: materialAreas)
+    public func products(
+        from text: String, producers: [Producer], materialAreas: [MaterialArea] = [], existing: [Product] = []
+    ) throws(CSVImportFailure) -> [Product] {
+        try products(rows: Self.rows(text), producers: producers, materialAreas: materialAreas, existing: existing)
     }
 
-    private func products(rows: [CSVRow], producers: [Producer], materialAreas: [MaterialArea]) throws(CSVImportFailure) -> [Product] {
+    private func products(
+        rows: [CSVRow], producers: [Producer], materialAreas: [MaterialArea], existing: [Product]
+    ) throws(CSVImportFailure) -> [Product] {
         let table = try Table(rows: rows, known: Self.productColumns, required: Self.requiredProductColumns)
         var errors = table.errors
         var result: [Product] = []
@@ -154,6 +167,8 @@ public struct CSVImport: Sendable {
             if let gtin = product.gtin {
                 if let first = gtinLines[gtin] {
                     rowErrors.append(CSVImportError(line: row.line, column: "gtin", reason: "GTIN \(gtin) is already used on line \(first)"))
+                } else if let twin = existing.first(where: { $0.gtin == gtin }) {
+                    rowErrors.append(CSVImportError(line: row.line, column: "gtin", reason: "GTIN \(gtin) is already used by \(twin.nameVi) (\(twin.id.uuidString.lowercased()))"))
                 } else {
                     gtinLines[gtin] = row.line
                 }
@@ -162,6 +177,8 @@ public struct CSVImport: Sendable {
                 let key = "\(producerID.uuidString)|\(product.nameVi.lowercased())"
                 if let first = nameLines[key] {
                     rowErrors.append(CSVImportError(line: row.line, column: "name_vi", reason: "the same producer's product \"\(product.nameVi)\" is already on line \(first)"))
+                } else if let twin = existing.first(where: { $0.producerID == producerID && VietnameseCollation.matches($0.nameVi, product.nameVi) }) {
+                    rowErrors.append(CSVImportError(line: row.line, column: "name_vi", reason: "the producer already has the product \(twin.nameVi) (\(twin.id.uuidString.lowercased()))"))
                 } else {
                     nameLines[key] = row.line
                 }

@@ -5,6 +5,10 @@ import Foundation
 /// with CRLF or LF (a lone CR is also taken as a line break). A UTF-8 byte order mark at the
 /// start (as Excel writes) is skipped.
 ///
+/// Excel in a Vietnamese (or any decimal-comma) locale saves "CSV" with semicolons: the
+/// delimiter is taken from the first line, `;` when it has more semicolons than commas outside
+/// quotes (see ``detectDelimiter(_:)``), else `,`.
+///
 /// Strict where leniency would hide data errors: a quote inside an unquoted field, text after
 /// a closing quote, an unterminated quoted field and invalid UTF-8 are errors naming the line.
 /// Fields are returned exactly as written (no trimming, no normalisation): interpretation is
@@ -18,6 +22,31 @@ public enum CSVParser {
 
     /// Parses text already decoded; a leading U+FEFF is skipped.
     public static func parse(_ text: String) throws(CSVError) -> [CSVRow] {
+        try parse(text, delimiter: detectDelimiter(text))
+    }
+
+    /// The field delimiter of a file: `;` when its first non-blank line (the header) has more
+    /// semicolons than commas outside quotes, else `,`.
+    public static func detectDelimiter(_ text: String) -> Unicode.Scalar {
+        var commas = 0
+        var semicolons = 0
+        var quoted = false
+        var seenContent = false
+        for c in text.unicodeScalars {
+            if c == "\"" { quoted.toggle(); continue }
+            if quoted { continue }
+            if c == "\n" || c == "\r" {
+                if seenContent { break }
+                continue
+            }
+            if c != "\u{FEFF}" && c != " " && c != "\t" { seenContent = true }
+            if c == "," { commas += 1 } else if c == ";" { semicolons += 1 }
+        }
+        return semicolons > commas ? ";" : ","
+    }
+
+    /// Parses with a given field delimiter (`,` or `;`).
+    public static func parse(_ text: String, delimiter: Unicode.Scalar) throws(CSVError) -> [CSVRow] {
         var rows: [CSVRow] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
@@ -66,7 +95,7 @@ public enum CSVParser {
                     state = .fieldStart
                     endRecord()
                     atRecordStart = true
-                } else if c == "," {
+                } else if c == delimiter {
                     endField()
                     state = .fieldStart
                 } else if c == "\"" {
@@ -90,7 +119,7 @@ public enum CSVParser {
                 if c == "\"" {
                     field.append(c)
                     state = .quoted
-                } else if c == "," {
+                } else if c == delimiter {
                     endField()
                     state = .fieldStart
                 } else if isLineBreak {

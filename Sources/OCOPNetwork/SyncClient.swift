@@ -66,8 +66,14 @@ public enum SyncClient {
     ) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let counts = ByteCounts()
-        let sslContext = try configuration.useTLS ? makeTLSContext(caFile: configuration.caFile) : nil
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try configuration.useTLS ? makeTLSContext(caFile: configuration.caFile) : nil
+        } catch {
+            throw SyncClientError(kind: .protocolFailure, message: "cannot use the CA certificate \(configuration.caFile ?? "(system roots)") for TLS: it is missing or not a PEM certificate — check --ca-file")
+        }
         let host = configuration.host
+        let target = SyncClientError.Target(host: host, port: configuration.port, usesTLS: configuration.useTLS)
         let channel: NIOAsyncChannel<InboundFrame, Message>
         do {
             channel = try await ClientBootstrap(group: group)
@@ -85,29 +91,34 @@ public enum SyncClient {
                     }
                 }
         } catch {
-            throw SyncClientError(kind: .unreachable, message: "cannot reach the sync daemon at \(configuration.host):\(configuration.port): \(error)")
+            throw SyncClientError.connecting(error, to: target)
         }
         let report: SyncReport
         do {
-            report = try await exchange(replica, channel: channel, configuration: configuration, logger: logger, progress: progress)
+            report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger, progress: progress)
         } catch let error as SyncClientError {
             throw error
-        } catch let error as NIOSSLError {
-            throw SyncClientError(kind: .protocolFailure, message: "TLS with \(configuration.host):\(configuration.port) failed: \(error)")
         } catch let error as ReplicaError {
             throw error
-        } catch let error as ChannelError {
-            throw SyncClientError(kind: .protocolFailure, message: "the connection to \(configuration.host):\(configuration.port) broke: \(error)")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // Everything else is the link or the TLS layer: a network failure (3 or 5), never
+            // an unknown error that would read as a damaged replica.
+            logger.debug("sync failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw SyncClientError.exchanging(error, with: target)
         }
         return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)
     }
 
     private static func exchange(
-        _ replica: Replica, channel: NIOAsyncChannel<InboundFrame, Message>, configuration: SyncClientConfiguration, logger: Logger,
-        progress: @escaping @Sendable (SyncProgress) -> Void
+        _ replica: Replica, channel: NIOAsyncChannel<InboundFrame, Message>, configuration: SyncClientConfiguration,
+        target: SyncClientError.Target, logger: Logger, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncReport {
         try await channel.executeThenClose { inbound, outbound in
-            let connection = WireConnection(frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize)
+            let connection = WireConnection(
+                frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize, target: target, user: configuration.user
+            )
             let session = try await connection.authenticate(replica: replica, user: configuration.user, secret: configuration.secret)
             logger.info("authenticated", metadata: ["acknowledged": "\(session.acknowledgedCounter)", "cursor": "\(session.pullCursor)"])
             let requeued = try replica.reconcile(serverAcknowledged: session.acknowledgedCounter, serverCursor: session.pullCursor)
@@ -132,11 +143,18 @@ final class WireConnection: SyncChannel {
     private var frames: NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<Message>
     private let pageSize: UInt32
+    private let target: SyncClientError.Target
+    private let user: String
 
-    init(frames: NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<Message>, pageSize: UInt32) {
+    init(
+        frames: NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<Message>, pageSize: UInt32,
+        target: SyncClientError.Target, user: String
+    ) {
         self.frames = frames
         self.outbound = outbound
         self.pageSize = pageSize
+        self.target = target
+        self.user = user
     }
 
     func authenticate(replica: Replica, user: String, secret: String) async throws -> AuthOK {
@@ -179,14 +197,13 @@ final class WireConnection: SyncChannel {
     /// The next message, which must be of the expected type; an ERROR or anything else throws.
     private func next(expecting expected: String, authenticating: Bool = false) async throws -> Message {
         guard let frame = try await frames.next() else {
-            throw SyncClientError(kind: .protocolFailure, message: "the server closed the connection while we waited for \(expected)")
+            throw SyncClientError.closedByServer(target, waitingFor: expected)
         }
         switch frame {
         case .invalid(let error):
             throw SyncClientError(kind: .protocolFailure, message: "bad frame from the server: \(error)")
         case .message(.error(let error)):
-            let kind: SyncClientError.Kind = error.code == .authenticationFailed ? .authentication : .protocolFailure
-            throw SyncClientError(kind: kind, message: "the server said \(error.code.name): \(error.message)")
+            throw SyncClientError.server(error, user: user)
         case .message(let message):
             let matches: Bool
             switch (expected, message) {

@@ -59,6 +59,7 @@ extension Replica {
             var seen = Set<RowKey>()
             var changes: [RowChange] = []
             let anyParked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false
+            if anyParked { try db.execute(sql: SyncSchemaSQL.neverAccepted) }
             // Rows the server lost are sent whole.
             for row in resend {
                 let key = RowKey(table: row[0], pk: row[1])
@@ -77,6 +78,12 @@ extension Replica {
                 let parked = try anyParked && (Bool.fetchOne(
                     db, sql: "SELECT 1 FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [table.schema.name, key.pk]
                 ) ?? false)
+                if parked, state.existence?.isDeleted == true, try Self.neverAccepted(db, table: table.schema.name, pk: key.pk) {
+                    // Refused from its insert on, now deleted here: the server never had it, so
+                    // there is nothing to send and nothing left for the user to fix.
+                    try Self.unpark(db, table: table.schema.name, pk: key.pk)
+                    continue
+                }
                 if !parked {
                     let mine = { (stamp: Stamp) in stamp.dot.replica == self.replicaID && stamp.dot.counter > UInt64(acknowledged) }
                     let columns = state.columns.filter { mine($0.value.stamp) }.keys
@@ -112,11 +119,34 @@ extension Replica {
             }
             let refused = Set(rejections.map { "\($0.table)\u{0}\($0.key)" })
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false {
+                try db.execute(sql: SyncSchemaSQL.neverAccepted)
                 for change in batch.changes where !refused.contains("\(change.table)\u{0}\(change.key)") {
-                    try db.execute(sql: "DELETE FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [change.table, change.key.databaseValue])
+                    try Self.unpark(db, table: change.table, pk: change.key.databaseValue)
                 }
             }
+            if !rejections.isEmpty { try db.execute(sql: SyncSchemaSQL.neverAccepted) }
+            let changes = Dictionary(batch.changes.map { ("\($0.table)\u{0}\($0.key)", $0) }, uniquingKeysWith: { $1 })
             for rejection in rejections {
+                let pk = rejection.key.databaseValue
+                let change = changes["\(rejection.table)\u{0}\(rejection.key)"]
+                let wasParked = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [rejection.table, pk]
+                ) ?? false
+                // A row first refused with its insert was never accepted; one parked before keeps
+                // what was known when it was first refused.
+                let neverAccepted = wasParked
+                    ? try Self.neverAccepted(db, table: rejection.table, pk: pk)
+                    : change?.state.existence.map { !$0.isDeleted } ?? false
+                if neverAccepted, let change, change.state.existence?.isDeleted == true {
+                    // The refused change is the delete of a row the server never had: done.
+                    try Self.unpark(db, table: rejection.table, pk: pk)
+                    continue
+                }
+                if neverAccepted {
+                    try db.execute(sql: "INSERT OR IGNORE INTO _sync_never_accepted(tbl, pk) VALUES (?, ?)", arguments: [rejection.table, pk])
+                } else {
+                    try db.execute(sql: "DELETE FROM _sync_never_accepted WHERE tbl = ? AND pk = ?", arguments: [rejection.table, pk])
+                }
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO _sync_rejected(tbl, pk, counter, code, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [rejection.table, rejection.key.databaseValue, Int64(counter), Int64(rejection.code), rejection.reason,
@@ -261,6 +291,17 @@ extension Replica {
                 losingValue: SyncValue(row[7] as DatabaseValue), losingStamp: stamp
             )
         }
+    }
+
+    /// Whether a parked row was refused from its insert on (the server never accepted it).
+    static func neverAccepted(_ db: Database, table: String, pk: DatabaseValue) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM _sync_never_accepted WHERE tbl = ? AND pk = ?", arguments: [table, pk]) ?? false
+    }
+
+    /// Takes a row off the parked list.
+    static func unpark(_ db: Database, table: String, pk: DatabaseValue) throws {
+        try db.execute(sql: "DELETE FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [table, pk])
+        try db.execute(sql: "DELETE FROM _sync_never_accepted WHERE tbl = ? AND pk = ?", arguments: [table, pk])
     }
 
     static func conflictKey(_ conflict: ConflictRecord) -> StatementArguments {

@@ -30,6 +30,7 @@ struct CertifyCommand: ParsableCommand {
     @Flag(help: "Print the certificate (and the one it supersedes) as JSON.") var json = false
 
     func run() throws {
+        try requireNotInTheFuture(date, option: "--date", what: "a certificate is recorded once its decision is signed")
         let replica = try replicaOptions.open()
         let reference = ReferenceData.standard
         let policy = reference.certificationPolicy

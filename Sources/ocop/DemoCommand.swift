@@ -49,7 +49,8 @@ struct DemoCommand: AsyncParsableCommand {
         let port = listener.localAddress.port ?? 0
         let serving = Task { try await server.serve(listener) }
         defer { serving.cancel() }
-        say("daemon listening on 127.0.0.1:\(port), national dataset \(path("national.sqlite"))")
+        // A temporary directory is gone when the demo ends: name only files that will still exist.
+        say("daemon listening on 127.0.0.1:\(port), national dataset \(keep == nil ? "in a temporary directory" : path("national.sqlite"))")
 
         var provinces: [DemoProvince] = []
         for (code, name) in [("01", "Hà Nội"), ("46", "Huế"), ("68", "Lâm Đồng"), ("96", "Cà Mau")] {
@@ -150,8 +151,14 @@ struct DemoCommand: AsyncParsableCommand {
             let count: Int = row["products"]
             print("\(code.padding(toLength: 6, withPad: " ", startingAt: 0))\(name.padding(toLength: 16, withPad: " ", startingAt: 0))\((String(stars) + "★").padding(toLength: 6, withPad: " ", startingAt: 0))\(count)")
         }
-        if keep != nil { say("files kept in \(directory.path)") }
         if !converged { throw CLIError(.internalError, lines: ["error: the demo's replicas did not converge"]) }
+        print("")
+        if keep != nil {
+            say("files kept in \(directory.path)")
+            print("next: ocop report stars --national \(path("national.sqlite"))   (or: ocop product list --replica \(path("province-01.ocop")))")
+        } else {
+            print("next: the demo's files were removed; run `ocop demo --keep DIR` to keep them and explore them with `ocop report` and `ocop product list`")
+        }
     }
 
     private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String) async throws {

@@ -18,11 +18,11 @@ struct CriterionScore: ExpressibleByArgument, Sendable {
     static var defaultValueDescription: String { "CODE=POINTS" }
 }
 
-/// `ocop evaluate`: scores a product against a criteria set, prints the result and records the
-/// evaluation.
-struct EvaluateCommand: ParsableCommand {
+/// `ocop evaluate [record]`: scores a product against a criteria set, prints the result and
+/// records the evaluation (the default subcommand of `ocop evaluate`).
+struct EvaluateRecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "evaluate",
+        commandName: "record",
         abstract: "Score a product (score sheet → part totals, total, stars) and record the evaluation.",
         discussion: """
             Every criterion of the set must be scored, each from 0 to its maximum. Examples:
@@ -73,6 +73,7 @@ struct EvaluateCommand: ParsableCommand {
         if let sheet { (points, sheetBonus, sheetSet) = try Self.readSheet(sheet) }
         for score in scores { points[score.code] = score.points }
         let date = date ?? today()
+        try requireNotInTheFuture(date, option: "--date", what: "an evaluation is recorded on the day the council met")
         let setID: String
         if let id = criteriaSet ?? sheetSet {
             setID = id.trimmedNFC()

@@ -10,9 +10,12 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import producers or products from a CSV file (UTF-8), all or nothing.",
         discussion: """
             If any row is bad, every problem is printed to stderr as FILE:LINE: field: reason and \
-            nothing is imported (exit 1). Line numbers are the file's physical lines (the header is line 1).
+            nothing is imported (exit 1). Line numbers are the file's physical lines (the header is line 1). \
+            Comma- and semicolon-separated files are both read (Excel in a Vietnamese locale saves \
+            with semicolons). Start from `ocop import template producers > producers.csv`; \
+            `ocop producer list --csv` and `ocop product list --csv` write files this command reads back.
             """,
-        subcommands: [Producers.self, Products.self]
+        subcommands: [Producers.self, Products.self, Template.self]
     )
 
     /// Options shared by both imports.
@@ -87,14 +90,6 @@ struct ImportCommand: ParsableCommand {
             let existing = try replica.fetchAll(Producer.self).filter { $0.tenantID == tenantID }
             let outcome = Result { () throws(CSVImportFailure) in
                 try CSVImport(tenantID: tenantID).producers(from: data, existing: existing)
-            }.flatMap { producers in
-                // Re-importing a file must not register producers twice: those without a tax
-                // code are recognised by name.
-                reportDuplicates(of: producers, in: data) { producer in
-                    guard producer.taxCode == nil,
-                          let twin = existing.first(where: { VietnameseCollation.matches($0.name, producer.name) }) else { return nil }
-                    return ("name", "a producer named \(twin.name) is already registered (\(twin.id.lowercasedString)); give the new one a tax code, or register it with `ocop producer add`")
-                }
             }
             try options.finish(outcome, noun: "producer(s)", replica: replica)
         }
@@ -121,34 +116,9 @@ struct ImportCommand: ParsableCommand {
             let areas = try replica.fetchAll(MaterialArea.self).filter { $0.tenantID == tenantID }
             let existing = try replica.fetchAll(Product.self).filter { $0.tenantID == tenantID }
             let outcome = Result { () throws(CSVImportFailure) in
-                try CSVImport(tenantID: tenantID).products(from: data, producers: producers, materialAreas: areas)
-            }.flatMap { products in
-                // Re-importing a file must not register products twice.
-                reportDuplicates(of: products, in: data) { product in
-                    if let gtin = product.gtin, let twin = existing.first(where: { $0.gtin == gtin }) {
-                        return ("gtin", "GTIN \(gtin) is already used by \(twin.nameVi) (\(twin.id.lowercasedString))")
-                    }
-                    if let twin = existing.first(where: { $0.producerID == product.producerID && VietnameseCollation.matches($0.nameVi, product.nameVi) }) {
-                        return ("name_vi", "the producer already has the product \(twin.nameVi) (\(twin.id.lowercasedString))")
-                    }
-                    return nil
-                }
+                try CSVImport(tenantID: tenantID).products(from: data, producers: producers, materialAreas: areas, existing: existing)
             }
             try options.finish(outcome, noun: "product(s)", replica: replica)
         }
     }
-}
-
-/// Checks records `CSVImport` accepted against rows already in the replica; a problem is
-/// reported on the record's line of the file. `CSVImport` makes one record per non-blank data
-/// row, in file order, when it succeeds.
-private func reportDuplicates<Record>(
-    of records: [Record], in data: Data, _ problem: (Record) -> (field: String, reason: String)?
-) -> Result<[Record], CSVImportFailure> {
-    let dataRows = ((try? CSVParser.parse(data)) ?? []).filter { !$0.isBlank }.dropFirst()
-    var errors: [CSVImportError] = []
-    for (record, row) in zip(records, dataRows) {
-        if let (field, reason) = problem(record) { errors.append(CSVImportError(line: row.line, column: field, reason: reason)) }
-    }
-    return errors.isEmpty ? .success(records) : .failure(CSVImportFailure(errors: errors))
 }

@@ -3,12 +3,12 @@ import Foundation
 import OCOPModel
 import OCOPReplica
 
-/// `ocop material-area add|list|show`.
+/// `ocop material-area add|edit|delete|list|show`.
 struct MaterialAreaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "material-area",
         abstract: "Register and list raw-material areas (vùng nguyên liệu) with their growing-area codes.",
-        subcommands: [Add.self, List.self, Show.self]
+        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self]
     )
 
     struct Add: ParsableCommand {
@@ -37,10 +37,7 @@ struct MaterialAreaCommand: ParsableCommand {
             let area = MaterialArea(tenantID: try replica.tenantForNewRows(option: tenant), name: name, growingAreaCode: code,
                                     commune: commune, areaHa: areaHa)
             try area.validate()
-            if let code = area.growingAreaCode,
-               let owner = try replica.fetchAll(MaterialArea.self).first(where: { $0.growingAreaCode?.lowercased() == code.lowercased() }) {
-                throw CLIError.badData("material_areas.growing_area_code: \(code) is already registered to \(owner.name) (\(owner.id.lowercasedString))")
-            }
+            try checkKeysAreFree(area, in: replica)
             try replica.save(area)
             print(area.id.lowercasedString)
         }

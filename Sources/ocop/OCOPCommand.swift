@@ -19,8 +19,10 @@ struct OCOPCommand: AsyncParsableCommand {
 
             Exit codes: 0 success; 1 bad data (validation or CSV; nothing was changed); \
             2 not found or bad state (no replica, unknown id, unreadable file); 64 usage error; \
-            70 internal error. Errors go to stderr, one per line.
+            70 internal error. Errors go to stderr, one per line. `ocop sync` adds its own \
+            (see `ocop sync --help`).
             """,
+        version: "ocop \(OCOPVersion.current)",
         // The one list of top-level commands, in the order `ocop --help` shows them.
         subcommands: [
             InitCommand.self,
@@ -48,7 +50,7 @@ struct OCOPCommand: AsyncParsableCommand {
     static func main() async {
         let command: any ParsableCommand
         do {
-            command = try await asyncParseAsRoot()
+            command = try await asyncParseAsRoot(GroupFlagOrder.normalised(Array(CommandLine.arguments.dropFirst())))
         } catch {
             exit(withError: error)
         }

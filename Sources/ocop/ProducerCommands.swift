@@ -127,12 +127,17 @@ struct ProducerCommand: ParsableCommand {
         @OptionGroup var replicaOptions: ReplicaOptions
         @Option(help: "Only producers of this type.") var type: ProducerType?
         @Flag(help: "Print a JSON array of full records.") var json = false
+        @Flag(help: "Print CSV (UTF-8 with a BOM) that `ocop import producers` reads back.") var csv = false
 
         func run() throws {
             let replica = try replicaOptions.open()
             let producers = try replica.fetchAll(Producer.self)
                 .filter { type == nil || $0.type == type }
                 .sorted { VietnameseCollation.compare($0.name, $1.name, caseInsensitive: true) == .orderedAscending }
+            if csv {
+                try writeCSV(CSVExport.producers(producers), to: nil)
+                return
+            }
             if json {
                 try printJSON(.array(producers.map(JSONValue.record)))
                 return

@@ -53,6 +53,7 @@ struct ProductCommand: ParsableCommand {
                 descriptionEn: descriptionEn, materialAreaID: area?.id, gtin: gtin, status: status)
             try product.validate()
             try checkGTINIsFree(product, in: replica)
+            try checkNameIsFree(product, in: replica)
             try replica.save(product)
             print(product.id.lowercasedString)
         }
@@ -112,6 +113,7 @@ struct ProductCommand: ParsableCommand {
             if let status { new.status = status }
             try new.validate()
             try checkGTINIsFree(new, in: replica)
+            try checkNameIsFree(new, in: replica)
             let changed = changedFields(old, new)
             guard !changed.isEmpty else {
                 print("Product \(old.id.lowercasedString) already has these values; nothing changed.")
@@ -156,6 +158,7 @@ struct ProductCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only products of this producer (id, tax code or name).", valueName: "producer")) var producer: String?
         @Option(help: "Only products with this status.") var status: ProductStatus?
         @Flag(help: "Print a JSON array of full records.") var json = false
+        @Flag(help: "Print CSV (UTF-8 with a BOM) that `ocop import products` reads back.") var csv = false
 
         func run() throws {
             let replica = try replicaOptions.open()
@@ -163,6 +166,12 @@ struct ProductCommand: ParsableCommand {
             let products = try replica.fetchAll(Product.self)
                 .filter { (owner == nil || $0.producerID == owner?.id) && (status == nil || $0.status == status) }
                 .sorted { VietnameseCollation.compare($0.nameVi, $1.nameVi, caseInsensitive: true) == .orderedAscending }
+            if csv {
+                let text = CSVExport.products(products, producers: try replica.fetchAll(Producer.self),
+                                              materialAreas: try replica.fetchAll(MaterialArea.self))
+                try writeCSV(text, to: nil)
+                return
+            }
             if json {
                 try printJSON(.array(products.map(JSONValue.record)))
                 return
@@ -236,5 +245,17 @@ private func checkGTINIsFree(_ product: Product, in replica: Replica) throws {
     guard let gtin = product.gtin else { return }
     if let owner = try replica.fetchAll(Product.self).first(where: { $0.gtin == gtin && $0.id != product.id }) {
         throw CLIError.badData("products.gtin: GTIN \(gtin) is already used by \(owner.nameVi) (\(owner.id.lowercasedString))")
+    }
+}
+
+/// A producer's products are told apart by name (`ocop product show NAME`, CSV imports): refuses a
+/// second product with the same name for one producer, compared as the lookup compares (NFC,
+/// case-insensitive), so a name that works today keeps working.
+private func checkNameIsFree(_ product: Product, in replica: Replica) throws {
+    let twin = try replica.fetchAll(Product.self).first {
+        $0.id != product.id && $0.producerID == product.producerID && VietnameseCollation.matches($0.nameVi, product.nameVi)
+    }
+    if let twin {
+        throw CLIError.badData("products.name_vi: this producer already has a product named \"\(twin.nameVi)\" (\(twin.id.lowercasedString)); give the new one a distinguishing name, or edit that one")
     }
 }

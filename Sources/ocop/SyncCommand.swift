@@ -89,10 +89,11 @@ struct SyncCommand: AsyncParsableCommand {
         let report = summary.report
         let seconds = Double(summary.duration.components.seconds) + Double(summary.duration.components.attoseconds) / 1e18
         if json {
+            // snake_case, like the reports and the HTTP API.
             let object: [String: Any] = [
-                "changesSent": report.changesPushed, "changesReceived": report.changesPulled, "changesApplied": report.changesApplied,
-                "changesRefused": report.changesRefused, "parked": parked.count, "conflicts": report.conflictsRecorded,
-                "bytesSent": summary.bytesSent, "bytesReceived": summary.bytesReceived, "seconds": seconds,
+                "changes_sent": report.changesPushed, "changes_received": report.changesPulled, "changes_applied": report.changesApplied,
+                "changes_refused": report.changesRefused, "parked": parked.count, "conflicts": report.conflictsRecorded,
+                "bytes_sent": summary.bytesSent, "bytes_received": summary.bytesReceived, "seconds": seconds,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {

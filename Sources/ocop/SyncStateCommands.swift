@@ -60,13 +60,26 @@ struct PendingCommand: ParsableCommand {
 }
 
 /// `ocop conflicts`: concurrent writes that lost the merge, kept for review.
+///
+/// A group without options of its own: `list` (the default) takes `--json` and `--replica`,
+/// so the group never swallows a `--json` meant for `review` or `resolve`.
 struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
         abstract: "List recorded conflicts: the losing value of each column two replicas wrote concurrently.",
         discussion: "The winner is already in the row; the losing value is kept here with its origin replica and time for review.",
         // The central office's review of the national dataset (ConflictReviewCommands.swift).
-        subcommands: [ConflictsReviewCommand.self, ConflictsResolveCommand.self]
+        subcommands: [ConflictsListCommand.self, ConflictsReviewCommand.self, ConflictsResolveCommand.self],
+        defaultSubcommand: ConflictsListCommand.self
+    )
+}
+
+/// `ocop conflicts [list]`: this replica's recorded conflicts.
+struct ConflictsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List this replica's recorded conflicts (the default).",
+        discussion: "The winner is already in the row; the losing value is kept here with its origin replica and time for review."
     )
 
     @OptionGroup var replicaOptions: ReplicaOptions

@@ -8,9 +8,11 @@ struct BasicsTests {
         [], ["init"],
         ["producer"], ["producer", "add"], ["producer", "edit"], ["producer", "delete"], ["producer", "list"], ["producer", "show"],
         ["product"], ["product", "add"], ["product", "edit"], ["product", "delete"], ["product", "list"], ["product", "show"],
-        ["material-area"], ["material-area", "add"], ["material-area", "list"], ["material-area", "show"],
-        ["evaluate"], ["certify"], ["import"], ["import", "producers"], ["import", "products"],
-        ["pending"], ["conflicts"], ["rejected"],
+        ["material-area"], ["material-area", "add"], ["material-area", "edit"], ["material-area", "delete"],
+        ["material-area", "list"], ["material-area", "show"],
+        ["evaluate"], ["evaluate", "record"], ["evaluate", "delete"], ["certify"],
+        ["import"], ["import", "producers"], ["import", "products"], ["import", "template"],
+        ["pending"], ["conflicts"], ["conflicts", "list"], ["rejected"],
     ]
 
     @Test("--help works for every command", arguments: commands)

@@ -74,8 +74,8 @@ struct CommandLineSyncTests {
         let synced = try ocop(["sync", "--json"], environment: environment)
         #expect(synced.status == 0, "\(synced.errors)")
         let summary = try JSONSerialization.jsonObject(with: Data(synced.output.utf8)) as? [String: Any]
-        #expect(summary?["changesSent"] as? Int == 1)
-        #expect((summary?["bytesSent"] as? Int ?? 0) > 0)
+        #expect(summary?["changes_sent"] as? Int == 1)
+        #expect((summary?["bytes_sent"] as? Int ?? 0) > 0)
 
         // Refused changes: synced, but exit 6 so the timer's log shows someone must act.
         try replica.write { try $0.execute(sql: "INSERT INTO tenants(id, code, name, kind) VALUES (?, '99', 'Giả', 'province')", arguments: [productKey(3)]) }

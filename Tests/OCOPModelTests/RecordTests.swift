@@ -200,12 +200,27 @@ struct RecordTests {
         #expect(fromProvince.code == "01" && fromProvince.kind == .city && fromProvince.isValid())
     }
 
+    @Test("growing-area codes have the official shape", arguments: [
+        ("VN-LCOR-0012", true), ("VN-YBOR-0021", true), ("VN-HNOR-0001-01", true),
+        ("bad_code", false), ("VN_LCOR_0012", false), ("VN-LCOR", false), ("VN--0012", false), ("LCOR-0012", false),
+        ("VN-LCOR-0012-", false), ("VN-lcor-0012", false), ("VN-LCÔR-0012", false), ("VN-A-B-C-D-E", false),
+    ])
+    func growingAreaCodeShape(code: String, valid: Bool) {
+        #expect(MaterialArea.isGrowingAreaCode(code) == valid)
+    }
+
+    @Test func growingAreaCodesAreStoredInCapitals() {
+        let area = MaterialArea(tenantID: UUID(), name: "Vùng chè", growingAreaCode: " vn-lcor-0012 ")
+        #expect(area.growingAreaCode == "VN-LCOR-0012")
+        #expect(area.validationErrors(reference: .standard).isEmpty)
+    }
+
     @Test func materialAreaAndBatchRules() {
         var area = Sample.area
         area.areaHa = 0
         area.growingAreaCode = "VN YB 01"
         #expect(area.validationErrors(reference: .standard).map(\.description) == [
-            "material_areas.growing_area_code: \"VN YB 01\" is not a growing-area code: use letters, digits and - . _ / only, at most 64",
+            "material_areas.growing_area_code: \"VN YB 01\" is not a growing-area code: expected VN-, then capital letters and digits in groups joined by -, e.g. VN-LCOR-0012",
             "material_areas.area_ha: 0 must be greater than 0",
         ])
         var batch = Sample.batch

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// What `ocop sync` says when the network or the server fails: the documented network exit
+/// codes (3 unreachable, 5 link or server failure), a sentence saying what to do, and never a
+/// library type name, an errno dump or a build path.
+@Suite("ocop sync failure messages")
+struct SyncFailureTests {
+    /// Runs `ocop sync` from a fresh province replica against 127.0.0.1:port.
+    func sync(port: Int, _ extra: String...) throws -> CLIResult {
+        let workspace = try Workspace.province()
+        let secret = try workspace.write("secret", "not-used-0123456789")
+        return try workspace.run(["sync", "--replica", workspace.replica, "--server", "127.0.0.1:\(port)", "--secret-file", secret] + extra)
+    }
+
+    /// Library words that must never reach a province user.
+    func expectPlainWords(_ result: CLIResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        for word in ["errno", "NIO", "BoringSSL", "SingleConnectionFailure", "I/O on closed channel", "internal error", ".swift", "Sources/"] {
+            #expect(!result.stderr.contains(word), "\(word) in: \(result.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func connectionResetIsANetworkFailure() throws {
+        let listener = try LoopbackListener(.reset)
+        defer { listener.stop() }
+        let result = try sync(port: listener.port)
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("was reset"), "\(result)")
+        #expect(result.stderr.contains("run `ocop sync` again"), "\(result)")
+        expectPlainWords(result)
+    }
+
+    @Test func connectionRefusedNamesTheServerAndWhatToCheck() throws {
+        let result = try sync(port: try LoopbackListener.closedPort())
+        #expect(result.status == 3, "\(result)")
+        #expect(result.stderr.contains("cannot reach the sync server at 127.0.0.1:"), "\(result)")
+        #expect(result.stderr.contains("connection refused — is ocop-syncd running"), "\(result)")
+        #expect(result.stderr.contains("--server"), "\(result)")
+        expectPlainWords(result)
+    }
+
+    @Test func tlsToAPlainPortSaysTheServerDoesNotSpeakTLS() throws {
+        let listener = try LoopbackListener(.answer(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8)))
+        defer { listener.stop() }
+        let result = try sync(port: listener.port, "--tls")
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("TLS handshake with 127.0.0.1:\(listener.port) failed: the server does not speak TLS on this port"), "\(result)")
+        expectPlainWords(result)
+    }
+
+    @Test func serverClosingTheConnectionIsSaidPlainly() throws {
+        let listener = try LoopbackListener(.close)
+        defer { listener.stop() }
+        let result = try sync(port: listener.port)
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("closed the connection"), "\(result)")
+        #expect(result.stderr.contains("If the server uses TLS, add --tls."), "\(result)")
+        expectPlainWords(result)
+    }
+
+    @Test func unreadableCAFileIsNotAnInternalError() throws {
+        let listener = try LoopbackListener(.close)
+        defer { listener.stop() }
+        let result = try sync(port: listener.port, "--tls", "--ca-file", "/nonexistent/ca.pem")
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("--ca-file"), "\(result)")
+        expectPlainWords(result)
+    }
+}
