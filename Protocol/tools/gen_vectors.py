@@ -234,6 +234,28 @@ def build():
           {"type": "GOODBYE", "reason": 1, "message": "Máy chủ đang tắt để bảo trì"})
     valid("034-changes-unknown-error-codes-pass", "ERROR with a code this version does not define: receivers accept it",
           {"type": "ERROR", "code": 0xBEEF, "message": "future", "detail": ""})
+    # ---- session answers a stranger's client needs to recognise (SPEC §9) --------------------------
+    valid("035-hello-versions-without-1", "HELLO offering versions 2–3: a valid frame, which a server speaking only 1 "
+          "answers with ERROR VERSION_NEGOTIATION_FAILED and closes", dict(HELLO, minVersion=2, maxVersion=3))
+    valid("036-error-version-negotiation-failed", "the server's answer to 035",
+          {"type": "ERROR", "code": 0x0102, "message": "no common protocol version: the server speaks 1–1, the client 2–3",
+           "detail": "frame 0: HELLO.minVersion"})
+    valid("037-error-forbidden-secret-rotated", "FORBIDDEN ends a session whose account's secret was rotated since login",
+          {"type": "ERROR", "code": 0x0104, "message": "the secret of 01 was rotated; log in again with the new secret",
+           "detail": "frame 4: PULL"})
+    valid("038-error-busy-anonymous", "BUSY for one connection too many waiting to log in: retry later",
+          {"type": "ERROR", "code": 0x0105, "message": "too many connections waiting to log in; try again later", "detail": None})
+    valid("039-goodbye-handshake-deadline", "GOODBYE idle timeout: no login within the handshake deadline",
+          {"type": "GOODBYE", "reason": 2, "message": "no login within 10 s"})
+    valid("040-push-ack-refused-conflict-record", "PUSH_ACK for a PUSH of one change and one conflict record: the conflict "
+          "record is refused, numbered after the changes (index 1)",
+          {"type": "PUSH_ACK", "lastAcknowledged": 12, "applied": 1, "rejections": [
+              {"index": 1, "table": "products", "key": PRODUCT_1, "reason": 1,
+               "message": "conflict record on products row " + str(uuid.UUID(bytes=PRODUCT_1)) + " column name_vi: the row belongs to another province, or does not exist"}]})
+    valid("041-error-first-counter-after-last", "INVALID_VALUE for a PUSH whose firstCounter is after its lastCounter: "
+          "nothing applied, the session goes on",
+          {"type": "ERROR", "code": 0x0015, "message": "firstCounter 5 is after lastCounter 3; nothing was applied",
+           "detail": "frame 3: PUSH.firstCounter"})
 
     # ---- invalid frames ------------------------------------------------------------------------
     good = bytes.fromhex(vectors[24][1]["hex"])  # 025-pull-first
@@ -353,6 +375,10 @@ def build():
     invalid("144-stamp-millis-over-48-bits", "a stamp whose clock milliseconds reach 2^48", raw("PUSH", bytes(p.b)), "INVALID_VALUE")
     p = batch_prefix(["t", "tên"], [PROVINCE])
     p.varint(0); p.varint(0)
+    hello = bytearray(wire.encode_frame(HELLO))
+    hello[16], hello[17] = 3, 2
+    invalid("146-hello-min-version-over-max", "HELLO with minVersion 3 and maxVersion 2 (an empty range)",
+            raw("HELLO", bytes(hello[16:])), "INVALID_VALUE")
     invalid("145-string-table-not-ascii", "string table entry 'tên' (table and column names are printable ASCII)",
             raw("PUSH", bytes(p.b)), "INVALID_VALUE")
 

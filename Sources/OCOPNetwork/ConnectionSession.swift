@@ -98,7 +98,24 @@ struct ConnectionSession {
             return nil
         }
         let replica = hello.replica
-        let session = try await server.blocking { try store.openSession(replica: replica, account: account) }
+        let session: SessionState
+        do {
+            session = try await server.blocking { try store.openSession(replica: replica, account: account) }
+        } catch let error as StoreError where error.code == .invalidArgument {
+            // A replica copied to another machine or province and synced under another account:
+            // final, and the province must be told what to do rather than see the line drop.
+            logger.warning("replica refused", metadata: ["reason": "\(error.message)"])
+            try await close(
+                .forbidden,
+                "this replica (\(replica)) belongs to another account: a replica syncs only with the account it was created for; create a new replica with `ocop init` for this province",
+                detail: "frame 0: HELLO.replica"
+            )
+            return nil
+        } catch {
+            logger.error("store failed at login", metadata: ["error": "\(error)"])
+            try await close(.busy, "the server could not open the session now; retry later")
+            return nil
+        }
         gate.markAuthenticated()
         authenticated()
         let principal = Principal(replica: hello.replica, role: account.role, tenantID: account.tenantID)

@@ -24,6 +24,9 @@ public struct SyncClientConfiguration: Sendable {
     /// Local writes per push. Small enough that a daemon holding many provinces' decoded pushes
     /// at once stays small; large enough that round trips and commits do not dominate.
     public var batchSize = 500
+    /// How many times a BUSY answer is retried (with back-off from 0.25 s, doubling) before
+    /// the sync fails.
+    public var busyRetries = 5
 
     public init(host: String, port: Int, user: String, secret: String) {
         self.host = host
@@ -46,6 +49,9 @@ public struct SyncClientError: Error, CustomStringConvertible, Sendable {
 
     public var kind: Kind
     public var message: String
+    /// The server answered BUSY: it is overloaded for a moment, and the same sync a little later
+    /// will go through.
+    public var serverWasBusy = false
     public var description: String { message }
 }
 
@@ -60,9 +66,31 @@ public struct SyncSummary: Sendable {
 /// The province side of the protocol: connects, authenticates, pushes then pulls.
 public enum SyncClient {
     /// Syncs `replica` with the daemon. Safe to run again after any failure.
+    ///
+    /// A server that answers BUSY (too many provinces logging in at once, no memory free for a
+    /// frame) is tried again a few times with jittered back-off, about 8 s in all, before the
+    /// error is reported: the nightly rush should not fail a province's sync.
     public static func sync(
         _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncSummary {
+        var delay = Duration.milliseconds(250)
+        for attempt in 1... {
+            do {
+                return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
+            } catch let error as SyncClientError where error.serverWasBusy && attempt <= configuration.busyRetries {
+                let wait = delay * Double.random(in: 0.5...1.5)
+                logger.notice("server busy; trying again", metadata: ["attempt": "\(attempt)", "wait": "\(wait)"])
+                try await Task.sleep(for: wait)
+                delay *= 2
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private static func syncOnce(
+        _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
+        group: any EventLoopGroup, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let counts = ByteCounts()

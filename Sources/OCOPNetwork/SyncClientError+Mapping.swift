@@ -86,11 +86,13 @@ extension SyncClientError {
         case .authenticationFailed:
             return SyncClientError(kind: .authentication, message: "the server refused the account '\(user)' (\(said)) — check --user (or OCOP_USER) and that --secret-file holds this account's current secret; without --user the account is the replica's tenant id, so a replica made with a wrong `ocop init --tenant` must be made again with the id the central office gave")
         case .forbidden:
-            return SyncClientError(kind: .authentication, message: "the server does not let account '\(user)' sync this replica (\(said)) — a replica belongs to the province it was created for: if it was copied from another machine or province, create a new one with `ocop init --tenant ID` for your province and sync that; if the account was disabled, ask the central office")
+            return SyncClientError(kind: .authentication, message: "the server refused account '\(user)' (\(said)) — if its secret was rotated, put the new one in --secret-file; if the account was disabled, ask the central office; a replica copied from another machine or province cannot sync under this account: create a new one with `ocop init --tenant ID` for your province and sync that")
         case .versionNegotiationFailed, .schemaVersionUnsupported:
             return SyncClientError(kind: .authentication, message: "the server speaks another version (\(said)) — update ocop to the version the central office uses")
         case .busy:
-            return SyncClientError(kind: .unreachable, message: "the sync server is busy (\(said)) — run `ocop sync` again in a few minutes")
+            var busy = SyncClientError(kind: .unreachable, message: "the sync server is busy (\(said)) — run `ocop sync` again in a few minutes")
+            busy.serverWasBusy = true
+            return busy
         default:
             return SyncClientError(kind: .protocolFailure, message: "the server said \(said) — run `ocop sync` again later; if it repeats, tell the central office")
         }

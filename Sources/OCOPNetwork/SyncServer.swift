@@ -117,18 +117,24 @@ public final class SyncServer: Service, Sendable {
         var logger = logger
         logger[metadataKey: "peer"] = "\(peer.map { "\($0)" } ?? "?")"
         let limits = configuration.limits
-        let admitted = activeConnections.withLockedValue { count -> Bool in
-            guard count < limits.maxConnections else { return false }
-            count += 1
-            return true
-        }
-        // Until it authenticates, a connection also holds an anonymous slot (in all, and for its
-        // address): idle or slow peers that never log in cannot take the slots provinces need.
+        // A connection holds a slot (of maxConnections) and, until it authenticates, an anonymous
+        // slot (in all, and for its address): idle or slow peers that never log in cannot take
+        // the slots provinces need.
         let host = peer?.ipAddress ?? "?"
-        let anonymous = admitted && anonymousConnections.withLockedValue {
-            $0.admit(host: host, total: limits.maxUnauthenticatedConnections, perHost: limits.maxUnauthenticatedPerAddress)
+        let refusal: String? = activeConnections.withLockedValue { count in
+            guard count < limits.maxConnections else { return "too many connections; try again later" }
+            let anonymous = anonymousConnections.withLockedValue {
+                $0.admit(host: host, total: limits.maxUnauthenticatedConnections, perHost: limits.maxUnauthenticatedPerAddress)
+            }
+            guard anonymous else { return "too many connections waiting to log in; try again later" }
+            count += 1
+            return nil
         }
-        let anonymousSlot = NIOLockedValueBox(anonymous)
+        if let refusal {
+            await refuseBusy(connection, refusal, logger: logger)
+            return
+        }
+        let anonymousSlot = NIOLockedValueBox(true)
         let releaseAnonymousSlot: @Sendable () -> Void = { [anonymousConnections] in
             let held = anonymousSlot.withLockedValue { held in
                 defer { held = false }
@@ -140,7 +146,7 @@ public final class SyncServer: Service, Sendable {
         defer {
             releaseAnonymousSlot()
             let active = activeConnections.withLockedValue { count in
-                if admitted { count -= 1 }
+                count -= 1
                 return count
             }
             metrics.connection(opened: false, active: active)
@@ -153,13 +159,6 @@ public final class SyncServer: Service, Sendable {
         }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                guard admitted, anonymous else {
-                    let message = admitted
-                        ? "too many connections waiting to log in; try again later"
-                        : "too many connections; try again later"
-                    try await outbound.write(.error(ErrorMessage(code: .busy, message: message)))
-                    return
-                }
                 var session = ConnectionSession(
                     server: self, outbound: outbound, logger: logger, counts: accepted.counts, gate: accepted.gate,
                     authenticated: {
@@ -176,6 +175,22 @@ public final class SyncServer: Service, Sendable {
             logger.notice("connection ended", metadata: ["error": "\(error)"])
         }
         deadline.cancel()
+    }
+
+    /// Answers BUSY and closes, without holding a slot. The peer gets a moment to send its HELLO
+    /// and read the answer: closing at once would reset the connection under its HELLO, and a
+    /// reset discards the ERROR waiting in the peer's buffer, so it would see only a dropped line.
+    private func refuseBusy(_ connection: Connection, _ message: String, logger: Logger) async {
+        logger.notice("refusing connection", metadata: ["code": "BUSY", "message": "\(message)"])
+        try? await connection.executeThenClose { inbound, outbound in
+            try await outbound.write(.error(ErrorMessage(code: .busy, message: message)))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try? await inbound.first { _ in false } }
+                group.addTask { try? await Task.sleep(for: .seconds(1)) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
     }
 
     /// Runs blocking store work off the event loops.

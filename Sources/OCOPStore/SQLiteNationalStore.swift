@@ -116,6 +116,11 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 "schema version \(batch.schemaVersion) is not accepted; this server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)"
             )
         }
+        // SQLite integers are signed: a counter of 2^63 or more is no replica's (counters count a
+        // replica's writes one by one) and would not fit.
+        guard batch.lastCounter <= UInt64(Int64.max) else {
+            throw StoreError(.invalidArgument, "lastCounter \(batch.lastCounter) is beyond 2^63 − 1, which no replica reaches; nothing was applied")
+        }
         guard batch.firstCounter <= batch.lastCounter else {
             throw StoreError(.invalidArgument, "firstCounter \(batch.firstCounter) is after lastCounter \(batch.lastCounter); nothing was applied")
         }
@@ -212,7 +217,10 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     // MARK: Pull
 
     public func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult {
-        try replica.write { db in
+        guard cursor <= UInt64(Int64.max) else {
+            throw StoreError(.invalidArgument, "cursor \(cursor) was never given by this server (cursors are below 2^63); pull from 0 or from the last nextCursor")
+        }
+        return try replica.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
             try directory.save(db)

@@ -28,7 +28,7 @@ struct DaemonSyncTests {
                 let first = index * 1_000
                 try province.replica.write { db in
                     try db.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Province edit \(round)", productKey(first + round)])
-                    try db.execute(sql: "UPDATE products SET gtin = ? WHERE id = ?", arguments: ["893000000\(round)", productKey(first + 10 + round)])
+                    try db.execute(sql: "UPDATE products SET gtin = ? WHERE id = ?", arguments: [["8930000000002", "8930000000019", "8930000000026"][round], productKey(first + 10 + round)])
                     try db.execute(sql: "DELETE FROM products WHERE id = ?", arguments: [productKey(first + 20 + round)])
                 }
                 try central.replica.write { db in

@@ -33,6 +33,9 @@ final class WireSession: @unchecked Sendable {
         self.shared = received
     }
 
+    /// Whether the daemon closed the connection and every byte it sent has been read.
+    var isClosed: Bool { shared.withLockedValue { $0.closed && $0.bytes.isEmpty } && decoder.bufferedByteCount == 0 }
+
     func send(_ bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }

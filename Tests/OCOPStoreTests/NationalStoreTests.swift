@@ -60,6 +60,7 @@ struct NationalStoreTests {
     @Test func invalidDataIsRefusedWithRowAndField() async throws {
         let federation = try Federation(provinceNames: [("01", "Hà Nội")])
         let hanoi = federation.provinces[0]
+        try insertProduct(hanoi.replica, id: key(2), tenant: hanoi.tenant, name: "Mật ong")
         try hanoi.replica.write { db in
             try db.execute(sql: """
                 INSERT INTO certificates(id, tenant_id, product_id, number, stars, issuer, issued_on, expires_on, status)
@@ -231,7 +232,7 @@ struct TenantMergeTests {
         let origins = try federation.store.replica.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM _tenant_merges WHERE from_tenant = ?", arguments: [haGiang.tenant])
         }
-        #expect(origins == 5)
+        #expect(origins == 5 + 1, "the five products and their producer")
         let merged = try federation.store.replica.read { db in
             try Row.fetchOne(db, sql: "SELECT merged_into, valid_until FROM tenants WHERE id = ?", arguments: [haGiang.tenant])
         }
