@@ -29,9 +29,38 @@ extension Replica {
         try read { db in try Record.fetchOne(db, key: id) }
     }
 
-    /// Every row of the table, in id order (UUIDv7 ids sort by creation time).
+    /// Every row of the table that reads as a record, in id order (UUIDv7 ids sort by creation
+    /// time).
+    ///
+    /// A row no record can hold (written with plain SQL, or pulled from a server older than its
+    /// row validation) is left out rather than failing the whole read, so one bad value never
+    /// makes a replica unreadable; ``unreadableRows(_:)`` lists them for the user.
     public func fetchAll<Record: SyncedRecord>(_ type: Record.Type) throws -> [Record] {
-        try read { db in try Record.order(Column("id")).fetchAll(db) }
+        try read { db in
+            var records: [Record] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(Record.databaseTableName)\" ORDER BY id")
+            while let row = try rows.next() {
+                if let record = try? Record(row: row) { records.append(record) }
+            }
+            return records
+        }
+    }
+
+    /// The rows of the table that cannot be read as records: their id and why.
+    public func unreadableRows<Record: SyncedRecord>(_ type: Record.Type) throws -> [(id: String, reason: String)] {
+        try read { db in
+            var unreadable: [(id: String, reason: String)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(Record.databaseTableName)\" ORDER BY id")
+            while let row = try rows.next() {
+                do {
+                    _ = try Record(row: row)
+                } catch {
+                    let id = (row["id"] as Data?).flatMap { bytes in bytes.count == 16 ? UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }).uuidString.lowercased() : nil } ?? "?"
+                    unreadable.append((id, "\(error)"))
+                }
+            }
+            return unreadable
+        }
     }
 
     private func checkWritable<Record: SyncedRecord>(_ record: Record, reference: ReferenceData) throws {

@@ -163,6 +163,9 @@ struct ProductCommand: ParsableCommand {
         func run() throws {
             let replica = try replicaOptions.open()
             let owner = try producer.map { try replica.producer($0) }
+            for row in try replica.unreadableRows(Product.self) {
+                StandardError.print("warning: products row \(row.id) cannot be read and is not listed (\(row.reason)); fix it with `ocop product edit` or ask the central office")
+            }
             let products = try replica.fetchAll(Product.self)
                 .filter { (owner == nil || $0.producerID == owner?.id) && (status == nil || $0.status == status) }
                 .sorted { VietnameseCollation.compare($0.nameVi, $1.nameVi, caseInsensitive: true) == .orderedAscending }

@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import Testing
+
+/// What a replica holds never makes it unreadable (issue 10, item 5): a row no record can hold
+/// — a product `status` of `hacked`, written with `sqlite3` or pulled from an older server — is
+/// left out of lists with a warning naming it, instead of `ocop product list` failing with exit 70.
+@Suite("ocop: a bad row does not make the replica unreadable")
+struct UnreadableRowTests {
+    @Test func productListSkipsAndNamesARowItCannotRead() throws {
+        let workspace = try Workspace.province()
+        let producer = try workspace.ok("producer", "add", "--name", "HTX Chè Shan tuyết Suối Giàng", "--type", "HTX")
+        _ = try workspace.ok("product", "add", "--producer", producer, "--name-vi", "Chè Shan tuyết", "--classification", "1.5.a")
+        let replica = try workspace.openReplica()
+        let bad = UUID()
+        try replica.write { db in
+            try db.execute(sql: """
+                INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
+                SELECT ?, tenant_id, id, '1.5.a', 'QD148-2023', 'Chè bị sửa', 'hacked' FROM producers LIMIT 1
+                """, arguments: [withUnsafeBytes(of: bad.uuid) { Data($0) }])
+        }
+        let listed = try workspace.ocop("product", "list")
+        #expect(listed.status == 0, "\(listed)")
+        #expect(listed.stdout.contains("Chè Shan tuyết"))
+        #expect(!listed.stdout.contains("Chè bị sửa"))
+        #expect(listed.stderr.contains("warning: products row \(bad.uuidString.lowercased()) cannot be read"), "\(listed.stderr)")
+        #expect(try replica.fetchAll(Product.self).map(\.nameVi) == ["Chè Shan tuyết"])
+        #expect(try replica.unreadableRows(Product.self).map(\.id) == [bad.uuidString.lowercased()])
+    }
+}
