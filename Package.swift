@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "ocop-syncd",
             dependencies: [
-                "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
+                "OCOPModel", "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
