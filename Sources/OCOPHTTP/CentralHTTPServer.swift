@@ -70,6 +70,7 @@ public struct CentralHTTPServer: Sendable {
         -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: .utf8TolerantHTTP1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop-syncd"),
             onServerRunning: onServerRunning,
             logger: logger
