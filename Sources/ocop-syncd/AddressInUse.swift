@@ -20,7 +20,7 @@ enum AddressInUse {
     }
 
     static func message(_ endpoint: ServerConfiguration.Endpoint, setting: String, flag: String?) -> String {
-        "\(endpoint.display) is already in use by another process (another ocop-syncd?); stop it, or change \(setting) in the configuration"
+        "\(endpoint.display) is already in use by another process (another ocop-syncd?); stop it, or change \(setting).port in the configuration"
             + (flag.map { " or give \($0)" } ?? "") + ". To see who holds it: ss -ltnp 'sport = :\(endpoint.port)'"
     }
 }

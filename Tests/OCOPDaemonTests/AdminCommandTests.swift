@@ -53,6 +53,12 @@ struct AdminCommandTests {
         let run = try await syncd(["serve", "--config", daemon.configPath.path, "--listen", "127.0.0.1:\(daemon.port)"])
         #expect(run.status != 0)
         #expect(run.errors.contains("127.0.0.1:\(daemon.port) is already in use by another process"), "\(run.errors)")
+        #expect(run.errors.contains("change listen.port in the configuration or give --listen"), "\(run.errors)")
+        // The same for the HTTP server's address.
+        let http = try await syncd(["serve", "--config", daemon.configPath.path, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:\(daemon.port)"])
+        #expect(http.status != 0)
+        #expect(http.errors.contains("127.0.0.1:\(daemon.port) is already in use by another process"), "\(http.errors)")
+        #expect(http.errors.contains("change http.port in the configuration or give --http"), "\(http.errors)")
         #expect(daemon.isRunning)
     }
 
