@@ -209,6 +209,8 @@
 
   function onSignOut() {
     clearToken();
+    // Nothing seen with that token is drawn again (a language switch redraws from these).
+    for (const name of Object.keys(lastReports)) delete lastReports[name];
     askForToken("");
   }
 
