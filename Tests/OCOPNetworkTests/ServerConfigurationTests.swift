@@ -126,4 +126,52 @@ struct ServerConfigurationTests {
             try ServerConfiguration.Endpoint(parsing: "127.0.0.1:99999", option: "--listen")
         } throws: { "\($0)".contains("--listen 127.0.0.1:99999: the port 99999 is out of range") }
     }
+
+    /// A configuration with every optional section present, so every object is in its JSON.
+    static var everything: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = "/var/lib/ocop-sync"
+        configuration.tls = .init(certificate: "/etc/ocop-sync/tls/fullchain.pem", privateKey: "/etc/ocop-sync/tls/privkey.pem")
+        var http = ServerConfiguration.HTTP()
+        http.feedSigningKey = "/etc/ocop-sync/feed.pem"
+        http.dashboardDirectory = "/srv/dashboard"
+        configuration.http = http
+        configuration.limits.maxConnections = 100
+        configuration.limits.maxUnauthenticatedConnections = 8
+        configuration.limits.handshakeTimeoutSeconds = 5
+        configuration.logLevel = "notice"
+        return configuration
+    }
+
+    @Test("every section is strict: an unknown key added to any object of a full configuration is refused with its path")
+    func everySectionIsStrict() throws {
+        let data = try JSONEncoder().encode(Self.everything)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(try load(text) == Self.everything, "what is written is read back")
+
+        // Every object in the document, by path; a section added later without strict
+        // decoding makes this fail.
+        func objects(_ value: Any, _ path: [String]) -> [[String]] {
+            guard let object = value as? [String: Any] else { return [] }
+            return [path] + object.flatMap { objects($0.value, path + [$0.key]) }
+        }
+        func inserting(_ key: String, at path: [String], in value: Any) -> Any {
+            var object = value as! [String: Any]
+            if let first = path.first {
+                object[first] = inserting(key, at: Array(path.dropFirst()), in: object[first]!)
+            } else {
+                object[key] = 1
+            }
+            return object
+        }
+        let tree = try JSONSerialization.jsonObject(with: data)
+        let paths = objects(tree, [])
+        #expect(Set(paths.map { $0.joined(separator: ".") }) == ["", "listen", "metrics", "tls", "http", "limits"])
+        for path in paths {
+            let bad = try JSONSerialization.data(withJSONObject: inserting("surplus", at: path, in: tree))
+            let message = refusal(String(decoding: bad, as: UTF8.self))
+            let key = (path + ["surplus"]).joined(separator: ".")
+            #expect(message?.contains("unknown key \"\(key)\"") == true, "\(key): \(message ?? "accepted")")
+        }
+    }
 }
