@@ -42,9 +42,13 @@ final class RequestTargetEncoder: ChannelInboundHandler, RemovableChannelHandler
         let input = unwrapInboundIn(data)
         if case .passThrough = state { return context.fireChannelRead(data) }
         var output = context.channel.allocator.buffer(capacity: input.readableBytes + 16)
-        for byte in input.readableBytesView {
+        let bytes = input.readableBytesView
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
             switch state {
             case .requestLine:
+                let byte = bytes[index]
+                index += 1
                 requestLine.append(byte)
                 if byte == UInt8(ascii: "\n") {
                     output.writeBytes(Self.encoded(requestLine))
@@ -58,13 +62,19 @@ final class RequestTargetEncoder: ChannelInboundHandler, RemovableChannelHandler
                     state = .passThrough
                 }
             case .headers:
+                let byte = bytes[index]
+                index += 1
                 output.writeInteger(byte)
                 if byte == UInt8(ascii: "\n") { endHeaderLine() } else if line.count < 64 { line.append(byte) }
             case .body(let remaining):
-                output.writeInteger(byte)
-                state = remaining > 1 ? .body(remaining: remaining - 1) : .requestLine
+                // Bodies are passed on in one piece, not byte by byte.
+                let end = min(bytes.endIndex, index + remaining)
+                output.writeBytes(bytes[index..<end])
+                state = remaining > end - index ? .body(remaining: remaining - (end - index)) : .requestLine
+                index = end
             case .passThrough:
-                output.writeInteger(byte)
+                output.writeBytes(bytes[index...])
+                index = bytes.endIndex
             }
         }
         context.fireChannelRead(wrapInboundOut(output))

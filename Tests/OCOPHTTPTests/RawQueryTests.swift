@@ -5,8 +5,9 @@ import Glibc
 import Testing
 
 /// Sends bytes exactly as given (no client library percent-encodes them) and reads until the
-/// server closes, on a thread of its own.
-func rawHTTP(port: Int, _ request: [UInt8]) async throws -> String {
+/// server closes, on a thread of its own. With `pieces`, the bytes go out in writes of that
+/// size a few milliseconds apart, so the server reads them split anywhere.
+func rawHTTP(port: Int, _ request: [UInt8], pieces: Int? = nil) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             continuation.resume(with: Result {
@@ -23,7 +24,13 @@ func rawHTTP(port: Int, _ request: [UInt8]) async throws -> String {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
                 }
                 guard connected == 0 else { throw HTTPTestError("connect failed") }
-                guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw HTTPTestError("send failed") }
+                var noDelay: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+                for start in stride(from: 0, to: request.count, by: pieces ?? request.count) {
+                    let piece = Array(request[start..<min(request.count, start + (pieces ?? request.count))])
+                    guard piece.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == piece.count else { throw HTTPTestError("send failed") }
+                    if pieces != nil { usleep(2_000) }
+                }
                 var received: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
@@ -74,11 +81,14 @@ struct RawQueryTests {
         try await withLiveServer { server in
             let body = #"{"take": "winner"}"#
             let post = Array("POST /api/v1/conflicts/ffffffffffff/resolution HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(server.reviewToken)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
-            let answer = try await rawHTTP(port: server.client.port,
-                                           Array("\r\n".utf8) + get("/api/v1/products?q=chè", token: server.readToken, close: false) + post
-                                           + get("/api/v1/products?q=thái", token: server.readToken))
-            let statuses = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
-            #expect(statuses == ["200", "404", "200"], "\(answer)")
+            let requests = Array("\r\n".utf8) + get("/api/v1/products?q=chè", token: server.readToken, close: false) + post
+                + get("/api/v1/products?q=thái", token: server.readToken)
+            // In one write, and split into pieces that cut lines, characters and the body.
+            for pieces in [nil, 7] as [Int?] {
+                let answer = try await rawHTTP(port: server.client.port, requests, pieces: pieces)
+                let statuses = answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+                #expect(statuses == ["200", "404", "200"], "pieces \(pieces ?? 0): \(answer)")
+            }
         }
     }
 }
