@@ -181,7 +181,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         case let .keyNotFound(key, context):
             return "\(path(context.codingPath + [key])): missing (required in this section)"
         case let .typeMismatch(type, context), let .valueNotFound(type, context):
-            return "\(path(context.codingPath)): expected \(Self.jsonTypeName(type))"
+            let where_ = path(context.codingPath)
+            return (where_.isEmpty ? "the document" : where_) + ": expected \(Self.jsonTypeName(type))"
         @unknown default:
             return "\(error)"
         }

@@ -113,6 +113,10 @@ struct ServerConfigurationTests {
         #expect(missing.contains("listen.port: missing"), "\(missing)")
         let broken = try #require(refusal(#"{"listen": "#))
         #expect(broken.contains("not valid JSON"), "\(broken)")
+        let array = try #require(refusal("[1, 2]"))
+        #expect(array.contains("the document: expected an object"), "\(array)")
+        let null = try #require(refusal(#"{"listen": {"host": null, "port": 7468}}"#))
+        #expect(null.contains("listen.host: expected a string"), "\(null)")
     }
 
     @Test("--listen and --http: HOST:PORT with the port in range")
