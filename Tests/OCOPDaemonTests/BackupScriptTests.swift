@@ -53,5 +53,13 @@ struct BackupScriptTests {
         #expect(try daemon.store().apiTokens().first { $0.id == leaked.id }?.revokedAt != nil, "the leaked token stays revoked")
         #expect(FileManager.default.contents(atPath: key.path) == keyBytes)
         #expect(try FileManager.default.attributesOfItem(atPath: key.path)[.posixPermissions] as? Int == 0o600)
+
+        // A damaged dataset (the usual reason for a restore) cannot be compared: the restore
+        // warns and goes on.
+        try Data("not a database at all".utf8).write(to: URL(fileURLWithPath: daemon.databasePath))
+        let damaged = try await script("ocop-restore.sh", common + [copy])
+        #expect(damaged.status == 0, "\(damaged.output)\n\(damaged.errors)")
+        #expect(damaged.output.contains("cannot read the credentials of the current dataset (damaged?)"), "\(damaged.output)")
+        #expect(try daemon.store().account(user: "central") == nil && daemon.store().accounts().count == 1)
     }
 }

@@ -137,9 +137,11 @@ sync -- "$staging" 2>/dev/null || sync
 say "backup ok: integrity_check ok, $accounts accounts, file time $(date -u -r "$backup" +%Y-%m-%dT%H:%M:%SZ)"
 
 # 3. Credentials changed since the backup.
-if [[ -f $live ]]; then
-    report=$("$syncd" credential-changes --current "$live" --restored "$staging") \
-        || die "cannot compare the credentials of $live and the backup (see the message above); nothing changed"
+unknown_credentials="tokens revoked, secrets rotated and accounts disabled after the backup come back; check 'ocop-syncd token list' and 'tenant list' after the start and revoke them again"
+if [[ -f $live ]] && ! report=$("$syncd" credential-changes --current "$live" --restored "$staging"); then
+    # A damaged dataset is the usual reason for a restore: it must not block it.
+    say "warning: cannot read the credentials of the current dataset (damaged?), so $unknown_credentials"
+elif [[ -f $live ]]; then
     while IFS= read -r line; do say "$line"; done <<<"$report"
     if grep -q '^warning:' <<<"$report"; then
         if [[ $credentials == ask ]]; then
@@ -161,7 +163,7 @@ if [[ -f $live ]]; then
         fi
     fi
 else
-    say "warning: there is no current dataset to compare with: tokens revoked, secrets rotated and accounts disabled after the backup come back; check 'ocop-syncd token list' and 'tenant list' after the start and revoke them again"
+    say "warning: there is no current dataset to compare with, so $unknown_credentials"
 fi
 
 # 4. The feed signing key, if the data directory lost it.
