@@ -101,6 +101,8 @@ let package = Package(
             dependencies: [
                 "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1.1 channel, to put RequestTargetEncoder in front of its parser.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "ocop-syncd",
             dependencies: [
-                "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
+                "OCOPModel", "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

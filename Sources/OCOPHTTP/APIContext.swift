@@ -8,6 +8,8 @@ public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller's token on `/api/v1` routes; nil on public routes.
     public var token: APIToken?
+    /// Shared by every copy of this request's context, for the access log.
+    let requestLog = RequestLog()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -27,6 +27,7 @@ struct BearerTokenMiddleware: RouterMiddleware {
         var context = context
         context.token = token
         context.logger[metadataKey: "token"] = .string(token.id)
+        context.requestLog.tokenID = token.id
         return try await next(request, context)
     }
 }

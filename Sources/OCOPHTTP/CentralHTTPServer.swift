@@ -70,6 +70,7 @@ public struct CentralHTTPServer: Sendable {
         -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: .utf8TolerantHTTP1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop-syncd"),
             onServerRunning: onServerRunning,
             logger: logger
@@ -78,8 +79,9 @@ public struct CentralHTTPServer: Sendable {
 
     func buildRouter() -> (router: Router<APIContext>, table: RouteTable) {
         let router = Router(context: APIContext.self)
-        // An access log line per request (method and path; never headers, so never tokens).
-        router.add(middleware: LogRequestsMiddleware(.info))
+        // An access log line per request: status, token id and duration; never headers, so
+        // never a token's secret.
+        router.add(middleware: AccessLogMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         let table = RouteTable()
         let publicRoutes = RouteRegistrar(router: router, table: table)

@@ -15,7 +15,7 @@ struct QueryParameters {
             // Form encoding writes spaces as `+`.
             func decode(_ text: Substring) throws -> String {
                 guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                    throw APIError.badParameter("\"\(text)\" is not valid percent-encoding")
+                    throw APIError.badParameter("\"\(text)\" is not valid percent-encoded UTF-8")
                 }
                 return decoded.precomposedStringWithCanonicalMapping
             }

@@ -5,6 +5,9 @@ import Foundation
 /// ```json
 /// { "listen": { "host": "127.0.0.1", "port": 7468 }, "dataDirectory": "/var/lib/ocop-sync" }
 /// ```
+///
+/// The file is a strict document: an unknown key at any level, a value of the wrong type or
+/// out of range is an error naming its JSON path (see ``load(path:)``), never a silent default.
 public struct ServerConfiguration: Codable, Sendable, Equatable {
     public struct Endpoint: Codable, Sendable, Equatable {
         public var host: String
@@ -13,6 +16,15 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             self.host = host
             self.port = port
         }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            host = try container.decode(String.self, forKey: .host)
+            port = try container.decode(Int.self, forKey: .port)
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
     }
 
     public struct TLS: Codable, Sendable, Equatable {
@@ -23,26 +35,55 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             self.certificate = certificate
             self.privateKey = privateKey
         }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            certificate = try container.decode(String.self, forKey: .certificate)
+            privateKey = try container.decode(String.self, forKey: .privateKey)
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case certificate, privateKey }
     }
 
     public struct Limits: Codable, Sendable, Equatable {
         /// Connections served at once; more are closed with BUSY.
         public var maxConnections: Int = 256
+        /// Connections that have not logged in yet, at once; a small share of `maxConnections`,
+        /// so idle sockets from outside cannot take every slot from the provinces.
+        public var maxUnauthenticatedConnections: Int = 32
+        /// Seconds a new connection has to finish logging in.
+        public var handshakeTimeoutSeconds: Int = 10
         /// Rows per CHANGES page at most, whatever a client asks.
         public var maxPullPage: Int = 5_000
         /// A connection silent this long (authenticated or not) is closed.
         public var idleTimeoutSeconds: Int = 300
-        /// Connections that have not authenticated yet, at once; more are closed with BUSY, so
-        /// anonymous sockets cannot take the slots provinces need.
-        public var maxUnauthenticatedConnections: Int = 32
-        /// Of those, from one peer address at once.
+        /// Of the connections not logged in yet, those from one peer address at once.
         public var maxUnauthenticatedPerAddress: Int = 8
-        /// Time a connection has from connecting to authenticating (HELLO to AUTH_OK).
-        public var handshakeTimeoutSeconds: Int = 10
         /// Memory all connections together may hold in frames being received and decoded (one
         /// frame may always go through alone, however large).
         public var frameMemoryMegabytes: Int = 48
         public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Limits()
+            maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? defaults.maxConnections
+            maxUnauthenticatedConnections = try container.decodeIfPresent(Int.self, forKey: .maxUnauthenticatedConnections)
+                ?? defaults.maxUnauthenticatedConnections
+            handshakeTimeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .handshakeTimeoutSeconds) ?? defaults.handshakeTimeoutSeconds
+            maxPullPage = try container.decodeIfPresent(Int.self, forKey: .maxPullPage) ?? defaults.maxPullPage
+            idleTimeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? defaults.idleTimeoutSeconds
+            maxUnauthenticatedPerAddress = try container.decodeIfPresent(Int.self, forKey: .maxUnauthenticatedPerAddress)
+                ?? defaults.maxUnauthenticatedPerAddress
+            frameMemoryMegabytes = try container.decodeIfPresent(Int.self, forKey: .frameMemoryMegabytes) ?? defaults.frameMemoryMegabytes
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxConnections, maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, handshakeTimeoutSeconds,
+                 maxPullPage, idleTimeoutSeconds, frameMemoryMegabytes
+        }
     }
 
     /// The central office's HTTP server: JSON API, dashboard and partner feeds (`OCOPHTTP`).
@@ -60,6 +101,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         public init() {}
 
         public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = HTTP()
             host = try container.decodeIfPresent(String.self, forKey: .host) ?? defaults.host
@@ -68,6 +110,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             feedSigningKey = try container.decodeIfPresent(String.self, forKey: .feedSigningKey)
             feedCacheMegabytes = try container.decodeIfPresent(Int.self, forKey: .feedCacheMegabytes) ?? defaults.feedCacheMegabytes
         }
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, dashboardDirectory, feedSigningKey, feedCacheMegabytes }
     }
 
     /// Where clients connect. Loopback by default; use TLS for links that leave the building.
@@ -85,6 +129,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case listen, metrics, dataDirectory, tls, http, limits, logLevel }
+
     /// Where the feed signing key is read from (and created, if it is the default and missing).
     public var feedSigningKeyPath: String {
         http?.feedSigningKey ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("feed-signing-key.pem").path
@@ -92,7 +138,10 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
 
     public var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("national.sqlite").path }
 
-    /// Reads a configuration file; fields it leaves out keep their defaults.
+    /// Reads a configuration file; fields it leaves out keep their defaults. Anything else in
+    /// it (an unknown key, a wrong type, a value out of range) is a ``ConfigurationError``
+    /// naming the file and the JSON path, e.g.
+    /// `syncd.json: unknown key "datadirectory" (did you mean "dataDirectory"?)`.
     public static func load(path: String) throws -> ServerConfiguration {
         let data: Data
         do {
@@ -100,45 +149,66 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         } catch {
             throw ConfigurationError(message: "\(path): cannot read the configuration file: \(error.localizedDescription)")
         }
+        let configuration: ServerConfiguration
         do {
-            return try JSONDecoder().decode(ServerConfiguration.self, from: data)
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ConfigurationError(message: "\(path): \(field.isEmpty ? "" : field + ": ")\(context.debugDescription)")
+            configuration = try JSONDecoder().decode(ServerConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigurationError(message: "\(path): \(Self.describe(error))")
+        } catch let error as UnknownKeyError {
+            throw ConfigurationError(message: "\(path): \(error)")
         } catch {
             throw ConfigurationError(message: "\(path): \(error)")
         }
+        if let problem = configuration.problems.first { throw ConfigurationError(message: "\(path): \(problem)") }
+        return configuration
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = ServerConfiguration()
         listen = try container.decodeIfPresent(Endpoint.self, forKey: .listen) ?? defaults.listen
+        // `"metrics": null` turns metrics off; leaving the key out keeps the default.
         metrics = container.contains(.metrics) ? try container.decodeIfPresent(Endpoint.self, forKey: .metrics) : defaults.metrics
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         http = try container.decodeIfPresent(HTTP.self, forKey: .http)
-        if let limits = try container.decodeIfPresent([String: Int].self, forKey: .limits) {
-            var merged = Limits()
-            for (key, value) in limits {
-                switch key {
-                case "maxConnections": merged.maxConnections = value
-                case "maxPullPage": merged.maxPullPage = value
-                case "idleTimeoutSeconds": merged.idleTimeoutSeconds = value
-                case "maxUnauthenticatedConnections": merged.maxUnauthenticatedConnections = value
-                case "maxUnauthenticatedPerAddress": merged.maxUnauthenticatedPerAddress = value
-                case "handshakeTimeoutSeconds": merged.handshakeTimeoutSeconds = value
-                case "frameMemoryMegabytes": merged.frameMemoryMegabytes = value
-                default:
-                    throw DecodingError.dataCorruptedError(forKey: .limits, in: container, debugDescription: "unknown limit \(key)")
-                }
-            }
-            self.limits = merged
-        }
+        limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+    }
+
+    /// A decoding error in an operator's words: the JSON path, then what is wrong there.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .dataCorrupted(context):
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            let where_ = path(context.codingPath)
+            return (where_.isEmpty ? "" : where_ + ": ") + (detail.map { "not valid JSON: \($0)" } ?? context.debugDescription)
+        case let .keyNotFound(key, context):
+            return "\(path(context.codingPath + [key])): missing (required in this section)"
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            let where_ = path(context.codingPath)
+            return (where_.isEmpty ? "the document" : where_) + ": expected \(Self.jsonTypeName(type))"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func jsonTypeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "an object"
+        }
     }
 }
 
+/// A configuration (file, flag or setting) the daemon cannot run with; the message names
+/// where the problem is and what is wrong.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var description: String { message }

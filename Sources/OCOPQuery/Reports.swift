@@ -67,8 +67,9 @@ public struct ProvinceSyncStatus: Sendable, Hashable {
     public var lastSyncAt: String?
     /// Seconds from the last sync to the report time; nil if never synced.
     public var lagSeconds: Int?
-    /// Feed positions the slowest replica of the account has not pulled yet (every change
-    /// numbered in the national feed counts, also those the province is not sent).
+    /// Rows the slowest replica of the account has not been sent yet: changes in the national
+    /// feed after the last page it was served that it would receive (its own rows and rows
+    /// everyone sees; other provinces' rows do not count). 0 right after a complete sync.
     public var feedBehind: Int64?
     /// Conflicts on this province's rows not yet resolved by the central office.
     public var pendingConflicts: Int
@@ -193,18 +194,31 @@ public struct CentralReports: Sendable {
 
     // MARK: Sync
 
+    /// Changes in the national feed after `position` that a province would be sent: its own
+    /// rows and rows everyone sees (owner 0), not other provinces' rows, which used to be
+    /// counted and made a province that had just synced look far behind.
+    static func rowsToSend(_ db: Database, tenant: DatabaseValue, after position: Int64) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT count(*) FROM _sync_rows WHERE seq > ? AND (owner = 0 OR owner = (SELECT idx FROM _sync_replicas WHERE id = ?))
+            """, arguments: [position, tenant]) ?? 0
+    }
+
     /// Per province account: last sync, lag, pending (unresolved) conflicts on its rows.
     public func sync(now: Date = Date()) throws -> [ProvinceSyncStatus] {
         let pending = Dictionary(grouping: try ConflictReview(database: database).items().filter { $0.resolution == nil },
                                  by: { $0.tenantID }).mapValues(\.count)
         let parser = ISO8601DateFormatter()
         return try database.read { db in
-            let feed = try Int64.fetchOne(db, sql: "SELECT value FROM _sync_meta WHERE key = 'feed_sequence'") ?? 0
+            // Where each replica stands: the end of the last page it was served (older stores
+            // without that table: the start of it, which overstates by one page).
+            let served = try db.tableExists("_server_pull_served")
+                ? "coalesce((SELECT p.served_through FROM _server_pull_served p WHERE p.replica = r.replica), r.pulled)"
+                : "r.pulled"
             return try Row.fetchAll(db, sql: """
                 SELECT a.user, a.tenant_id, a.enabled, t.code, t.name,
                        (SELECT count(*) FROM _server_replicas r WHERE r.user = a.user) AS replicas,
                        (SELECT max(max(coalesce(last_push_at, '')), max(coalesce(last_pull_at, ''))) FROM _server_replicas r WHERE r.user = a.user) AS last_sync,
-                       (SELECT min(pulled) FROM _server_replicas r WHERE r.user = a.user) AS pulled,
+                       (SELECT min(\(served)) FROM _server_replicas r WHERE r.user = a.user) AS served,
                        (SELECT coalesce(sum(conflicts), 0) FROM _server_replicas r WHERE r.user = a.user) AS conflicts,
                        (SELECT coalesce(sum(refused), 0) FROM _server_replicas r WHERE r.user = a.user) AS refused
                 FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
@@ -214,11 +228,11 @@ public struct CentralReports: Sendable {
                 let tenant: UUID? = row["tenant_id"]
                 let last: String? = (row["last_sync"] as String?).flatMap { $0.isEmpty ? nil : $0 }
                 let lag = last.flatMap { parser.date(from: $0) }.map { max(0, Int(now.timeIntervalSince($0))) }
-                let pulled: Int64? = row["pulled"]
+                let served: Int64? = row["served"]
                 return ProvinceSyncStatus(
                     user: row["user"], tenantID: tenant, provinceCode: row["code"], provinceName: row["name"],
                     isEnabled: row["enabled"], replicas: row["replicas"], lastSyncAt: last, lagSeconds: lag,
-                    feedBehind: pulled.map { max(0, feed - $0) }, pendingConflicts: tenant.flatMap { pending[$0] } ?? 0,
+                    feedBehind: try served.map { try Self.rowsToSend(db, tenant: row["tenant_id"], after: $0) }, pendingConflicts: tenant.flatMap { pending[$0] } ?? 0,
                     conflictsRecorded: row["conflicts"], refused: row["refused"]
                 )
             }

@@ -20,6 +20,10 @@ public struct AccountSummary: Sendable, Equatable, Codable {
 public struct ReplicaStatus: Sendable, Equatable, Codable {
     public var replica: String
     public var user: String
+    /// The account's province code and name (nil for the central office, or a province
+    /// whose tenant row is gone), so that people need not match UUIDs.
+    public var code: String?
+    public var name: String?
     public var acknowledgedThrough: UInt64
     public var pulledCursor: UInt64
     public var lastPushAt: String?
@@ -30,9 +34,22 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
 }
 
 extension SQLiteNationalStore {
+    /// Adds a province that an administrator named: the code and name are checked against the
+    /// table in force on `date` (default: today in Vietnam) by ``ProvinceAdmission``, and the
+    /// table's name is stored. Returns the tenant id.
+    public func addCheckedProvince(code: String, name: String?, verifier: CredentialVerifier,
+                                   on date: LocalDate = LocalDate(Date())) throws -> UUID {
+        let unit = try ProvinceAdmission.check(code: code, name: name, on: date)
+        return try addProvince(code: unit.code, name: unit.name, verifier: verifier, validFrom: date)
+    }
+
     /// Adds a province: a `tenants` row (a central write that syncs to every province) and an
     /// account whose user name is the new tenant id. Returns the tenant id.
-    public func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID()) throws -> UUID {
+    ///
+    /// Only the form of the code is checked here (tests and data migrations add units of other
+    /// periods); administrators add provinces through ``addCheckedProvince(code:name:verifier:on:)``.
+    public func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID(),
+                            validFrom: LocalDate = LocalDate(Date())) throws -> UUID {
         let code = code.trimmingCharacters(in: .whitespaces)
         let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
         guard !code.isEmpty, code.allSatisfy(\.isNumber) else { throw StoreError(.invalidArgument, "province code must be digits, got '\(code)'") }
@@ -43,7 +60,7 @@ extension SQLiteNationalStore {
             }
             try db.execute(
                 sql: "INSERT INTO tenants(id, code, name, kind, valid_from) VALUES (?, ?, ?, 'province', ?)",
-                arguments: [id, code, name, String(Self.today())]
+                arguments: [id, code, name, validFrom.description]
             )
             try insertAccount(db, user: id.uuidString.lowercased(), role: .province, tenantID: id, verifier: verifier)
         }
@@ -113,9 +130,14 @@ extension SQLiteNationalStore {
     /// Every replica the server has met, with its cursors and counters.
     public func replicaStatuses() throws -> [ReplicaStatus] {
         try replica.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM _server_replicas ORDER BY user, replica").map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT r.*, t.code, t.name FROM _server_replicas r
+                LEFT JOIN _server_accounts a ON a.user = r.user LEFT JOIN tenants t ON t.id = a.tenant_id
+                ORDER BY t.code IS NULL, t.code, r.user, r.replica
+                """).map { row in
                 ReplicaStatus(
                     replica: ReplicaID(bytes: Array(row["replica"] as Data))?.description ?? "?", user: row["user"],
+                    code: row["code"], name: row["name"],
                     acknowledgedThrough: UInt64(max(row["acknowledged"] as Int64, 0)), pulledCursor: UInt64(max(row["pulled"] as Int64, 0)),
                     lastPushAt: row["last_push_at"], lastPullAt: row["last_pull_at"],
                     changesMerged: row["changes_merged"], conflicts: row["conflicts"], refused: row["refused"]
@@ -171,10 +193,6 @@ extension SQLiteNationalStore {
         let destination = try DatabaseQueue(path: path)
         try replica.database.backup(to: destination)
         try destination.close()
-    }
-
-    static func today() -> Substring {
-        ISO8601DateFormatter().string(from: Date()).prefix(10)
     }
 }
 

@@ -33,6 +33,11 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         """,
         // Server-wide positions, e.g. how far tombstones were collected (feeds refuse older cursors).
         "CREATE TABLE IF NOT EXISTS _server_state (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)",
+        // Per replica, the feed position its last pull page was served through. `pulled` in
+        // _server_replicas only moves when the replica asks for the next page (so gc never
+        // outruns what it committed) and so trails by one page; reports of how far a province
+        // is behind use this instead.
+        "CREATE TABLE IF NOT EXISTS _server_pull_served (replica BLOB PRIMARY KEY NOT NULL, served_through INTEGER NOT NULL)",
         // Bearer tokens of the central office's HTTP API: only a SHA-256 of each secret is kept.
         """
         CREATE TABLE IF NOT EXISTS _api_tokens (
@@ -248,6 +253,10 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             }
             let hasMore = rows.count == limit
             let upper: Int64 = hasMore ? rows.last![2] : (try SyncMeta.int(db, .feedSequence) ?? 0)
+            try db.execute(sql: """
+                INSERT INTO _server_pull_served(replica, served_through) VALUES (?, ?)
+                ON CONFLICT(replica) DO UPDATE SET served_through = excluded.served_through
+                """, arguments: [Data(principal.replica.bytes), upper])
             var changes: [RowChange] = []
             for row in rows {
                 let table = storage.tables[row[0] as Int]

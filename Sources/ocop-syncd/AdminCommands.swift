@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OCOPModel
 import OCOPNetwork
 import OCOPStore
 import OCOPSync
@@ -15,14 +16,19 @@ struct Tenant: ParsableCommand {
             abstract: "Add a province: prints its tenant id and a new secret (shown once; only a verifier is stored)."
         )
         @OptionGroup var options: DaemonOptions
-        @Option(help: "Province code from the 2025 table, e.g. 01.") var code: String
-        @Option(help: "Province name, e.g. \"Hà Nội\".") var name: String
+        @Option(help: "Province code in force today (the 2025 table), two digits, e.g. 01.") var code: String
+        @Option(help: "Province name, e.g. \"Hà Nội\"; checked against the code. Default: the table's name.") var name: String?
         @Option(help: "Read the secret from this file instead of generating one.") var secretFile: String?
 
         func run() throws {
+            // Check before touching the store, so a wrong code creates nothing.
+            let date = LocalDate(Date())
+            do { _ = try ProvinceAdmission.check(code: code, name: name, on: date) } catch {
+                throw ValidationError("--\(error.field.rawValue): \(error.message)")
+            }
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            let tenant = try store.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
+            let tenant = try store.addCheckedProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret), on: date)
             print("tenant: \(tenant.uuidString.lowercased())")
             if secretFile == nil { print("secret: \(secret)") }
         }
@@ -35,7 +41,7 @@ struct Tenant: ParsableCommand {
         @Option(help: "Read the new secret from this file instead of generating one.") var secretFile: String?
 
         func run() throws {
-            let store = try options.openStore(try options.load())
+            let store = try options.existingStore()
             let secret = try readSecret(secretFile)
             try store.rotateSecret(user: user.lowercased(), verifier: ScramVerifier.make(secret: secret))
             if secretFile == nil { print("secret: \(secret)") }
@@ -46,14 +52,14 @@ struct Tenant: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop an account from logging in.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a tenant id, or central.") var user: String
-        func run() throws { try options.openStore(try options.load()).setEnabled(user: user.lowercased(), false) }
+        func run() throws { try options.existingStore().setEnabled(user: user.lowercased(), false) }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a disabled account log in again.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a tenant id, or central.") var user: String
-        func run() throws { try options.openStore(try options.load()).setEnabled(user: user.lowercased(), true) }
+        func run() throws { try options.existingStore().setEnabled(user: user.lowercased(), true) }
     }
 
     struct List: ParsableCommand {
@@ -62,7 +68,7 @@ struct Tenant: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let accounts = try options.openStore(try options.load()).accounts()
+            let accounts = try options.existingStore().accounts()
             if json { return try printJSON(accounts) }
             print(pad("CODE", 5) + pad("NAME", 22) + pad("ACCOUNT", 38) + pad("ENABLED", 8) + pad("REPLICAS", 9) + "LAST SYNC")
             for account in accounts {
@@ -101,21 +107,77 @@ struct ForgetReplica: ParsableCommand {
 
     func run() throws {
         guard let id = ReplicaID(string: replica) else { throw ValidationError("'\(replica)' is not a replica id (a UUID)") }
-        try options.openStore(try options.load()).forgetReplica(id)
+        try options.existingStore().forgetReplica(id)
         print("forgot replica \(id)")
     }
 }
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a consistent copy of the national dataset while the daemon runs (SQLite online backup)."
+        abstract: "Write a consistent copy of the national dataset while the daemon runs (SQLite online backup), and of the feed signing key.",
+        discussion: """
+            The feed signing key (http.feedSigningKey, default feed-signing-key.pem in the data directory) is copied \
+            to DESTINATION.feed-signing-key.pem, mode 0600: partners trust that key, so losing it means giving them a new one.
+            """
     )
     @OptionGroup var options: DaemonOptions
     @Argument(help: "Destination file; must not exist.") var destination: String
 
     func run() throws {
-        try options.openStore(try options.load()).backup(to: destination)
+        let configuration = try options.load()
+        let store = try options.openExistingStore(configuration)
+        let keyCopy = BackupFiles.signingKeyCopy(of: destination)
+        guard !FileManager.default.fileExists(atPath: keyCopy) else { throw ValidationError("\(keyCopy) already exists") }
+        try store.backup(to: destination)
         print("backup written to \(destination)")
+        if let key = FileManager.default.contents(atPath: configuration.feedSigningKeyPath) {
+            guard FileManager.default.createFile(atPath: keyCopy, contents: key, attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(keyCopy)")
+            }
+            print("feed signing key copied to \(keyCopy)")
+        } else {
+            // No key yet: the HTTP server has never started (it creates the default key).
+            print("no feed signing key at \(configuration.feedSigningKeyPath) (the HTTP server has not created one); nothing else to copy")
+        }
+    }
+}
+
+/// Names of the files a backup consists of.
+enum BackupFiles {
+    /// Where `backup DEST` puts the feed signing key: beside the dataset, so that the two are
+    /// copied, kept and pruned together.
+    static func signingKeyCopy(of destination: String) -> String { destination + ".feed-signing-key.pem" }
+}
+
+struct CredentialChangesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credential-changes",
+        abstract: "Before a restore: list credentials that changed after the backup, and re-revoke them in the restored copy.",
+        discussion: """
+            A backup holds the API tokens and account verifiers of its day. Restoring it brings back tokens revoked, \
+            secrets rotated and accounts disabled since then, and loses tokens and accounts added since. \
+            ocop-restore.sh runs this with the dataset being replaced (--current) and the checked copy of the \
+            backup (--restored); --reapply-revocations revokes again, in the restored copy, what was revoked since \
+            (rotated accounts get their newer verifier, so the province's current secret keeps working).
+            """
+    )
+    @Option(help: "The national dataset being replaced (national.sqlite, daemon stopped).") var current: String
+    @Option(help: "The copy of the backup that will be put in place.") var restored: String
+    @Flag(help: "Revoke again in the restored copy what was revoked, rotated or disabled after the backup.") var reapplyRevocations = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let changes = try CredentialChanges.between(current: current, restored: restored)
+        let applied = reapplyRevocations ? try CredentialChanges.reapplyRevocations(changes, current: current, restored: restored) : 0
+        if json { return try printJSON(changes) }
+        guard !changes.isEmpty else { return print("credentials: no changes since the backup") }
+        let revocations = changes.filter(\.isRevocation)
+        for change in changes { print("\(change.isRevocation && !reapplyRevocations ? "warning" : "note"): \(change)") }
+        if reapplyRevocations {
+            print("credentials: reapplied \(applied) revocation(s) to \(restored)")
+        } else if !revocations.isEmpty {
+            print("credentials: the restore brings back \(revocations.count) revoked credential(s); add --reapply-revocations to revoke them again")
+        }
     }
 }
 
@@ -126,7 +188,7 @@ struct CollectTombstones: ParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() throws {
-        print("tombstones removed: \(try options.openStore(try options.load()).collectTombstones())")
+        print("tombstones removed: \(try options.existingStore().collectTombstones())")
     }
 }
 
@@ -136,16 +198,12 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let statuses = try options.openStore(try options.load()).replicaStatuses()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(statuses), as: UTF8.self))
-            return
-        }
-        print(pad("ACCOUNT", 38) + pad("REPLICA", 38) + pad("ACKED", 8) + pad("CURSOR", 8) + pad("MERGED", 8) + "LAST PUSH")
+        let statuses = try options.existingStore().replicaStatuses()
+        if json { return try printJSON(statuses) }
+        print(pad("CODE", 5) + pad("PROVINCE", 22) + pad("REPLICA", 38) + pad("ACKED", 8) + pad("CURSOR", 8) + pad("MERGED", 8) + "LAST PUSH")
         for status in statuses {
-            print(pad(status.user, 38) + pad(status.replica, 38) + pad(String(status.acknowledgedThrough), 8)
+            // The central office (and an account whose province is gone) shows its user name.
+            print(pad(status.code ?? "-", 5) + pad(status.name ?? status.user, 22) + pad(status.replica, 38) + pad(String(status.acknowledgedThrough), 8)
                   + pad(String(status.pulledCursor), 8) + pad(String(status.changesMerged), 8) + (status.lastPushAt ?? "never"))
         }
     }
@@ -162,9 +220,11 @@ func readSecret(_ file: String?) throws -> String {
     return text
 }
 
-/// Prints JSON for scripts: pretty, keys sorted, UTF-8 text and `/` unescaped.
+/// Prints JSON for scripts: pretty, keys sorted, UTF-8 text and `/` unescaped, keys in
+/// snake_case like the reports and the HTTP API (`tenant_id`, `last_sync_at`).
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

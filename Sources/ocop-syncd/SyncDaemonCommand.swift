@@ -15,7 +15,8 @@ struct SyncDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocop-syncd",
         abstract: "The OCOP central sync daemon: merges the provinces' nightly changes into the national dataset.",
-        subcommands: [Serve.self, Tenant.self, Central.self, Token.self, Backup.self, CollectTombstones.self, Status.self, ForgetReplica.self],
+        version: DaemonVersion.text,
+        subcommands: [Serve.self, Tenant.self, Central.self, Token.self, Backup.self, CredentialChangesCommand.self, CollectTombstones.self, Status.self, ForgetReplica.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -34,10 +35,30 @@ struct DaemonOptions: ParsableArguments {
         return configuration
     }
 
+    /// Opens the national store, creating it (and its directory) on first use: for the
+    /// commands that set a store up (`serve`, `central add`, `tenant add`, `token issue`).
     func openStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         return try SQLiteNationalStore.open(at: configuration.databasePath)
     }
+
+    /// Opens the national store only if it exists. Every command that reads or changes what is
+    /// there uses this: run without `--config` (or with a mistyped data directory) it must say
+    /// so, not create a new, empty store and report that it is empty.
+    func openExistingStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
+        let path = configuration.databasePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory (no --config given)"
+            throw ConfigurationError(message: """
+                there is no national store at \(path) (from \(source)); nothing was created. \
+                Give the daemon's configuration, e.g. --config /etc/ocop-sync/syncd.json
+                """)
+        }
+        return try SQLiteNationalStore.open(at: path)
+    }
+
+    /// The existing store with the configuration loaded (the common case).
+    func existingStore() throws -> SQLiteNationalStore { try openExistingStore(try load()) }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -59,17 +80,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try options.load()
-        if let listen {
-            let parts = listen.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--listen must be HOST:PORT, got '\(listen)'") }
-            configuration.listen = .init(host: String(parts[0]), port: port)
-        }
+        if let listen { configuration.listen = try .init(parsing: listen, option: "--listen") }
         if let http {
-            let parts = http.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--http must be HOST:PORT, got '\(http)'") }
+            let endpoint = try ServerConfiguration.Endpoint(parsing: http, option: "--http")
             var settings = configuration.http ?? ServerConfiguration.HTTP()
-            settings.host = String(parts[0])
-            settings.port = port
+            settings.host = endpoint.host
+            settings.port = endpoint.port
             configuration.http = settings
         }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -117,13 +133,15 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration, store: store,
             fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger
         )
-        let listener = try await server.bind()
+        let listener = try await AddressInUse.naming(configuration.listen, setting: "listen", flag: "--listen") { try await server.bind() }
         if let portFile, let port = listener.localAddress.port {
             try String(port).write(toFile: portFile, atomically: true, encoding: .utf8)
         }
         var metricsChannel: (any Channel)?
         if let endpoint = configuration.metrics {
-            metricsChannel = try await MetricsServer(registry: registry).start(host: endpoint.host, port: endpoint.port)
+            metricsChannel = try await AddressInUse.naming(endpoint, setting: "metrics", flag: nil) {
+                try await MetricsServer(registry: registry).start(host: endpoint.host, port: endpoint.port)
+            }
         }
         if let address = metricsChannel?.localAddress { logger.info("metrics at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/metrics") }
         let services: [any Service] = [BoundServer(server: server, listener: listener)] + (httpService.map { [$0] } ?? [])
@@ -131,7 +149,12 @@ struct Serve: AsyncParsableCommand {
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
         )
-        try await group.run()
+        let httpEndpoint = configuration.http.map { ServerConfiguration.Endpoint(host: $0.host, port: $0.port) }
+        if let httpEndpoint {
+            try await AddressInUse.naming(httpEndpoint, setting: "http", flag: "--http") { try await group.run() }
+        } else {
+            try await group.run()
+        }
         try await metricsChannel?.close()
         logger.info("stopped")
     }

@@ -35,7 +35,7 @@ struct Token: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let tokens = try options.openStore(try options.load()).apiTokens()
+            let tokens = try options.existingStore().apiTokens()
             if json { return try printJSON(tokens) }
             print(pad("ID", 10) + pad("SCOPE", 8) + pad("CREATED", 22) + pad("REVOKED", 22) + "NAME")
             for token in tokens {
@@ -49,6 +49,6 @@ struct Token: ParsableCommand {
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The token's id (8 hex digits, as `token list` shows).") var id: String
 
-        func run() throws { try options.openStore(try options.load()).revokeAPIToken(id: id.lowercased()) }
+        func run() throws { try options.existingStore().revokeAPIToken(id: id.lowercased()) }
     }
 }

@@ -36,6 +36,84 @@ struct DashboardTests {
         return fragment.split(separator: ">", maxSplits: 1).last.map { String($0.dropLast()) }
     }
 
+    /// The page's DOM after Chromium ran its script, opened at `fragment` (`#token=…`).
+    static func render(_ server: LiveServer, fragment: String) async throws -> String {
+        let browser = try #require(chromium, "install Chromium (apt-get install chromium)")
+        let run = try await runTool(browser, [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("ocop-chromium-\(UUID().uuidString)").path)",
+            "--virtual-time-budget=10000", "--dump-dom",
+            "http://127.0.0.1:\(server.client.port)/dashboard/\(fragment)",
+        ])
+        #expect(run.status == 0, "\(run.errors)")
+        return run.output
+    }
+
+    static let dashboardFolder = repositoryRoot.appendingPathComponent("Sources/OCOPHTTP/Dashboard")
+
+    /// The dashboard's words per language, from `dashboard-i18n.js` (JSON after the assignment).
+    static func strings() throws -> [String: [String: String]] {
+        let text = try String(contentsOf: dashboardFolder.appendingPathComponent("dashboard-i18n.js"), encoding: .utf8)
+        let start = try #require(text.range(of: "window.OCOP_STRINGS = ")).upperBound
+        let end = try #require(text.range(of: ";", options: .backwards)).lowerBound
+        return try JSONDecoder().decode([String: [String: String]].self, from: Data(text[start..<end].utf8))
+    }
+
+    @Test("both languages have every word the page and its script use")
+    func everyWordIsTranslated() throws {
+        let strings = try Self.strings()
+        let vietnamese = try #require(strings["vi"]), english = try #require(strings["en"])
+        #expect(Set(vietnamese.keys) == Set(english.keys), "keys only in one language: \(Set(vietnamese.keys).symmetricDifference(english.keys).sorted())")
+        let html = try String(contentsOf: Self.dashboardFolder.appendingPathComponent("index.html"), encoding: .utf8)
+        let script = try String(contentsOf: Self.dashboardFolder.appendingPathComponent("dashboard.js"), encoding: .utf8)
+        func keys(_ text: String, _ pattern: String) throws -> Set<String> {
+            let expression = try NSRegularExpression(pattern: pattern)
+            return Set(expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) })
+        }
+        let used = try keys(html, #"data-i18n(?:-aria-label|-title)?="([a-z_]+)""#).union(keys(script, #"\bt\("([a-z_]+)""#))
+        #expect(used.count > 40)
+        #expect(used.subtracting(vietnamese.keys).isEmpty, "missing: \(used.subtracting(vietnamese.keys).sorted())")
+        // Vietnamese first: the page as served (before any script) is in Vietnamese.
+        #expect(html.contains(#"<html lang="vi">"#))
+        for (key, text) in vietnamese where html.contains(#"data-i18n="\#(key)""#) && !key.hasPrefix("stars_") {
+            #expect(html.contains(">\(text)<"), "index.html shows the Vietnamese text of \(key)")
+        }
+    }
+
+    @Test("Vietnamese first, English on request, times in Vietnam time",
+          .enabled(if: chromium != nil || ProcessInfo.processInfo.environment["CI"] != nil, "Chromium is not installed"))
+    func languagesAndVietnamTime() async throws {
+        let seed = try await Seed()
+        try await withLiveServer(seed: seed) { server in
+            let strings = try Self.strings()
+            let vietnamese = try await Self.render(server, fragment: "#token=\(server.readToken)")
+            #expect(vietnamese.contains(#"data-state="ready""#), "\(Self.text(vietnamese, id: "error") ?? "")")
+            #expect(vietnamese.contains(#"<html lang="vi">"#))
+            #expect(vietnamese.contains(">\(strings["vi"]!["h_sync"]!)<"))
+            #expect(vietnamese.contains(#"data-lang="vi" lang="vi" aria-pressed="true""#))
+
+            // A sync time: the report's UTC instant shown at UTC+7, as dd/mm/yyyy hh:mm.
+            let sync = try seed.harness.reports.sync()
+            let last = try #require(sync.first { $0.provinceCode == "01" }?.lastSyncAt)
+            let instant = try #require(ISO8601DateFormatter().date(from: last))
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+            #expect(vietnamese.contains(">\(formatter.string(from: instant)) (UTC+7)<"), "no Vietnam time for \(last)")
+            #expect(!vietnamese.contains(" UTC<"))
+
+            let english = try await Self.render(server, fragment: "#token=\(server.readToken)&lang=en")
+            #expect(english.contains(#"data-state="ready""#), "\(Self.text(english, id: "error") ?? "")")
+            #expect(english.contains(#"<html lang="en">"#))
+            #expect(english.contains(">Sync status<") && english.contains(">OCOP central office<"))
+            #expect(english.contains(#"data-lang="en" lang="en" aria-pressed="true""#))
+            #expect(!english.contains(">\(strings["vi"]!["h_sync"]!)<"))
+            // The same numbers in both languages.
+            #expect(Self.text(english, id: "total-products") == Self.text(vietnamese, id: "total-products"))
+        }
+    }
+
     @Test("the dashboard renders in Chromium with the same numbers as the reports",
           .enabled(if: chromium != nil || ProcessInfo.processInfo.environment["CI"] != nil, "Chromium is not installed"))
     func rendersReportNumbers() async throws {
@@ -49,15 +127,7 @@ struct DashboardTests {
                                                        number: "5/QĐ-TW", issuedOn: today)
 
         try await withLiveServer(seed: seed) { server in
-            let browser = try #require(chromium, "install Chromium (apt-get install chromium)")
-            let run = try await runTool(browser, [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--user-data-dir=\(FileManager.default.temporaryDirectory.appendingPathComponent("ocop-chromium-\(UUID().uuidString)").path)",
-                "--virtual-time-budget=10000", "--dump-dom",
-                "http://127.0.0.1:\(server.client.port)/dashboard/#token=\(server.readToken)",
-            ])
-            #expect(run.status == 0, "\(run.errors)")
-            let dom = run.output
+            let dom = try await Self.render(server, fragment: "#token=\(server.readToken)")
             #expect(dom.contains(#"data-state="ready""#), "the page did not finish: \(Self.text(dom, id: "error") ?? dom.prefix(500).description)")
 
             let reports = server.seed.harness.reports

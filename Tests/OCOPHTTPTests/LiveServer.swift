@@ -34,12 +34,12 @@ final class LiveServer: @unchecked Sendable {
         self.task = task
     }
 
-    static func start(seed: Seed? = nil) async throws -> LiveServer {
+    static func start(seed: Seed? = nil, logger: Logger = quietLogger) async throws -> LiveServer {
         let seed = if let seed { seed } else { try await Seed() }
         let key = Curve25519.Signing.PrivateKey()
         let server = try CentralHTTPServer(
             store: seed.harness.store, configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key),
-            logger: quietLogger)
+            logger: logger)
         let readToken = try seed.harness.store.issueAPIToken(name: "Trần Thị Bình", scope: .read).token
         let reviewToken = try seed.harness.store.issueAPIToken(name: "Lê Văn Cường", scope: .review).token
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -84,8 +84,8 @@ struct HTTPTestError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a live server and stops it afterwards, also when `body` throws.
-func withLiveServer<T>(seed: Seed? = nil, _ body: (LiveServer) async throws -> T) async throws -> T {
-    let server = try await LiveServer.start(seed: seed)
+func withLiveServer<T>(seed: Seed? = nil, logger: Logger = quietLogger, _ body: (LiveServer) async throws -> T) async throws -> T {
+    let server = try await LiveServer.start(seed: seed, logger: logger)
     do {
         let result = try await body(server)
         await server.stop()

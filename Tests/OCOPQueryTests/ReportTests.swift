@@ -69,14 +69,19 @@ struct ReportTests {
     @Test("sync report: last sync, lag and pending conflicts per province")
     func syncReport() async throws {
         let seed = try await Seed()
-        // The server counts a page as pulled when the replica asks for the next one, so a
-        // second sync of 22 confirms everything; 01 has not seen what 22 pushed after it.
         try await seed.harness.sync("22")
         let statuses = try seed.harness.reports.sync()
         #expect(statuses.map(\.provinceCode) == ["01", "22"])
         #expect(statuses.allSatisfy { $0.replicas == 1 && $0.lastSyncAt != nil && ($0.lagSeconds ?? 99) < 60 })
         #expect(statuses.allSatisfy { $0.pendingConflicts == 0 && $0.refused == 0 })
-        #expect(statuses[1].feedBehind == 0)
-        #expect((statuses[0].feedBehind ?? 0) > 0)
+        // What 22 pushed after 01 synced is never sent to 01: neither is behind.
+        #expect(statuses.map(\.feedBehind) == [0, 0])
+        // A central decision on 01's product is (once the feed numbers it, at 22's next pull).
+        _ = try seed.harness.decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
+                                                       number: "1/QĐ-BNNMT", issuedOn: day("2026-06-01"))
+        try await seed.harness.sync("22")
+        let after = try seed.harness.reports.sync()
+        #expect((after[0].feedBehind ?? 0) > 0)
+        #expect(after[1].feedBehind == 0)
     }
 }

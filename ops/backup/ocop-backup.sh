@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # ocop-backup.sh: a verified, dated copy of the national dataset; keeps N days of copies.
 #
-#   ocop-backup.sh [--data-dir DIR] [--dest DIR] [--keep-days N]
+#   ocop-backup.sh [--data-dir DIR] [--dest DIR] [--keep-days N] [--config FILE]
 #
 # Calls `ocop-syncd backup` (SQLite online backup: safe while the daemon runs) into
 # DEST/.national-<UTC time>.sqlite.partial, switches the copy to a self-contained single file
 # (journal_mode=DELETE), checks it with `PRAGMA integrity_check`, and only then renames it to
-# DEST/national-<UTC time>.sqlite. Copies older than N days are deleted, but only after a good
-# new copy exists. Any failure exits non-zero and leaves no half-made copy behind.
+# DEST/national-<UTC time>.sqlite. The feed signing key (partners trust it; it cannot be made
+# again) is copied beside it as national-<UTC time>.sqlite.feed-signing-key.pem, mode 0600.
+# Copies older than N days are deleted, but only after a good new copy exists. Any failure
+# exits non-zero and leaves no half-made copy behind.
 #
 # Run it as the daemon's user (ocop), e.g. through ocop-backup.service. Settings, flags first,
 # then the environment, then the defaults:
 #   --data-dir   OCOP_DATA_DIR          /var/lib/ocop-sync      (holds national.sqlite)
 #   --dest       OCOP_BACKUP_DIR        /var/backups/ocop-sync
 #   --keep-days  OCOP_BACKUP_KEEP_DAYS  14
+#   --config     OCOP_CONFIG            /etc/ocop-sync/syncd.json if it exists (where a configured
+#                                       http.feedSigningKey is found)
 #                OCOP_SYNCD             /usr/local/bin/ocop-syncd
 set -euo pipefail
 
@@ -21,6 +25,7 @@ syncd=${OCOP_SYNCD:-/usr/local/bin/ocop-syncd}
 data_dir=${OCOP_DATA_DIR:-/var/lib/ocop-sync}
 dest=${OCOP_BACKUP_DIR:-/var/backups/ocop-sync}
 keep_days=${OCOP_BACKUP_KEEP_DAYS:-14}
+config=${OCOP_CONFIG:-/etc/ocop-sync/syncd.json}
 
 die() { echo "ocop-backup: error: $*" >&2; exit 1; }
 usage() { sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -30,6 +35,7 @@ while [[ $# -gt 0 ]]; do
         --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a value"; data_dir=$2; shift 2 ;;
         --dest) [[ $# -ge 2 ]] || die "--dest needs a value"; dest=$2; shift 2 ;;
         --keep-days) [[ $# -ge 2 ]] || die "--keep-days needs a value"; keep_days=$2; shift 2 ;;
+        --config) [[ $# -ge 2 ]] || die "--config needs a value"; config=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -51,11 +57,13 @@ final=$dest/national-$stamp.sqlite
 partial=$dest/.national-$stamp.sqlite.partial
 [[ ! -e $final ]] || die "$final already exists"
 
-cleanup() { rm -f -- "$partial" "$partial-wal" "$partial-shm" "$partial-journal"; }
+cleanup() { rm -f -- "$partial" "$partial-wal" "$partial-shm" "$partial-journal" "$partial.feed-signing-key.pem"; }
 trap cleanup EXIT
 
 echo "ocop-backup: backing up $data_dir/national.sqlite to $final"
-"$syncd" backup --data-dir "$data_dir" "$partial" >/dev/null || die "ocop-syncd backup failed (see the message above)"
+config_args=()
+if [[ -f $config ]]; then config_args=(--config "$config"); fi
+"$syncd" backup "${config_args[@]}" --data-dir "$data_dir" "$partial" >/dev/null || die "ocop-syncd backup failed (see the message above)"
 
 # One self-contained file: no -wal/-shm beside it, readable with `sqlite3 -readonly`.
 # (The daemon turns WAL back on when it opens a restored copy.)
@@ -67,21 +75,32 @@ check=$(sqlite3 -readonly "$partial" 'PRAGMA integrity_check;') || die "integrit
 accounts=$(sqlite3 -readonly "$partial" 'SELECT count(*) FROM _server_accounts;') \
     || die "the copy has no _server_accounts table: not an OCOP national dataset"
 
+key_note="no feed signing key yet (the HTTP server has not created one)"
+if [[ -f $partial.feed-signing-key.pem ]]; then
+    chmod 0600 -- "$partial.feed-signing-key.pem"
+    sync -- "$partial.feed-signing-key.pem" 2>/dev/null || sync
+    mv -- "$partial.feed-signing-key.pem" "$final.feed-signing-key.pem"
+    key_note="feed signing key in $final.feed-signing-key.pem"
+fi
 sync -- "$partial" 2>/dev/null || sync
 mv -- "$partial" "$final"
 sync -- "$dest" 2>/dev/null || sync
 trap - EXIT
 size=$(stat -c %s -- "$final")
-echo "ocop-backup: ok: $final ($size bytes, integrity_check ok, $accounts accounts)"
+echo "ocop-backup: ok: $final ($size bytes, integrity_check ok, $accounts accounts); $key_note"
 
 # Keep N days: delete copies whose modification time is more than N*24 h old.
 pruned=0
 while IFS= read -r -d '' old; do
     [[ $old == "$final" ]] && continue
-    rm -f -- "$old"
+    rm -f -- "$old" "$old.feed-signing-key.pem"
     echo "ocop-backup: removed $old (older than $keep_days days)"
     pruned=$((pruned + 1))
 done < <(find "$dest" -maxdepth 1 -type f -name 'national-*.sqlite' -mmin "+$((keep_days * 1440))" -print0)
 # Stale partial copies of runs that were killed (SIGKILL skips the trap).
 find "$dest" -maxdepth 1 -type f -name '.national-*.sqlite.partial*' -mmin +1440 -delete
+# Keys whose dataset copy is gone (pruned above, or removed by hand).
+while IFS= read -r -d '' key; do
+    [[ -e ${key%.feed-signing-key.pem} ]] || rm -f -- "$key"
+done < <(find "$dest" -maxdepth 1 -type f -name 'national-*.sqlite.feed-signing-key.pem' -print0)
 echo "ocop-backup: kept copies of the last $keep_days days; removed $pruned older"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ocop-restore.sh: put a backup of the national dataset back in place, safely.
 #
-#   ocop-restore.sh [--data-dir DIR] [--unit NAME] [--yes] BACKUP_FILE
+#   ocop-restore.sh [--data-dir DIR] [--unit NAME] [--yes]
+#                   [--reapply-revocations | --keep-restored-credentials] BACKUP_FILE
 #
 # The documented restore: with the daemon stopped, replace DATA/national.sqlite by the backup
 # and drop national.sqlite-wal and -shm. This script, step by step:
@@ -10,8 +11,18 @@
 #   2. copies the backup to DATA/.national.sqlite.restoring (owner and group of DATA, mode
 #      0600) and checks the copy: PRAGMA integrity_check, and that it is an OCOP national
 #      dataset (the backup file itself is never modified);
-#   3. asks for confirmation (or --yes), then checks again that nothing has the dataset open;
-#   4. moves the current national.sqlite, -wal and -shm together into
+#   3. credentials: a backup holds the API tokens and account secrets of its day, so restoring
+#      it would bring back tokens revoked, secrets rotated and accounts disabled since then.
+#      `ocop-syncd credential-changes` compares the current dataset with the copy and lists
+#      them (and the tokens and accounts added since, which the restore loses). With
+#      --reapply-revocations they are revoked again in the copy (a rotated account gets its
+#      newer secret's verifier, so the province's current secret keeps working); with
+#      --keep-restored-credentials the copy is left as it is. At a terminal it asks; without
+#      one and without either flag it stops, nothing changed;
+#   4. the feed signing key: if the data directory has none, the key saved beside the backup
+#      (BACKUP_FILE.feed-signing-key.pem) is put back (mode 0600); an existing key is kept;
+#   5. asks for confirmation (or --yes), then checks again that nothing has the dataset open;
+#   6. moves the current national.sqlite, -wal and -shm together into
 #      DATA/pre-restore-<UTC time>/ (kept, not deleted: the old -wal holds the old file's
 #      newest commits) and renames the checked copy to national.sqlite.
 # On any failure the old files are moved back. It does not start the daemon.
@@ -19,12 +30,17 @@
 #   --data-dir  OCOP_DATA_DIR  /var/lib/ocop-sync
 #   --unit      OCOP_UNIT      ocop-syncd.service
 #   --yes       do not ask for confirmation (needed when stdin is not a terminal)
+#   --reapply-revocations, --keep-restored-credentials   see step 3
+#               OCOP_SYNCD     /usr/local/bin/ocop-syncd
+#               OCOP_FEED_KEY  DATA/feed-signing-key.pem (set it if http.feedSigningKey is configured)
 set -euo pipefail
 shopt -s nullglob
 
 data_dir=${OCOP_DATA_DIR:-/var/lib/ocop-sync}
 unit=${OCOP_UNIT:-ocop-syncd.service}
 assume_yes=false
+credentials=ask
+syncd=${OCOP_SYNCD:-/usr/local/bin/ocop-syncd}
 backup=
 
 die() { echo "ocop-restore: error: $*" >&2; exit 1; }
@@ -36,6 +52,8 @@ while [[ $# -gt 0 ]]; do
         --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a value"; data_dir=$2; shift 2 ;;
         --unit) [[ $# -ge 2 ]] || die "--unit needs a value"; unit=$2; shift 2 ;;
         --yes|-y) assume_yes=true; shift ;;
+        --reapply-revocations) credentials=reapply; shift ;;
+        --keep-restored-credentials) credentials=keep; shift ;;
         -h|--help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $1" ;;
         *) [[ -z $backup ]] || die "give one backup file, got '$backup' and '$1'"; backup=$1; shift ;;
@@ -45,6 +63,8 @@ done
 [[ -n $backup ]] || { usage >&2; die "which backup? give BACKUP_FILE (e.g. /var/backups/ocop-sync/national-20250101T031500Z.sqlite)"; }
 command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install sqlite3)"
 [[ -d $data_dir ]] || die "no data directory $data_dir (give --data-dir)"
+[[ -x $syncd ]] || die "$syncd is not an executable (set OCOP_SYNCD)"
+feed_key=${OCOP_FEED_KEY:-$data_dir/feed-signing-key.pem}
 [[ -f $backup && -r $backup ]] || die "cannot read the backup file $backup"
 live=$data_dir/national.sqlite
 backup_real=$(readlink -f -- "$backup")
@@ -116,7 +136,51 @@ rm -f -- "$staging-wal" "$staging-shm"
 sync -- "$staging" 2>/dev/null || sync
 say "backup ok: integrity_check ok, $accounts accounts, file time $(date -u -r "$backup" +%Y-%m-%dT%H:%M:%SZ)"
 
-# 3. Confirm.
+# 3. Credentials changed since the backup.
+unknown_credentials="tokens revoked, secrets rotated and accounts disabled after the backup come back; check 'ocop-syncd token list' and 'tenant list' after the start and revoke them again"
+if [[ -f $live ]] && ! report=$("$syncd" credential-changes --current "$live" --restored "$staging"); then
+    # A damaged dataset is the usual reason for a restore: it must not block it.
+    say "warning: cannot read the credentials of the current dataset (damaged?), so $unknown_credentials"
+elif [[ -f $live ]]; then
+    while IFS= read -r line; do say "$line"; done <<<"$report"
+    if grep -q '^warning:' <<<"$report"; then
+        if [[ $credentials == ask ]]; then
+            [[ -t 0 ]] || die "the backup brings back revoked credentials (listed above): add --reapply-revocations (recommended) or --keep-restored-credentials; nothing changed"
+            read -r -p "Revoke them again in the restored dataset? Type yes (recommended) or no: " answer || answer=
+            case $answer in
+                yes) credentials=reapply ;;
+                no) credentials=keep ;;
+                *) die "answer yes or no; nothing changed" ;;
+            esac
+        fi
+        if [[ $credentials == reapply ]]; then
+            applied=$("$syncd" credential-changes --current "$live" --restored "$staging" --reapply-revocations) \
+                || die "could not reapply the revocations (see the message above); nothing changed"
+            while IFS= read -r line; do say "$line"; done <<<"$applied"
+            rm -f -- "$staging-wal" "$staging-shm"
+        else
+            say "warning: keeping the backup's credentials: revoke, rotate or disable again by hand what is listed above"
+        fi
+    fi
+else
+    say "warning: there is no current dataset to compare with, so $unknown_credentials"
+fi
+
+# 4. The feed signing key, if the data directory lost it.
+key_copy=$backup.feed-signing-key.pem
+restore_key=false
+if [[ -f $key_copy ]]; then
+    if [[ ! -f $feed_key ]]; then
+        restore_key=true
+        say "will put the feed signing key back: $key_copy -> $feed_key"
+    elif ! cmp -s -- "$key_copy" "$feed_key"; then
+        say "note: $feed_key differs from the key saved with the backup; keeping the current one (the one partners were last given)"
+    fi
+elif [[ ! -f $feed_key ]]; then
+    say "note: no feed signing key beside the backup and none in $data_dir: the daemon makes a new one, which partners must be given"
+fi
+
+# 5. Confirm.
 say "will move the current $live (and any -wal, -shm) to $aside/ and put the backup in its place"
 if ! $assume_yes; then
     [[ -t 0 ]] || die "not a terminal: add --yes to confirm; nothing changed"
@@ -125,7 +189,7 @@ if ! $assume_yes; then
 fi
 refuse_if_in_use
 
-# 4. Set the old files aside together, rename the checked copy into place.
+# 6. Set the old files aside together, rename the checked copy into place.
 mkdir -m 0700 -- "$aside"
 [[ $EUID -ne 0 ]] || chown -- "$owner" "$aside"
 for name in national.sqlite national.sqlite-wal national.sqlite-shm; do
@@ -136,6 +200,11 @@ for name in national.sqlite national.sqlite-wal national.sqlite-shm; do
 done
 if [[ ${#moved[@]} -gt 0 ]]; then say "set aside: ${moved[*]} -> $aside/"; else rmdir -- "$aside"; say "there was no current dataset"; fi
 mv -- "$staging" "$live"
+if $restore_key; then
+    install -m 0600 -- "$key_copy" "$feed_key"
+    [[ $EUID -ne 0 ]] || chown -- "$owner" "$feed_key"
+    say "restored the feed signing key to $feed_key"
+fi
 sync -- "$data_dir" 2>/dev/null || sync
 moved=()
 trap - EXIT

@@ -6,6 +6,13 @@
 
 (() => {
   const TOKEN_KEY = "ocop.dashboard.token";
+  const LANGUAGE_KEY = "ocop.dashboard.language";
+  // Vietnamese first: the central office works in Vietnamese; English is a click away.
+  const LANGUAGES = ["vi", "en"];
+  const STRINGS = window.OCOP_STRINGS || {};
+  // Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact
+  // and does not depend on the browser's time-zone data.
+  const VIETNAM_OFFSET_MS = 7 * 3600 * 1000;
   const STAR_LEVELS = [3, 4, 5];
   const STALE_AFTER_SECONDS = 48 * 3600;
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -15,6 +22,68 @@
   const API_BASE = new URL(apiBaseMeta ? apiBaseMeta.content : "../api/v1/", document.baseURI);
 
   const $ = (id) => document.getElementById(id);
+
+  // ---------------------------------------------------------------------------
+  // Language
+
+  let language = "vi";
+
+  /** The text of `key` in the page's language, with `{name}` placeholders filled in. */
+  function t(key, vars = {}) {
+    const text = (STRINGS[language] && STRINGS[language][key]) ?? (STRINGS.vi && STRINGS.vi[key]) ?? key;
+    return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+  }
+
+  function storedLanguage() {
+    try { return localStorage.getItem(LANGUAGE_KEY); } catch { return null; }
+  }
+
+  /** Sets the language of the page's fixed text; the caller re-renders the data. */
+  function applyLanguage(next) {
+    language = LANGUAGES.includes(next) ? next : "vi";
+    document.documentElement.lang = language;
+    for (const node of document.querySelectorAll("[data-i18n]")) {
+      node.textContent = t(node.dataset.i18n, { stars: node.dataset.i18nStars });
+    }
+    for (const node of document.querySelectorAll("[data-i18n-aria-label]")) {
+      node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
+    }
+    for (const node of document.querySelectorAll("[data-i18n-title]")) {
+      node.setAttribute("title", t(node.dataset.i18nTitle));
+    }
+    for (const option of $("expiring-days").options) option.textContent = t("days", { n: option.value });
+    document.querySelector("header.top").dataset.loadingLabel = t("loading");
+    for (const button of document.querySelectorAll("button[data-lang]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === language));
+    }
+  }
+
+  function onLanguageClick(event) {
+    const next = event.currentTarget.dataset.lang;
+    if (next === language) return;
+    try { localStorage.setItem(LANGUAGE_KEY, next); } catch { /* this page view only */ }
+    applyLanguage(next);
+    rerender();
+  }
+
+  // The last answer of each section, to redraw in another language without asking again.
+  const lastReports = {};
+
+  function rerender() {
+    for (const name of Object.keys(SECTIONS)) {
+      if (lastReports[name]) SECTIONS[name].render(lastReports[name]);
+    }
+  }
+
+  /** "2026-06-15" as people read it: 15/06/2026 in Vietnamese, 15 Jun 2026 in English. */
+  function formatDay(isoDay) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay || "");
+    if (!match) return isoDay || "—";
+    const [, year, month, day] = match;
+    if (language === "vi") return `${day}/${month}/${year}`;
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    return `${Number(day)} ${months[Number(month) - 1]} ${year}`;
+  }
 
   // Bumped on every load so responses from an older refresh cannot overwrite newer ones.
   let generation = 0;
@@ -77,6 +146,12 @@
   function takeTokenFromFragment() {
     const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     const token = (params.get("token") || "").trim();
+    // `#lang=en` (alone or with the token) picks the language for this browser tab.
+    if (LANGUAGES.includes(params.get("lang"))) {
+      try { localStorage.setItem(LANGUAGE_KEY, params.get("lang")); } catch { /* this page view only */ }
+      applyLanguage(params.get("lang"));
+      if (!token) history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
     if (!token) return null;
     storeToken(token);
     // Keeps the token out of the history, bookmarks and screenshots of the address bar.
@@ -134,6 +209,8 @@
 
   function onSignOut() {
     clearToken();
+    // Nothing seen with that token is drawn again (a language switch redraws from these).
+    for (const name of Object.keys(lastReports)) delete lastReports[name];
     askForToken("");
   }
 
@@ -153,7 +230,7 @@
       });
     } catch (error) {
       if (error.name === "AbortError") throw error;
-      throw new ApiError(0, "network", `Could not reach the server (${url.pathname}): ${error.message}`);
+      throw new ApiError(0, "network", t("network_error", { path: url.pathname, message: error.message }));
     }
     const body = await response.json().catch(() => null);
     if (!response.ok) {
@@ -161,7 +238,7 @@
       const message = detail.message || `${response.status} ${response.statusText}`.trim();
       throw new ApiError(response.status, detail.code || "http", `${url.pathname}: ${message}`);
     }
-    if (body === null) throw new ApiError(response.status, "bad-json", `${url.pathname}: the answer is not JSON`);
+    if (body === null) throw new ApiError(response.status, "bad-json", t("not_json", { path: url.pathname }));
     return body;
   }
 
@@ -218,6 +295,7 @@
     const errors = [];
     results.forEach((result, index) => {
       if (result.status === "fulfilled") {
+        lastReports[names[index]] = result.value;
         SECTIONS[names[index]].render(result.value);
       } else {
         errors.push(result.reason);
@@ -226,7 +304,7 @@
     const unauthorized = errors.find((e) => e instanceof ApiError && e.status === 401);
     if (unauthorized) {
       clearToken();
-      askForToken(`Sign-in failed: ${unauthorized.message}`);
+      askForToken(t("sign_in_failed", { message: unauthorized.message }));
       return;
     }
     if (errors.length > 0) {
@@ -277,18 +355,18 @@
   }
 
   function renderProvinces(report) {
-    $("report-date").textContent = report.date || "—";
+    $("report-date").textContent = formatDay(report.date);
     if (report.date) $("report-date").setAttribute("datetime", report.date);
-    const groups = pivot(report.rows || [], (r) => r.province_code ?? "?", (r) => r.province_name ?? "Unknown province");
+    const groups = pivot(report.rows || [], (r) => r.province_code ?? "?", (r) => r.province_name ?? t("unknown_province"));
     for (const group of groups) provinceNames.set(group.key, group.name);
     renderTiles(report.total_products, columnTotals(groups));
-    renderStarsTable($("stars-by-province"), groups, "province", "All provinces");
+    renderStarsTable($("stars-by-province"), groups, "province", t("all_provinces"));
     renderStackedChart($("chart-province"), groups, "province");
   }
 
   function renderSectors(report) {
-    const groups = pivot(report.rows || [], (r) => r.sector ?? "?", (r) => r.sector_name ?? "Unknown sector");
-    renderStarsTable($("stars-by-sector"), groups, "sector", "All sectors");
+    const groups = pivot(report.rows || [], (r) => r.sector ?? "?", (r) => r.sector_name ?? t("unknown_sector"));
+    renderStarsTable($("stars-by-sector"), groups, "sector", t("all_sectors"));
     renderStackedChart($("chart-sector"), groups, "sector");
   }
 
@@ -298,7 +376,7 @@
     $("total-products").textContent = String(total);
     for (const stars of STAR_LEVELS) {
       document.querySelector(`[data-tile-stars="${stars}"]`).textContent = String(totals[stars]);
-      const share = total > 0 ? `${Math.round((totals[stars] / total) * 100)}% of total` : "";
+      const share = total > 0 ? t("share", { pct: Math.round((totals[stars] / total) * 100) }) : "";
       document.querySelector(`[data-share-stars="${stars}"]`).textContent = share;
     }
   }
@@ -316,7 +394,7 @@
     const body = table.tBodies[0];
     clear(body);
     if (groups.length === 0) {
-      body.append(el("tr", { class: "empty" }, el("td", { colspan: 6 }, "No certified products")));
+      body.append(el("tr", { class: "empty" }, el("td", { colspan: 6 }, t("no_certified"))));
     }
     for (const group of groups) {
       body.append(el("tr", { [attr]: group.key },
@@ -398,7 +476,7 @@
       bar.append(svg("rect", {
         class: `seg s${stars}`, x: x.toFixed(2), y, width: width.toFixed(2), height: CHART.barHeight,
         [`data-${dimension}`]: group.key, "data-stars": stars, "data-count": count,
-      }, svg("title", {}, `${group.name}: ${count} product${count === 1 ? "" : "s"} at ${stars}★`)));
+      }, svg("title", {}, t("bar_title", { name: group.name, count, stars }))));
       // Count inside the segment only when it fits; the table always has it.
       if (count > 0 && width >= 8 + 7 * String(count).length) {
         bar.append(svg("text", { class: `in s${stars}`, x: (x + width / 2).toFixed(2), y: y + CHART.barHeight / 2 + 4,
@@ -415,7 +493,7 @@
     resetSvg(chart);
     if (groups.length === 0) {
       chart.setAttribute("viewBox", `0 0 ${CHART.width} 60`);
-      chart.append(svg("text", { class: "empty", x: CHART.width / 2, y: 34, "text-anchor": "middle" }, "No certified products"));
+      chart.append(svg("text", { class: "empty", x: CHART.width / 2, y: 34, "text-anchor": "middle" }, t("no_certified")));
       return;
     }
     const longest = Math.max(...groups.map((g) => labelOf(g, dimension).length));
@@ -453,7 +531,7 @@
     const certificates = report.certificates || [];
     if (certificates.length === 0) {
       body.append(el("tr", { class: "empty" },
-        el("td", { colspan: 7 }, `No certificates expiring within ${days} days, and none expired`)));
+        el("td", { colspan: 7 }, t("no_expiring", { days }))));
       return;
     }
     for (const c of certificates) body.append(expiringRow(c));
@@ -469,34 +547,38 @@
       el("td", {}, c.product),
       provinceCell(c.province_code),
       el("td", { class: "num", "data-stars": c.stars }, c.stars),
-      el("td", {}, el("time", { datetime: c.expires_on }, c.expires_on)),
+      el("td", {}, el("time", { datetime: c.expires_on }, formatDay(c.expires_on))),
       el("td", { class: "num" }, c.days_left),
-      el("td", {}, el("span", { class: `badge ${expired ? "expired" : "expiring"}` }, expired ? "Expired" : "Expiring")));
+      el("td", {}, el("span", { class: `badge ${expired ? "expired" : "expiring"}` }, t(expired ? "state_expired" : "state_expiring"))));
   }
 
   // ---------------------------------------------------------------------------
   // Sync status
 
-  /** "45s", "12m", "5h", "3d" – the coarsest unit that still says something. */
+  /** "45s", "12m", "5h", "3d" (in words in Vietnamese): the coarsest unit that still says something. */
   function humanLag(seconds) {
-    if (seconds === null || seconds === undefined) return "never";
+    if (seconds === null || seconds === undefined) return t("never");
     const s = Math.max(0, seconds);
-    if (s < 60) return `${s}s`;
-    if (s < 3600) return `${Math.floor(s / 60)}m`;
-    if (s < 86400) return `${Math.floor(s / 3600)}h`;
-    return `${Math.floor(s / 86400)}d`;
+    if (s < 60) return t("lag_s", { n: s });
+    if (s < 3600) return t("lag_m", { n: Math.floor(s / 60) });
+    if (s < 86400) return t("lag_h", { n: Math.floor(s / 3600) });
+    return t("lag_d", { n: Math.floor(s / 86400) });
   }
 
   function isStale(p) {
     return p.lag_seconds === null || p.lag_seconds === undefined || p.lag_seconds > STALE_AFTER_SECONDS;
   }
 
-  /** Timestamps shown in UTC so everyone reading the page sees the same value. */
+  /**
+   * Timestamps in Vietnam time (UTC+7), where the central office and the provinces are, the
+   * same for every reader whatever their computer's time zone: "15/06/2026 08:30 (UTC+7)".
+   */
   function formatTimestamp(iso) {
     if (!iso) return null;
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
-    return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    const local = new Date(date.getTime() + VIETNAM_OFFSET_MS).toISOString();
+    return `${formatDay(local.slice(0, 10))} ${local.slice(11, 16)} (UTC+7)`;
   }
 
   function timeCell(iso, emptyText) {
@@ -517,7 +599,7 @@
     const provinces = [...(report.provinces || [])].sort((a, b) =>
       byCode(a.province_code ?? "\uffff", b.province_code ?? "\uffff") || byCode(a.user, b.user));
     if (provinces.length === 0) {
-      body.append(el("tr", { class: "empty" }, el("td", { colspan: 9 }, "No province accounts")));
+      body.append(el("tr", { class: "empty" }, el("td", { colspan: 9 }, t("no_accounts"))));
       return;
     }
     for (const p of provinces) body.append(syncRow(p));
@@ -534,11 +616,12 @@
     },
       el("th", { scope: "row", class: "code" }, p.user),
       el("td", {}, province),
-      el("td", {}, el("span", { class: `badge ${p.enabled ? "on" : "off"}` }, p.enabled ? "Yes" : "No")),
+      el("td", {}, el("span", { class: `badge ${p.enabled ? "on" : "off"}` }, t(p.enabled ? "yes" : "no"))),
       el("td", { class: "num" }, numberOrDash(p.replicas)),
-      timeCell(p.last_sync_at, "never"),
+      timeCell(p.last_sync_at, t("never")),
       // The "stale" marker is CSS generated content so the cell text stays just the lag.
-      el("td", { class: "num lag", title: p.lag_seconds === null || p.lag_seconds === undefined ? null : `${p.lag_seconds} s` },
+      el("td", { class: "num lag", "data-stale-label": t("stale"),
+        title: p.lag_seconds === null || p.lag_seconds === undefined ? null : `${p.lag_seconds} s` },
         humanLag(p.lag_seconds)),
       el("td", { class: "num" }, numberOrDash(p.feed_behind)),
       el("td", { class: `num${p.pending_conflicts > 0 ? " attention" : ""}` }, numberOrDash(p.pending_conflicts)),
@@ -550,24 +633,26 @@
 
   // Surface unexpected script errors on the page (the headless test reads #error).
   window.addEventListener("error", (event) => {
-    showError(`Script error: ${event.message}`);
+    showError(t("script_error", { message: event.message }));
     setState("error");
   });
   window.addEventListener("unhandledrejection", (event) => {
     const reason = event.reason;
     if (reason && reason.name === "AbortError") return; // an intentional cancel
-    showError(`Script error: ${reason && reason.message ? reason.message : reason}`);
+    showError(t("script_error", { message: reason && reason.message ? reason.message : reason }));
     setState("error");
   });
 
   function start() {
+    applyLanguage(storedLanguage() || "vi");
+    for (const button of document.querySelectorAll("button[data-lang]")) button.addEventListener("click", onLanguageClick);
     $("token-form").addEventListener("submit", onTokenSubmit);
     $("sign-out").addEventListener("click", onSignOut);
     $("refresh").addEventListener("click", loadAll);
     $("expiring-days").addEventListener("change", () => load(["expiring"]));
     takeTokenFromFragment();
     // A token pasted into the address bar later (#token=…) replaces the stored one.
-    window.addEventListener("hashchange", () => { if (takeTokenFromFragment()) loadAll(); });
+    window.addEventListener("hashchange", () => { if (takeTokenFromFragment()) loadAll(); else rerender(); });
     loadAll();
   }
 

@@ -1,0 +1,65 @@
+import Foundation
+import OCOPStore
+import OCOPTestSupport
+import Testing
+
+/// `ops/backup/ocop-backup.sh` and `ocop-restore.sh` as the runbook uses them, against the
+/// built `ocop-syncd`.
+@Suite("ops backup and restore scripts")
+struct BackupScriptTests {
+    func script(_ name: String, _ arguments: [String]) async throws -> ToolRun {
+        try await runTool("env", ["OCOP_SYNCD=\(try builtBinary("ocop-syncd").path)", "bash",
+                                  repositoryRoot.appendingPathComponent("ops/backup/\(name)").path] + arguments)
+    }
+
+    @Test("the backup keeps the feed signing key; the restore puts it back and re-revokes what was revoked since",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+    func backupAndRestoreKeepKeyAndRevocations() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start(http: true)    // creates feed-signing-key.pem
+        _ = try daemon.addProvince(code: "01", name: "Hà Nội")
+        let (_, leaked) = try daemon.store().issueAPIToken(name: "Nguyễn Văn A", scope: .review)
+        daemon.stop()
+        let key = daemon.dataDirectory.appendingPathComponent("feed-signing-key.pem")
+        let keyBytes = try #require(FileManager.default.contents(atPath: key.path))
+        let backups = daemon.dataDirectory.appendingPathComponent("backups")
+
+        let backup = try await script("ocop-backup.sh", ["--data-dir", daemon.dataDirectory.path, "--dest", backups.path,
+                                                          "--config", daemon.configPath.path])
+        #expect(backup.status == 0, "\(backup.errors)")
+        #expect(backup.output.contains("feed signing key in"), "\(backup.output)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: backups.path)
+        let copy = try #require(names.first { $0.hasSuffix(".sqlite") }.map { backups.appendingPathComponent($0).path })
+        let keyCopy = copy + ".feed-signing-key.pem"
+        #expect(FileManager.default.contents(atPath: keyCopy) == keyBytes)
+        #expect(try FileManager.default.attributesOfItem(atPath: keyCopy)[.posixPermissions] as? Int == 0o600)
+
+        // After the backup: the token leaks and is revoked; the key file is lost.
+        try daemon.store().revokeAPIToken(id: leaked.id)
+        try FileManager.default.removeItem(at: key)
+
+        let common = ["--data-dir", daemon.dataDirectory.path, "--unit", "ocop-test-\(UUID().uuidString).service", "--yes"]
+        let undecided = try await script("ocop-restore.sh", common + [copy])
+        #expect(undecided.status != 0)
+        #expect(undecided.output.contains("warning: token \(leaked.id) (Nguyễn Văn A) was revoked"), "\(undecided.output)")
+        #expect(undecided.errors.contains("add --reapply-revocations (recommended) or --keep-restored-credentials; nothing changed"), "\(undecided.errors)")
+        #expect(try daemon.store().apiTokens().first?.revokedAt != nil, "nothing changed")
+
+        let restore = try await script("ocop-restore.sh", common + ["--reapply-revocations", copy])
+        #expect(restore.status == 0, "\(restore.output)\n\(restore.errors)")
+        #expect(restore.output.contains("reapplied 1 revocation(s)"), "\(restore.output)")
+        #expect(restore.output.contains("restored the feed signing key"), "\(restore.output)")
+        #expect(try daemon.store().apiTokens().first { $0.id == leaked.id }?.revokedAt != nil, "the leaked token stays revoked")
+        #expect(FileManager.default.contents(atPath: key.path) == keyBytes)
+        #expect(try FileManager.default.attributesOfItem(atPath: key.path)[.posixPermissions] as? Int == 0o600)
+
+        // A damaged dataset (the usual reason for a restore) cannot be compared: the restore
+        // warns and goes on.
+        try Data("not a database at all".utf8).write(to: URL(fileURLWithPath: daemon.databasePath))
+        let damaged = try await script("ocop-restore.sh", common + [copy])
+        #expect(damaged.status == 0, "\(damaged.output)\n\(damaged.errors)")
+        #expect(damaged.output.contains("cannot read the credentials of the current dataset (damaged?)"), "\(damaged.output)")
+        #expect(try daemon.store().account(user: "central") == nil && daemon.store().accounts().count == 1)
+    }
+}
