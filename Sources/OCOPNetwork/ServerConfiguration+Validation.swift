@@ -30,7 +30,7 @@ extension ServerConfiguration {
         atLeast(limits.handshakeTimeoutSeconds, 1, "limits.handshakeTimeoutSeconds", 86_400)
         atLeast(limits.maxPullPage, 1, "limits.maxPullPage", 1_000_000)
         atLeast(limits.idleTimeoutSeconds, 1, "limits.idleTimeoutSeconds", 86_400)
-        atLeast(limits.maxUnauthenticatedPerAddress, 1, "limits.maxUnauthenticatedPerAddress", limits.maxUnauthenticatedConnections)
+        atLeast(limits.maxUnauthenticatedPerAddress, 1, "limits.maxUnauthenticatedPerAddress", 1 << 20)
         atLeast(limits.frameMemoryMegabytes, 1, "limits.frameMemoryMegabytes", 1 << 20)
         if Logger.Level(rawValue: logLevel) == nil {
             problems.append("logLevel: \"\(logLevel)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -59,7 +59,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         /// A connection silent this long (authenticated or not) is closed.
         public var idleTimeoutSeconds: Int = 300
         /// Of the connections not logged in yet, those from one peer address at once.
-        public var maxUnauthenticatedPerAddress: Int = 8
+        public var maxUnauthenticatedPerAddress: Int = 16
         /// Memory all connections together may hold in frames being received and decoded (one
         /// frame may always go through alone, however large).
         public var frameMemoryMegabytes: Int = 48

@@ -26,7 +26,7 @@ public struct SyncClientConfiguration: Sendable {
     public var batchSize = 500
     /// How many times a BUSY answer is retried (with back-off from 0.25 s, doubling) before
     /// the sync fails.
-    public var busyRetries = 5
+    public var busyRetries = 7
 
     public init(host: String, port: Int, user: String, secret: String) {
         self.host = host
@@ -68,7 +68,7 @@ public enum SyncClient {
     /// Syncs `replica` with the daemon. Safe to run again after any failure.
     ///
     /// A server that answers BUSY (too many provinces logging in at once, no memory free for a
-    /// frame) is tried again a few times with jittered back-off, about 8 s in all, before the
+    /// frame) is tried again a few times with jittered back-off, about 30 s in all, before the
     /// error is reported: the nightly rush should not fail a province's sync.
     public static func sync(
         _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,

@@ -14,16 +14,21 @@ public enum StoredRowValidation {
     /// Every problem with the row of `table` whose primary key is `key`; empty when it is valid
     /// or no longer exists.
     ///
-    /// - Parameter pending: rows of this write that are not stored yet but will be (table name →
-    ///   keys), so a reference to a row later in the same batch is not a problem.
+    /// - Parameter known: rows of this write that are not stored yet but will be, so a reference
+    ///   to a row later in the same batch is not a problem; it also remembers references already
+    ///   found, so a batch of a thousand products of one producer looks that producer up once.
     public static func problems(
         _ db: Database, table: String, key: DatabaseValue, reference: ReferenceData,
-        pending: [String: Set<DatabaseValue>] = [:]
+        known: KnownRows = KnownRows()
     ) throws -> [ValidationError] {
         func check<Record: SyncedRecord>(_ type: Record.Type) throws -> [ValidationError] {
+            // A cached statement: the query interface's fetchOne(key:) costs ten times as much,
+            // and this runs for every pushed change.
+            let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE id = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [key]) else { return [] }
             let record: Record?
             do {
-                record = try Record.fetchOne(db, key: key)
+                record = try Record(row: row)
             } catch let error as DatabaseError {
                 throw error
             } catch {
@@ -32,7 +37,7 @@ public enum StoredRowValidation {
             }
             guard let record else { return [] }
             return record.validationErrors(reference: reference)
-                + (try referenceProblems(db, schema: Record.schema, key: key, pending: pending))
+                + (try referenceProblems(db, schema: Record.schema, row: row, known: known))
         }
         switch table {
         case Tenant.schema.name: return try check(Tenant.self)
@@ -48,34 +53,33 @@ public enum StoredRowValidation {
 
     /// Columns that refer to a row that does not exist, or to another province's row.
     private static func referenceProblems(
-        _ db: Database, schema: TableSchema, key: DatabaseValue, pending: [String: Set<DatabaseValue>]
+        _ db: Database, schema: TableSchema, row: Row, known: KnownRows
     ) throws -> [ValidationError] {
         let referring = schema.columns.filter { $0.references != nil }
         guard !referring.isEmpty else { return [] }
-        let names = referring.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let ownTenant = schema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(ownTenant) AS _tenant, \(names) FROM \"\(schema.name)\" WHERE id = ?", arguments: [key]) else {
-            return []
-        }
+        let mine: DatabaseValue = schema.scope == .tenant ? row[TableSchema.tenantColumn] : .null
         var problems: [ValidationError] = []
         for column in referring {
             let value: DatabaseValue = row[column.name]
             guard !value.isNull, let target = column.references, let targetSchema = OCOPSchema.table(named: target) else { continue }
-            if pending[target]?.contains(value) == true { continue }
+            if known.pending[target]?.contains(value) == true { continue }
+            let found = KnownRows.Found(table: target, key: value, tenant: mine)
+            if known.found.contains(found) { continue }
             let targetTenant = targetSchema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
             // A row deleted since (its tombstone) still counts: a product of a producer that another
             // machine deleted meanwhile is a conflict for people to settle, not invalid data.
             let graveyard = SyncSchemaSQL.graveyard(targetSchema)
             let sql = "SELECT \(targetTenant) AS _tenant FROM \"\(target)\" WHERE id = ?1 "
                 + "UNION ALL SELECT \(targetTenant) FROM \"\(graveyard)\" WHERE id = ?1 LIMIT 1"
-            guard let found = try Row.fetchOne(db, sql: sql, arguments: [value]) else {
+            guard let stored = try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]) else {
                 problems.append(ValidationError(record: schema.name, field: column.name, reason: "no \(target) row has this id"))
                 continue
             }
-            let mine: DatabaseValue = row["_tenant"]
-            let theirs: DatabaseValue = found["_tenant"]
+            let theirs: DatabaseValue = stored["_tenant"]
             if !mine.isNull, !theirs.isNull, mine != theirs, column.name != TableSchema.tenantColumn {
                 problems.append(ValidationError(record: schema.name, field: column.name, reason: "the \(target) row belongs to another province"))
+            } else {
+                known.found.insert(found)
             }
         }
         return problems
@@ -93,5 +97,24 @@ public enum StoredRowValidation {
             }
         }
         return ("row", "\(error)")
+    }
+}
+
+/// Rows one write may refer to without looking them up again (see
+/// ``StoredRowValidation/problems(_:table:key:reference:known:)``).
+public final class KnownRows {
+    /// A referred-to row found, for a referring row of `tenant`.
+    struct Found: Hashable {
+        var table: String
+        var key: DatabaseValue
+        var tenant: DatabaseValue
+    }
+
+    /// Rows the write creates that are not stored yet: table name → keys.
+    public var pending: [String: Set<DatabaseValue>]
+    var found = Set<Found>()
+
+    public init(pending: [String: Set<DatabaseValue>] = [:]) {
+        self.pending = pending
     }
 }

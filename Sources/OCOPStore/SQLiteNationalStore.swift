@@ -134,6 +134,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         for change in batch.changes where change.state.existence?.isDeleted != true {
             pending[change.table, default: []].insert(change.key.databaseValue)
         }
+        let known = KnownRows(pending: pending)
         return try replica.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
@@ -153,7 +154,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                             // the same validation every client applies to its own writes.
                             if !merged.isNoop, merged.state.isVisible {
                                 let problems = try StoredRowValidation.problems(
-                                    db, table: change.table, key: change.key.databaseValue, reference: .standard, pending: pending
+                                    db, table: change.table, key: change.key.databaseValue, reference: .standard, known: known
                                 )
                                 if !problems.isEmpty {
                                     throw Refusal(code: .invalidData, message: "\(change.table) row \(ChangePolicy.describe(change.key)): \(problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))")

@@ -5,6 +5,7 @@ import OCOPNetwork
 import OCOPReplica
 import OCOPStore
 import OCOPSync
+import OCOPTestSupport
 import Testing
 
 /// The server judges every pushed row with the model's own rules (issue 10, item 5): whatever it
@@ -122,42 +123,3 @@ extension UUID {
     var bytes: [UInt8] { withUnsafeBytes(of: uuid) { Array($0) } }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing seed can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
-/// Realistic Vietnamese text, with and without diacritics, for generated rows.
-enum RandomText {
-    static let families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Nguyen", "Tran"]
-    static let given = ["Văn An", "Thị Bích", "Hữu Đức", "Thị Hằng", "Minh Khôi", "Ngọc Lan", "Van Binh", "Thi Hoa"]
-    static let goods = ["Mật ong", "Chè Shan tuyết", "Nước mắm", "Bánh cốm", "Gạo ST25", "Cà phê Robusta", "Mắm tôm", "Nem chua", "Mat ong rung"]
-    static let places = ["Ba Vì", "Suối Giàng", "Phú Quốc", "Làng Vòng", "Sóc Trăng", "Buôn Ma Thuột", "Huế", "Thanh Hoa"]
-
-    static func person(_ random: inout SeededRandom) -> String {
-        "\(families[random.next(upTo: families.count)]) \(given[random.next(upTo: given.count)])"
-    }
-
-    static func businessName(_ random: inout SeededRandom, _ n: Int) -> String {
-        switch n % 3 {
-        case 0: return "HTX \(goods[random.next(upTo: goods.count)]) \(places[random.next(upTo: places.count)])"
-        case 1: return "Công ty TNHH \(person(&random))"
-        default: return "Tổ hợp tác \(places[random.next(upTo: places.count)])"
-        }
-    }
-
-    static func productName(_ random: inout SeededRandom) -> String {
-        "\(goods[random.next(upTo: goods.count)]) \(places[random.next(upTo: places.count)])"
-    }
-}

@@ -3,6 +3,7 @@ import OCOPModel
 import OCOPNetwork
 import OCOPReplica
 import OCOPSync
+import OCOPTestSupport
 @testable import OCOPWire
 import Testing
 
