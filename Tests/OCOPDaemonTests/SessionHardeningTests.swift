@@ -103,6 +103,26 @@ struct SessionHardeningTests {
         _ = try await renewed.sync(daemon)
     }
 
+    @Test func aReplicaSyncedUnderAnotherAccountIsToldWhatToDo() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
+        let hue = try daemon.addProvince(code: "46", name: "Huế")
+        _ = try await hanoi.sync(daemon)
+        // Hà Nội's replica file copied to Huế's machine and synced with Huế's account.
+        let copied = Participant(name: "copy", replica: hanoi.replica, user: hue.user, secret: hue.secret, tenant: hue.tenant)
+        do {
+            _ = try await copied.sync(daemon)
+            Issue.record("a replica of another account synced")
+        } catch let error as SyncClientError {
+            #expect(error.kind == .authentication, "final, not retried: \(error)")
+            #expect(error.message.contains("belongs to another account"), "\(error.message)")
+            #expect(error.message.contains("ocop init"), "says what to do: \(error.message)")
+        }
+        #expect(daemon.isRunning)
+    }
+
     // MARK: 3. Anonymous peers
 
     @Test func idleAnonymousSocketsCannotTakeTheProvincesSlots() async throws {
