@@ -174,10 +174,13 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                         let code: RejectionCode = replica.storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn
                         result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: code, message: error.message))
                         refusedKeys.insert("\(change.table)\u{0}\(change.key)")
-                    } catch let error as DatabaseError {
+                    } catch let error as DatabaseError where Self.isDataProblem(error) {
                         result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .other, message: "\(change.table) row: \(error.message ?? "\(error)")"))
                         refusedKeys.insert("\(change.table)\u{0}\(change.key)")
                     }
+                    // Any other database error (busy, full disk, I/O) aborts the whole push: it
+                    // is rolled back, the client is told BUSY and sends it again later.
+
                 }
             }
             // Conflict records are numbered after the changes in rejections (SPEC §9).
@@ -217,6 +220,16 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 arguments: [Int64(batch.lastCounter), Self.now(), result.applied, result.conflicts, result.refused.count, Data(principal.replica.bytes)]
             )
             return result
+        }
+    }
+
+    /// Whether a database error is about the row itself (a constraint, a value SQLite will not
+    /// store), which refuses that change; anything else is the database's trouble, not the
+    /// province's, and must never become a refusal parked for ever.
+    static func isDataProblem(_ error: DatabaseError) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE: return true
+        default: return false
         }
     }
 
