@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -24,6 +25,9 @@ public struct SyncClientConfiguration: Sendable {
     /// Local writes per push. Small enough that a daemon holding many provinces' decoded pushes
     /// at once stays small; large enough that round trips and commits do not dominate.
     public var batchSize = 500
+    /// Seconds without a byte from the server (while waiting for an answer, or mid-answer)
+    /// after which the sync gives up with "no answer" (exit 3).
+    public var responseTimeoutSeconds = 120
     /// How many times a BUSY answer is retried (with back-off from 0.25 s, doubling) before
     /// the sync fails.
     public var busyRetries = 7
@@ -74,18 +78,23 @@ public enum SyncClient {
         _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncSummary {
+        // Checked before connecting: the server registers a replica to the first account it
+        // syncs under, so a wrong account must not even log in with it.
+        if let problem = accountMismatch(replica: replica, user: configuration.user) {
+            throw SyncClientError(kind: .authentication, message: problem)
+        }
         var delay = Duration.milliseconds(250)
-        for attempt in 1... {
+        for attempt in 1...max(1, configuration.busyRetries) {
             do {
                 return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
-            } catch let error as SyncClientError where error.serverWasBusy && attempt <= configuration.busyRetries {
+            } catch let error as SyncClientError where error.serverWasBusy {
                 let wait = delay * Double.random(in: 0.5...1.5)
                 logger.notice("server busy; trying again", metadata: ["attempt": "\(attempt)", "wait": "\(wait)"])
                 try await Task.sleep(for: wait)
                 delay *= 2
             }
         }
-        fatalError("unreachable")
+        return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
     }
 
     private static func syncOnce(
@@ -103,6 +112,7 @@ public enum SyncClient {
         let host = configuration.host
         let target = SyncClientError.Target(host: host, port: configuration.port, usesTLS: configuration.useTLS)
         let channel: NIOAsyncChannel<InboundFrame, Message>
+        let silence = NIOLockedValueBox(false)
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(10))
@@ -114,6 +124,10 @@ public enum SyncClient {
                             let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
                         }
+                        // A server that accepts but never answers (a wrong port, a hung peer) must
+                        // not hold the night's sync for ever.
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(configuration.responseTimeoutSeconds))))
+                        try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler(noting: silence))
                         try channel.addWireHandlers(counts: counts)
                         return try NIOAsyncChannel<InboundFrame, Message>(wrappingChannelSynchronously: channel)
                     }
@@ -124,6 +138,11 @@ public enum SyncClient {
         let report: SyncReport
         do {
             report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger, progress: progress)
+        } catch where silence.withLockedValue({ $0 }) {
+            throw SyncClientError(
+                kind: .unreachable,
+                message: "no answer from the sync server at \(target.host):\(target.port) within \(configuration.responseTimeoutSeconds) s — is that the sync port (7468 by default, not the HTTP port)? run `ocop sync` again later; nothing was lost"
+            )
         } catch let error as SyncClientError {
             throw error
         } catch let error as ReplicaError {
@@ -148,6 +167,12 @@ public enum SyncClient {
                 frames: inbound.makeAsyncIterator(), outbound: outbound, pageSize: configuration.pageSize, target: target, user: configuration.user
             )
             let session = try await connection.authenticate(replica: replica, user: configuration.user, secret: configuration.secret)
+            // A province replica syncs only as its own province: synced first under another
+            // province's account, it would take that province's rows and be registered to it.
+            if let problem = accountMismatch(replica: replica, session: session) {
+                try? await outbound.write(.goodbye(Goodbye(reason: .done)))
+                throw SyncClientError(kind: .authentication, message: problem)
+            }
             logger.info("authenticated", metadata: ["acknowledged": "\(session.acknowledgedCounter)", "cursor": "\(session.pullCursor)"])
             let requeued = try replica.reconcile(serverAcknowledged: session.acknowledgedCounter, serverCursor: session.pullCursor)
             if requeued > 0 {
@@ -157,6 +182,26 @@ public enum SyncClient {
             try? await outbound.write(.goodbye(Goodbye(reason: .done)))
             return report
         }
+    }
+
+    /// Why `user` must not sync this replica, or nil: a province replica syncs only as its own
+    /// province (user = its tenant id), a central-office replica only as `central`.
+    static func accountMismatch(replica: Replica, user: String) -> String? {
+        let user = user.lowercased()
+        switch replica.role {
+        case .province:
+            guard let tenant = replica.tenantID?.uuidString.lowercased(), user != tenant else { return nil }
+            return user == "central"
+                ? "this replica belongs to province \(tenant), but the account given is the central office's — nothing was sent; sync it with its province's account (leave out --user)"
+                : "this replica belongs to province \(tenant), but the account given is \(user) — nothing was sent; sync with this province's own account (leave out --user, or fix OCOP_USER and --secret-file)"
+        case .central:
+            return user == "central" ? nil : "this is a central-office replica, but the account given is \(user) — nothing was sent; sync it with --user central"
+        }
+    }
+
+    /// The same check against the account the server says the session acts for (AUTH_OK).
+    static func accountMismatch(replica: Replica, session: AuthOK) -> String? {
+        accountMismatch(replica: replica, user: session.role == .central ? "central" : session.tenant)
     }
 
     static func makeTLSContext(caFile: String?) throws -> NIOSSLContext {
@@ -245,3 +290,4 @@ final class WireConnection: SyncChannel {
         }
     }
 }
+

@@ -225,12 +225,19 @@ struct AnonymousConnections: Sendable {
     }
 }
 
-/// Closes a connection that stayed silent longer than the idle timeout.
+/// Closes a connection that stayed silent longer than the idle timeout (after an
+/// `IdleStateHandler`), and notes that it did when given a flag to set.
 final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = NIOAny
+    private let noted: NIOLockedValueBox<Bool>?
+
+    init(noting noted: NIOLockedValueBox<Bool>? = nil) {
+        self.noted = noted
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
+            noted?.withLockedValue { $0 = true }
             context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)

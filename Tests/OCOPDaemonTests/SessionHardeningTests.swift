@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import Logging
+import NIOCore
+import NIOPosix
 import OCOPModel
 import OCOPNetwork
 import OCOPReplica
@@ -110,15 +113,25 @@ struct SessionHardeningTests {
         let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
         let hue = try daemon.addProvince(code: "46", name: "Huế")
         _ = try await hanoi.sync(daemon)
-        // Hà Nội's replica file copied to Huế's machine and synced with Huế's account.
+        // Hà Nội's replica file copied to Huế's machine and synced with Huế's account: the
+        // client refuses before logging in (the server would register the replica to Huế).
         let copied = Participant(name: "copy", replica: hanoi.replica, user: hue.user, secret: hue.secret, tenant: hue.tenant)
         do {
             _ = try await copied.sync(daemon)
-            Issue.record("a replica of another account synced")
+            Issue.record("a replica of another province synced")
         } catch let error as SyncClientError {
             #expect(error.kind == .authentication, "final, not retried: \(error)")
-            #expect(error.message.contains("belongs to another account"), "\(error.message)")
-            #expect(error.message.contains("ocop init"), "says what to do: \(error.message)")
+            #expect(error.message.contains("belongs to province \(hanoi.tenant!.uuidString.lowercased())"), "\(error.message)")
+        }
+        #expect(try daemon.store().replicaStatuses().count == 1, "the copy was never registered")
+        // Any client: the server refuses a replica registered to another account, saying what to do.
+        let session = try await WireSession.connect(port: daemon.port)
+        do {
+            try await session.logIn(Participant(name: "copy", replica: hanoi.replica, user: hue.user, secret: hue.secret, tenant: hue.tenant))
+            Issue.record("the server accepted a replica registered to another account")
+        } catch let error as HarnessError {
+            #expect(error.message.contains("FORBIDDEN") || error.message.contains("forbidden"), "\(error.message)")
+            #expect(error.message.contains("belongs to another account") && error.message.contains("ocop init"), "\(error.message)")
         }
         #expect(daemon.isRunning)
     }
@@ -319,4 +332,53 @@ func compressedFrame(type: UInt8, inflating payload: [UInt8]) -> [UInt8] {
     let declared = payload.count
     let body = [UInt8(declared >> 24 & 0xFF), UInt8(declared >> 16 & 0xFF), UInt8(declared >> 8 & 0xFF), UInt8(declared & 0xFF)] + deflated
     return refreshedChecksum(header(type: type, compressed: true, length: body.count) + body)
+}
+
+/// A province replica synced with the wrong account is refused before anything is sent (found by
+/// an outsider: the first sync under another province's account pulled that province's rows and
+/// tied the replica to it for ever).
+@Suite("Sync client: a replica syncs only as its own province", .serialized)
+struct ReplicaAccountTests {
+    @Test func aFreshReplicaIsNotSyncedUnderAnotherProvincesAccount() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
+        try insertProducts(hanoi, range: 0..<3)
+        _ = try await hanoi.sync(daemon)
+        let hcm = try daemon.addProvince(code: "79", name: "Hồ Chí Minh")
+        // A new Hồ Chí Minh replica, with Hà Nội's account given by mistake (a wrong OCOP_USER).
+        let wrong = Participant(name: "HCM", replica: hcm.replica, user: hanoi.user, secret: hanoi.secret, tenant: hanoi.tenant)
+        await #expect { _ = try await wrong.sync(daemon) } throws: { ($0 as? SyncClientError)?.kind == .authentication }
+        #expect(try productRows(hcm.replica.database, tenant: nil).isEmpty, "none of Hà Nội's rows were pulled")
+        // Its own account still works afterwards.
+        _ = try await hcm.sync(daemon)
+        #expect(try daemon.store().replicaStatuses().count == 2)
+    }
+}
+
+/// A server that accepts and never answers (a wrong port, a hung peer) no longer holds a sync for
+/// ever (found by an outsider: `ocop sync` against the HTTP port hung past 5 minutes).
+@Suite("Sync client: no answer is a network failure, in bounded time")
+struct SilentServerTests {
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let replica = try Replica.create(at: ":memory:", role: .province, tenantID: UUID())
+        var configuration = SyncClientConfiguration(
+            host: "127.0.0.1", port: listener.localAddress!.port!, user: replica.tenantID!.uuidString.lowercased(), secret: "x"
+        )
+        configuration.responseTimeoutSeconds = 1
+        let started = ContinuousClock.now
+        do {
+            _ = try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test"))
+            Issue.record("a silent server was taken for a sync")
+        } catch let error as SyncClientError {
+            #expect(error.kind == .unreachable, "retry later, exit 3: \(error)")
+            #expect(error.message.contains("no answer"), "\(error.message)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(30))
+        try await listener.close()
+    }
 }
