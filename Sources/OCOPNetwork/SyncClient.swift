@@ -273,6 +273,11 @@ final class WireConnection: SyncChannel {
             throw SyncClientError.closedByServer(target, waitingFor: expected)
         }
         switch frame {
+        case .invalid(let error) where error.code == .badMagic:
+            // Something else answers on this port: a TLS server (its record starts 0x15/0x16
+            // 0x03) or another service altogether.
+            let hint = target.usesTLS ? "is it the sync port?" : "if the server uses TLS, add --tls; else check that it is the sync port"
+            throw SyncClientError(kind: .protocolFailure, message: "the server at \(target.endpoint) does not answer in the OCOP sync protocol — \(hint)")
         case .invalid(let error):
             throw SyncClientError(kind: .protocolFailure, message: "bad frame from the server: \(error)")
         case .message(.error(let error)):

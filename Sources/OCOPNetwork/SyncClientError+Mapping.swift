@@ -73,8 +73,11 @@ extension SyncClientError {
     /// The server (or something on its port) closed the connection without a word.
     static func closedByServer(_ target: Target, waitingFor expected: String? = nil) -> SyncClientError {
         let waiting = expected.map { " while we waited for \($0)" } ?? ""
-        // Without TLS, a TLS-only port closes on our first frame; say so.
-        let hint = target.usesTLS ? "" : " If the server uses TLS, add --tls."
+        // Without TLS, a TLS-only port closes on our first frame; with TLS, a plain port closes
+        // on our TLS hello. Say which to try.
+        let hint = target.usesTLS
+            ? " If the server does not use TLS on this port, leave out --tls."
+            : " If the server uses TLS, add --tls."
         return SyncClientError(kind: .protocolFailure, message: "the sync server at \(target.endpoint) closed the connection\(waiting) — it may be restarting or overloaded; run `ocop sync` again later.\(hint)")
     }
 

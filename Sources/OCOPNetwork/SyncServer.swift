@@ -69,9 +69,26 @@ public final class SyncServer: Service, Sendable {
     /// Binds the listening socket (port 0 picks a free port; see ``Listener/localAddress``).
     public func bind() async throws -> Listener {
         let sslContext = try configuration.tls.map { tls in
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            // Named by setting and path: an operator fixes the config, not a library error.
+            func load<T>(_ setting: String, _ path: String, _ what: String, _ body: () throws -> T) throws -> T {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ConfigurationError(message: "\(setting): cannot read \(path) (missing, or not readable by this user)")
+                }
+                do {
+                    return try body()
+                } catch {
+                    throw ConfigurationError(message: "\(setting): \(path) is not \(what)")
+                }
+            }
+            let chain = try load("tls.certificate", tls.certificate, "a PEM certificate chain") {
+                try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            }
+            let key = try load("tls.privateKey", tls.privateKey, "a PEM private key") { try NIOSSLPrivateKey(file: tls.privateKey, format: .pem) }
+            do {
+                return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            } catch {
+                throw ConfigurationError(message: "tls: the certificate \(tls.certificate) and the key \(tls.privateKey) cannot be used together (\(error))")
+            }
         }
         let idleTimeout = TimeAmount.seconds(Int64(configuration.limits.idleTimeoutSeconds))
         let frameMemory = frameMemory

@@ -382,3 +382,56 @@ struct SilentServerTests {
         try await listener.close()
     }
 }
+
+/// Answers every connection with a TLS alert record, as a TLS-only port does to a plain client.
+final class TLSAlertAnswer: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.writeAndFlush(NIOAny(ByteBuffer(bytes: [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46, 0, 0, 0, 0, 0, 0, 0, 0, 0])), promise: nil)
+    }
+}
+
+@Suite("Sync client: another protocol on the port is named")
+struct WrongProtocolTests {
+    @Test func aTLSPortAnsweringAPlainClientSuggestsTLS() async throws {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.pipeline.addHandler(TLSAlertAnswer()) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let replica = try Replica.create(at: ":memory:", role: .province, tenantID: UUID())
+        let configuration = SyncClientConfiguration(
+            host: "127.0.0.1", port: listener.localAddress!.port!, user: replica.tenantID!.uuidString.lowercased(), secret: "x"
+        )
+        do {
+            _ = try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test"))
+            Issue.record("a TLS alert was taken for a sync")
+        } catch let error as SyncClientError {
+            #expect(error.message.contains("does not answer in the OCOP sync protocol") && error.message.contains("add --tls"), "\(error.message)")
+        }
+        try await listener.close()
+    }
+}
+
+/// TLS files the daemon cannot use are named by setting and path (found by an outsider:
+/// `Error: failedToLoadCertificate`, `fopen(file: …)`).
+@Suite("Daemon: TLS settings it cannot use are named")
+struct TLSSettingErrorTests {
+    @Test func missingOrBrokenFilesAreNamed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let garbage = directory.appendingPathComponent("garbage.pem").path
+        try "not a certificate".write(toFile: garbage, atomically: true, encoding: .utf8)
+        let missing = directory.appendingPathComponent("nokey.pem").path
+        for (certificate, key, expected) in [
+            (missing, missing, "tls.certificate: cannot read \(missing) (missing, or not readable by this user)"),
+            (garbage, missing, "tls.certificate: \(garbage) is not a PEM certificate chain"),
+        ] {
+            var configuration = ServerConfiguration()
+            configuration.listen = .init(host: "127.0.0.1", port: 0)
+            configuration.tls = .init(certificate: certificate, privateKey: key)
+            let server = SyncServer(configuration: configuration, store: try SQLiteNationalStore.open(at: ":memory:"),
+                                    fakeSaltKey: Array(repeating: 1, count: 32), logger: Logger(label: "test"))
+            await #expect { _ = try await server.bind() } throws: { ($0 as? ConfigurationError)?.message == expected }
+        }
+    }
+}
