@@ -52,14 +52,20 @@ struct Tenant: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop an account from logging in.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a tenant id, or central.") var user: String
-        func run() throws { try options.existingStore().setEnabled(user: user.lowercased(), false) }
+        func run() throws {
+            try options.existingStore().setEnabled(user: user.lowercased(), false)
+            print("disabled \(user.lowercased()): it cannot log in, and its open sessions end at their next request")
+        }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a disabled account log in again.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a tenant id, or central.") var user: String
-        func run() throws { try options.existingStore().setEnabled(user: user.lowercased(), true) }
+        func run() throws {
+            try options.existingStore().setEnabled(user: user.lowercased(), true)
+            print("enabled \(user.lowercased()): it can log in again")
+        }
     }
 
     struct List: ParsableCommand {

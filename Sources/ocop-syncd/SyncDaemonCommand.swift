@@ -37,9 +37,19 @@ struct DaemonOptions: ParsableArguments {
 
     /// Opens the national store, creating it (and its directory) on first use: for the
     /// commands that set a store up (`serve`, `central add`, `tenant add`, `token issue`).
+    ///
+    /// Creating one is said on standard error, with where the path came from: run without
+    /// `--config` by mistake, a command would otherwise succeed against a new, empty store.
     func openStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
+        let path = configuration.databasePath
+        let isNew = !FileManager.default.fileExists(atPath: path)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try SQLiteNationalStore.open(at: configuration.databasePath)
+        let store = try SQLiteNationalStore.open(at: path)
+        if isNew {
+            let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory: no --config given"
+            FileHandle.standardError.write(Data("note: created a new, empty national store at \(path) (from \(source))\n".utf8))
+        }
+        return store
     }
 
     /// Opens the national store only if it exists. Every command that reads or changes what is

@@ -49,6 +49,9 @@ struct Token: ParsableCommand {
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The token's id (8 hex digits, as `token list` shows).") var id: String
 
-        func run() throws { try options.existingStore().revokeAPIToken(id: id.lowercased()) }
+        func run() throws {
+            try options.existingStore().revokeAPIToken(id: id.lowercased())
+            print("revoked token \(id.lowercased()): it stops working at once")
+        }
     }
 }

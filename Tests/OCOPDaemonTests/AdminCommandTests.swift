@@ -80,6 +80,25 @@ struct AdminCommandTests {
         #expect(!FileManager.default.fileExists(atPath: missing.path))
     }
 
+    @Test("a command that creates the store says so, and disable/enable/revoke confirm what they did")
+    func creatingAStoreIsSaidAndChangesAreConfirmed() async throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data")
+        let added = try await syncd(["tenant", "add", "--code", "01", "--data-dir", data.path])
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(added.errors.contains("note: created a new, empty national store at \(data.path)/national.sqlite (from --data-dir)"), "\(added.errors)")
+        let user = try #require(added.output.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 && parts[0].hasPrefix("tenant") ? String(parts[1]) : nil
+        }.first, "\(added.output)")
+        let again = try await syncd(["tenant", "disable", user, "--data-dir", data.path])
+        #expect(again.output.contains("disabled \(user)"), "\(again.output)")
+        #expect(!again.errors.contains("created"), "an existing store is not announced again")
+        let enabled = try await syncd(["tenant", "enable", user, "--data-dir", data.path])
+        #expect(enabled.output.contains("enabled \(user)"))
+    }
+
     @Test("tenant add refuses codes and names that are not in the table in force today, naming the option")
     func tenantAddChecksTheTable() async throws {
         let daemon = try DaemonProcess()
