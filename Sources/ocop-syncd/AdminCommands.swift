@@ -133,7 +133,19 @@ struct Backup: ParsableCommand {
         let configuration = try options.load()
         let store = try options.openExistingStore(configuration)
         let keyCopy = BackupFiles.signingKeyCopy(of: destination)
-        guard !FileManager.default.fileExists(atPath: keyCopy) else { throw ValidationError("\(keyCopy) already exists") }
+        // Problems with the destination are the operator's to fix, said plainly (exit 1), never a
+        // usage error or an SQLite code.
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError(message: "backup: the folder \(folder) does not exist; create it first or choose another destination")
+        }
+        for path in [destination, keyCopy] where FileManager.default.fileExists(atPath: path) {
+            throw ConfigurationError(message: "backup: \(path) already exists; a backup never overwrites one — choose a new name")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw ConfigurationError(message: "backup: cannot write in \(folder) (permissions)")
+        }
         try store.backup(to: destination)
         print("backup written to \(destination)")
         if let key = FileManager.default.contents(atPath: configuration.feedSigningKeyPath) {

@@ -162,7 +162,15 @@ struct AdminCommandTests {
         #expect(FileManager.default.contents(atPath: copy) == FileManager.default.contents(atPath: original))
         let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(try await syncd(daemon, ["backup", destination]).status != 0, "an existing destination is refused")
+        let existing = try await syncd(daemon, ["backup", destination])
+        #expect(existing.status == 1, "an existing destination is refused, as an error, not a usage error")
+        #expect(existing.errors.contains("backup: \(destination) already exists"), "\(existing.errors)")
+        try FileManager.default.removeItem(atPath: destination)
+        let keyOnly = try await syncd(daemon, ["backup", destination])
+        #expect(keyOnly.status == 1 && keyOnly.errors.contains("backup: \(copy) already exists"), "\(keyOnly.errors)")
+        let nowhere = daemon.dataDirectory.appendingPathComponent("no-such-folder/b.sqlite").path
+        let missingFolder = try await syncd(daemon, ["backup", nowhere])
+        #expect(missingFolder.status == 1 && missingFolder.errors.contains("does not exist"), "\(missingFolder.errors)")
     }
 
     @Test("credential-changes lists what a restore would bring back, and re-revokes it on request")
