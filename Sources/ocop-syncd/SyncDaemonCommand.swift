@@ -59,10 +59,10 @@ struct DaemonOptions: ParsableArguments {
         let path = configuration.databasePath
         guard FileManager.default.fileExists(atPath: path) else {
             let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory (no --config given)"
-            throw ConfigurationError(message: """
-                there is no national store at \(path) (from \(source)); nothing was created. \
-                Give the daemon's configuration, e.g. --config /etc/ocop-sync/syncd.json
-                """)
+            let advice = config == nil && dataDir == nil
+                ? "Give the daemon's configuration, e.g. --config /etc/ocop-sync/syncd.json"
+                : "Check the data directory: it must be the one the daemon serves"
+            throw ConfigurationError(message: "there is no national store at \(path) (from \(source)); nothing was created. \(advice)")
         }
         return try SQLiteNationalStore.open(at: path)
     }
