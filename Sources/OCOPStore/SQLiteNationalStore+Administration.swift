@@ -14,6 +14,19 @@ public struct AccountSummary: Sendable, Equatable, Codable {
     public var isEnabled: Bool
     public var replicas: Int
     public var lastSyncAt: String?
+
+    /// Ids in lower case, as every other place prints them (Foundation writes UUIDs in capitals).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(user, forKey: .user)
+        try container.encode(role, forKey: .role)
+        try container.encode(tenantID?.uuidString.lowercased(), forKey: .tenantID)
+        try container.encode(code, forKey: .code)
+        try container.encode(name, forKey: .name)
+        try container.encode(isEnabled, forKey: .isEnabled)
+        try container.encode(replicas, forKey: .replicas)
+        try container.encode(lastSyncAt, forKey: .lastSyncAt)
+    }
 }
 
 /// Where one replica stands, for reports and metrics.

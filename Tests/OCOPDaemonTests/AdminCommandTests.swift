@@ -133,6 +133,8 @@ struct AdminCommandTests {
         #expect(list.status == 0, "\(list.errors)")
         #expect(list.output.contains(#""tenant_id""#) && list.output.contains(#""last_sync_at""#) && list.output.contains(#""is_enabled""#), "\(list.output)")
         #expect(!list.output.contains("tenantID") && !list.output.contains("lastSyncAt"))
+        #expect(list.output.contains(province.tenant!.uuidString.lowercased()) && !list.output.contains(province.tenant!.uuidString),
+                "ids in lower case, as everywhere else: \(list.output)")
         let statusJSON = try await syncd(daemon, ["status", "--json"])
         #expect(statusJSON.output.contains(#""acknowledged_through""#) && statusJSON.output.contains(#""code" : "01""#), "\(statusJSON.output)")
 
