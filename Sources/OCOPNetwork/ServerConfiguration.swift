@@ -153,6 +153,10 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         do {
             configuration = try JSONDecoder().decode(ServerConfiguration.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, context.underlyingError == nil {
+                // Foundation on Linux says only "not valid JSON": find where, for the operator.
+                throw ConfigurationError(message: "\(path): \(Self.locateSyntaxProblem(in: data))")
+            }
             throw ConfigurationError(message: "\(path): \(Self.describe(error))")
         } catch let error as UnknownKeyError {
             throw ConfigurationError(message: "\(path): \(error)")
@@ -175,6 +179,34 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         http = try container.decodeIfPresent(HTTP.self, forKey: .http)
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? defaults.logLevel
+    }
+
+    /// Where a document that does not decode goes wrong: a syntax error's line and column, or
+    /// the path of a number that is not whole (every number in the configuration is).
+    static func locateSyntaxProblem(in data: Data) -> String {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let offset = detail.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "."))) }) else {
+                return "not valid JSON: \(detail)"
+            }
+            let before = data.prefix(offset)
+            let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+            return "not valid JSON at line \(line), column \(column) (a missing comma or quote, or a stray character)"
+        }
+        func fractional(_ value: Any, _ path: String) -> String? {
+            if let object = value as? [String: Any] {
+                return object.keys.sorted().lazy.compactMap { fractional(object[$0]!, path.isEmpty ? $0 : "\(path).\($0)") }.first
+            }
+            if let number = value as? NSNumber, !(number is Bool), number.doubleValue.rounded() != number.doubleValue {
+                return "\(path): expected a whole number, got \(number)"
+            }
+            return nil
+        }
+        return fractional(parsed, "") ?? "a value does not have the type its setting needs"
     }
 
     /// A decoding error in an operator's words: the JSON path, then what is wrong there.

@@ -117,6 +117,11 @@ struct ServerConfigurationTests {
         #expect(array.contains("the document: expected an object"), "\(array)")
         let null = try #require(refusal(#"{"listen": {"host": null, "port": 7468}}"#))
         #expect(null.contains("listen.host: expected a string"), "\(null)")
+        // Found by an outsider: Foundation on Linux said only "not valid JSON".
+        let comma = try #require(refusal("{\n  \"listen\": {\"host\": \"127.0.0.1\"\n    \"port\": 1}\n}"))
+        #expect(comma.contains("not valid JSON at line 3, column 5"), "\(comma)")
+        let fraction = try #require(refusal(#"{"http": {"port": 8468.5}}"#))
+        #expect(fraction.contains("http.port: expected a whole number, got 8468.5"), "\(fraction)")
     }
 
     @Test("--listen and --http: HOST:PORT with the port in range")
