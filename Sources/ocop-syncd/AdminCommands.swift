@@ -37,13 +37,13 @@ struct Tenant: ParsableCommand {
     struct RotateSecret: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give an account a new secret; the old one stops working at once.")
         @OptionGroup var options: DaemonOptions
-        @Argument(help: "The account: a tenant id, or central.") var user: String
+        @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         @Option(help: "Read the new secret from this file instead of generating one.") var secretFile: String?
 
         func run() throws {
             let store = try options.existingStore()
             let secret = try readSecret(secretFile)
-            try store.rotateSecret(user: user.lowercased(), verifier: ScramVerifier.make(secret: secret))
+            try store.rotateSecret(user: try account(user, in: store), verifier: ScramVerifier.make(secret: secret))
             if secretFile == nil { print("secret: \(secret)") }
         }
     }
@@ -51,20 +51,24 @@ struct Tenant: ParsableCommand {
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop an account from logging in.")
         @OptionGroup var options: DaemonOptions
-        @Argument(help: "The account: a tenant id, or central.") var user: String
+        @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         func run() throws {
-            try options.existingStore().setEnabled(user: user.lowercased(), false)
-            print("disabled \(user.lowercased()): it cannot log in, and its open sessions end at their next request")
+            let store = try options.existingStore()
+            let account = try account(user, in: store)
+            try store.setEnabled(user: account, false)
+            print("disabled \(account): it cannot log in, and its open sessions end at their next request")
         }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a disabled account log in again.")
         @OptionGroup var options: DaemonOptions
-        @Argument(help: "The account: a tenant id, or central.") var user: String
+        @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         func run() throws {
-            try options.existingStore().setEnabled(user: user.lowercased(), true)
-            print("enabled \(user.lowercased()): it can log in again")
+            let store = try options.existingStore()
+            let account = try account(user, in: store)
+            try store.setEnabled(user: account, true)
+            print("enabled \(account): it can log in again")
         }
     }
 
@@ -245,4 +249,16 @@ func printJSON(_ value: some Encodable) throws {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// The account user name for what an operator typed: a province code (`01`) as `tenant list`
+/// shows it, a tenant id in any case, or `central`.
+func account(_ typed: String, in store: SQLiteNationalStore) throws -> String {
+    let lowered = typed.lowercased()
+    guard typed.count <= 3, typed.allSatisfy(\.isNumber) else { return lowered }
+    let matches = try store.accounts().filter { $0.code == typed }
+    guard let match = matches.first else {
+        throw ValidationError("no province account with code \(typed); `ocop-syncd tenant list` shows the codes and accounts")
+    }
+    return match.user
 }

@@ -97,6 +97,11 @@ struct AdminCommandTests {
         #expect(!again.errors.contains("created"), "an existing store is not announced again")
         let enabled = try await syncd(["tenant", "enable", user, "--data-dir", data.path])
         #expect(enabled.output.contains("enabled \(user)"))
+        // By the province code, as `tenant list` shows it.
+        let byCode = try await syncd(["tenant", "disable", "01", "--data-dir", data.path])
+        #expect(byCode.status == 0 && byCode.output.contains("disabled \(user)"), "\(byCode.output)\(byCode.errors)")
+        let unknown = try await syncd(["tenant", "disable", "46", "--data-dir", data.path])
+        #expect(unknown.status != 0 && unknown.errors.contains("no province account with code 46"), "\(unknown.errors)")
     }
 
     @Test("tenant add refuses codes and names that are not in the table in force today, naming the option")
