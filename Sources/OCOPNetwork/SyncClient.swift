@@ -153,6 +153,10 @@ public enum SyncClient {
             // Everything else is the link or the TLS layer: a network failure (3 or 5), never
             // an unknown error that would read as a damaged replica.
             logger.debug("sync failed", metadata: ["error": "\(String(reflecting: error))"])
+            if configuration.useTLS, counts.received == 0, error is ChannelError {
+                // Closed before a single byte came through TLS: the handshake never completed.
+                throw SyncClientError.closedByServer(target, waitingFor: "CHALLENGE")
+            }
             throw SyncClientError.exchanging(error, with: target)
         }
         return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)

@@ -72,6 +72,11 @@ extension SyncClientError {
 
     /// The server (or something on its port) closed the connection without a word.
     static func closedByServer(_ target: Target, waitingFor expected: String? = nil) -> SyncClientError {
+        // With TLS, a close before the first answer is a handshake the port never spoke: a
+        // plain port drops a TLS hello (the TLS layer may report it as a close, not an error).
+        if target.usesTLS, expected == "CHALLENGE" {
+            return SyncClientError(kind: .protocolFailure, message: "TLS handshake with \(target.endpoint) failed: the server does not speak TLS on this port — leave out --tls, or check the port")
+        }
         let waiting = expected.map { " while we waited for \($0)" } ?? ""
         // Without TLS, a TLS-only port closes on our first frame; with TLS, a plain port closes
         // on our TLS hello. Say which to try.
@@ -87,7 +92,7 @@ extension SyncClientError {
         let said = error.message.isEmpty ? error.code.name : "\(error.code.name): \(error.message)"
         switch error.code {
         case .authenticationFailed:
-            return SyncClientError(kind: .authentication, message: "the server refused the account '\(user)' (\(said)) — check --user (or OCOP_USER) and that --secret-file holds this account's current secret; without --user the account is the replica's tenant id, so a replica made with a wrong `ocop init --tenant` must be made again with the id the central office gave")
+            return SyncClientError(kind: .authentication, message: "the server refused the account '\(user)' (\(said)) — check --user (or OCOP_USER) and that --secret-file holds this account's current secret; without --user the account is the replica's tenant id, so a replica made with a wrong `ocop init --tenant` must be made again with the id the central office gave; if all of that is right, the central office may have disabled the account or rotated its secret (the server does not say which, so that nobody can probe accounts): ask them")
         case .forbidden:
             return SyncClientError(kind: .authentication, message: "the server refused account '\(user)' (\(said)) — if its secret was rotated, put the new one in --secret-file; if the account was disabled, ask the central office; a replica copied from another machine or province cannot sync under this account: create a new one with `ocop init --tenant ID` for your province and sync that")
         case .versionNegotiationFailed, .schemaVersionUnsupported:
