@@ -29,6 +29,7 @@ struct OCOPCommand: AsyncParsableCommand {
             ProducerCommand.self,
             ProductCommand.self,
             MaterialAreaCommand.self,
+            ClassificationCommand.self,
             EvaluateCommand.self,
             CertifyCommand.self,
             ImportCommand.self,

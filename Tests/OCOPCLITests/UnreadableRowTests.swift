@@ -30,3 +30,17 @@ struct UnreadableRowTests {
         #expect(try replica.unreadableRows(Product.self).map(\.id) == [bad.uuidString.lowercased()])
     }
 }
+
+@Suite("ocop classification")
+struct ClassificationCommandTests {
+    @Test func listsTheCodesProductsTake() throws {
+        let workspace = try Workspace.province()
+        let tea = try workspace.run(["classification", "1.5"])
+        #expect(tea.status == 0 && tea.stdout.contains("1.5.a * Sản phẩm từ chè"), "\(tea)")
+        #expect(!tea.stdout.contains("1.1.a"), "only the part asked for")
+        let english = try workspace.run(["classification", "--english"])
+        #expect(english.stdout.contains("1.1.a * Vegetables, tubers, fruit, nuts"), "\(english)")
+        let unknown = try workspace.run(["classification", "9.9"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("9.9 is not a code of QD148-2023"), "\(unknown)")
+    }
+}
