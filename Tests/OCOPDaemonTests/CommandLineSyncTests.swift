@@ -8,26 +8,10 @@ import Testing
 /// `ocop sync` and `ocop demo` as a user (or cron) runs them.
 @Suite("ocop sync and ocop demo", .serialized)
 struct CommandLineSyncTests {
-    struct Result {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Result = OCOPRun
 
     func ocop(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = try builtBinary("ocop")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: out, errors: err)
+        try runOCOP(arguments, environment: environment)
     }
 
     @Test func demoRunsAndConverges() throws {

@@ -211,3 +211,27 @@ func productRows(_ database: any DatabaseReader, tenant: UUID?) throws -> [Strin
         return rows.map(\.description)
     }
 }
+
+/// What one run of the `ocop` binary printed and returned.
+struct OCOPRun {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Runs the built `ocop` as a user (or a timer) would, with extra environment variables.
+func runOCOP(_ arguments: [String], environment: [String: String] = [:]) throws -> OCOPRun {
+    let process = Process()
+    process.executableURL = try builtBinary("ocop")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return OCOPRun(status: process.terminationStatus, output: out, errors: err)
+}

@@ -9,20 +9,8 @@ import Testing
 /// parked list; `ocop rejected` and `ocop pending` agree, and sync exits 0 again.
 @Suite("refused rows deleted by the province", .serialized)
 struct ParkedDeleteSyncTests {
-    func ocop(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = try builtBinary("ocop")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, out, err)
+    func ocop(_ arguments: [String], environment: [String: String]) throws -> OCOPRun {
+        try runOCOP(arguments, environment: environment)
     }
 
     @Test func anotherProvincesTenantAProvinceFiveStarCertificateAndATwoByteId() async throws {
