@@ -200,6 +200,7 @@ let package = Package(
         .testTarget(
             name: "OCOPStoreTests",
             dependencies: ["OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import OCOPReplica
+import OCOPStore
+import OCOPSync
+import Testing
+
+/// Files written by the release of November 2026 (`ocop demo --keep`, then a province edit made
+/// with the `sqlite3` shell and not yet synced) open under the current layout and keep every
+/// synced row, stamp, conflict, cursor and account.
+///
+/// The digests in `Fixtures/release-2026-11/digests.txt` were computed by that release's own
+/// code; regenerate them only with that code (`OCOP_WRITE_FIXTURE_DIGESTS=1`).
+@Suite struct UpgradeInPlaceTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/release-2026-11")
+
+    /// A private copy of a fixture, so opening (and upgrading) never touches the committed file.
+    static func copy(_ name: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let target = directory.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name), to: target)
+        return target.path
+    }
+
+    static func recorded() throws -> [String: String] {
+        let text = try String(contentsOf: fixtures.appendingPathComponent("digests.txt"), encoding: .utf8)
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+        }
+        return result
+    }
+
+    /// The server's own tables, which the synced-data digest does not cover.
+    static func serverDigest(_ store: SQLiteNationalStore) throws -> String {
+        try store.replica.read { db in
+            var lines: [String] = []
+            for (table, order) in [("_server_accounts", "user"), ("_server_replicas", "replica"), ("_server_state", "key"),
+                                   ("_server_pull_served", "replica"), ("_api_tokens", "id")] {
+                lines.append(table)
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY \(order)") { lines.append(row.description) }
+            }
+            lines.append("feed \(try SyncMeta.int(db, .feedSequence) ?? 0)")
+            return String(lines.joined(separator: "\n").hashValueStable, radix: 16)
+        }
+    }
+
+    static func digests() throws -> [String: String] {
+        let store = try SQLiteNationalStore.open(at: try copy("national.sqlite"))
+        let province = try Replica.open(at: try copy("province-01.ocop"))
+        let central = try Replica.open(at: try copy("central.ocop"))
+        return [
+            "national": try store.replica.contentDigest(),
+            "national-server": try serverDigest(store),
+            "province-01": try province.contentDigest(),
+            "central": try central.contentDigest(),
+        ]
+    }
+
+    @Test func filesOfTheNovember2026ReleaseOpenWithEverythingKept() throws {
+        let now = try Self.digests()
+        if ProcessInfo.processInfo.environment["OCOP_WRITE_FIXTURE_DIGESTS"] == "1" {
+            let text = "# contentDigest() of each fixture, computed by the code that wrote it\n"
+                + now.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n") + "\n"
+            try text.write(to: Self.fixtures.appendingPathComponent("digests.txt"), atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(now == (try Self.recorded()))
+    }
+
+    @Test func theProvinceEditMadeBeforeTheUpgradeIsStillSent() throws {
+        let province = try Replica.open(at: try Self.copy("province-01.ocop"))
+        let batch = try #require(try province.outgoingBatch())
+        // Two material areas inserted (one deleted again) and a product renamed, with the shell.
+        #expect(batch.changes.count == 3)
+        #expect(Set(batch.changes.map(\.table)) == ["material_areas", "products"])
+        let deleted = batch.changes.filter { $0.state.existence?.isDeleted == true }
+        #expect(deleted.count == 1)
+    }
+}
+
+extension String {
+    /// FNV-1a over the UTF-8 bytes: stable across processes, unlike `hashValue`.
+    var hashValueStable: UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return value
+    }
+}
