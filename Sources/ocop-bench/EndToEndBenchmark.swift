@@ -29,11 +29,9 @@ enum EndToEndBenchmark {
             let replica = try Replica.create(at: workload.directory.path("e2e-\(index).ocop"), role: .province, tenantID: tenant)
             let rows = SampleProducts.make(count: products, tenant: tenant, seed: UInt64(100 + index))
             try replica.write { db in
-                let insert = try db.cachedStatement(sql: SampleProducts.insertSQL)
-                for row in rows {
-                    try insert.execute(arguments: [row.id, row.tenant, row.producer, row.classification, row.nameVI, row.nameEN,
-                                                   row.descriptionVI, row.descriptionEN, row.gtin])
-                }
+                try SampleProducts.insertProvince(
+                    rows, producers: SampleProducts.producers(count: products, seed: UInt64(100 + index)), tenant: tenant, into: db
+                )
             }
             provinces.append((replica, tenant.uuidString.lowercased(), secret, rows))
         }

@@ -26,9 +26,15 @@ enum SampleProducts {
                          "Hội An", "Đà Lạt", "Cao Bằng", "Vạn Phúc", "Tân Cương", "Ninh Thuận", "Bến Tre"]
     static let qualities = ["hữu cơ", "truyền thống", "đặc sản", "thượng hạng", "bạc hà", "rừng", "shan tuyết", "nếp cái hoa vàng"]
 
+    /// The producers of `count` products (one per four products), in the order ``make(count:tenant:seed:)`` uses.
+    static func producers(count: Int, seed: UInt64) -> [UUID] {
+        var random = SplitMix(state: seed ^ 0x5EED)
+        return (0..<max(count / 4, 1)).map { _ in UUID.random(using: &random) }
+    }
+
     static func make(count: Int, tenant: UUID, seed: UInt64) -> [Row] {
         var random = SplitMix(state: seed)
-        let producers = (0..<max(count / 4, 1)).map { _ in UUID() }
+        let producers = producers(count: count, seed: seed)
         return (0..<count).map { index in
             let kind = kinds[Int(random.next() % UInt64(kinds.count))]
             let place = places[Int(random.next() % UInt64(places.count))]
@@ -38,9 +44,15 @@ enum SampleProducts {
                 nameVI: "\(kind.vi) \(quality) \(place)", nameEN: "\(place) \(kind.en)",
                 descriptionVI: "\(kind.vi) \(quality) được sản xuất tại \(place) theo quy trình truyền thống, đạt tiêu chuẩn OCOP.",
                 descriptionEN: "\(kind.en) made in \(place) by traditional methods, certified under Vietnam's OCOP programme.",
-                gtin: "893\(String(format: "%010d", index))"
+                gtin: gtin13(prefix: "893\(String(format: "%09d", index))")
             )
         }
+    }
+
+    /// A GTIN-13 from its first twelve digits and the GS1 check digit (the server checks it).
+    static func gtin13(prefix digits: String) -> String {
+        let sum = digits.compactMap(\.wholeNumberValue).enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 3) }
+        return digits + String((10 - sum % 10) % 10)
     }
 
     static let plainTableSQL = """
@@ -51,8 +63,22 @@ enum SampleProducts {
 
     static let insertSQL = """
         INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, name_en,
-          description_vi, description_en, gtin, status) VALUES (?, ?, ?, ?, 'QD148-2023', ?, ?, ?, ?, ?, 'active')
+          description_vi, description_en, gtin, status) VALUES (?, ?, ?, ?, 'QD148-2023', ?, ?, ?, ?, ?, 'registered')
         """
+
+    /// A province's producers, then its products, as the province records them: the server
+    /// refuses a product whose producer it does not have.
+    static func insertProvince(_ rows: [Row], producers: [UUID], tenant: UUID, into db: Database) throws {
+        let producer = try db.cachedStatement(sql: "INSERT INTO producers(id, tenant_id, name, type) VALUES (?, ?, ?, 'cooperative')")
+        for (number, id) in producers.enumerated() {
+            try producer.execute(arguments: [id, tenant, "Hợp tác xã số \(number + 1)"])
+        }
+        let insert = try db.cachedStatement(sql: insertSQL)
+        for row in rows {
+            try insert.execute(arguments: [row.id, row.tenant, row.producer, row.classification, row.nameVI, row.nameEN,
+                                           row.descriptionVI, row.descriptionEN, row.gtin])
+        }
+    }
 
     static func writesInWorkload(_ rows: [Row]) -> Int { rows.count + rows.count * 3 / 10 }
 
@@ -76,7 +102,7 @@ enum SampleProducts {
                         try db.cachedStatement(sql: "UPDATE products SET name_en = ?, gtin = ? WHERE id = ?").execute(arguments: [row.nameEN + " (new)", row.gtin + "1", row.id])
                     case 1:
                         try db.cachedStatement(sql: "UPDATE products SET description_vi = ?, description_en = ?, status = ? WHERE id = ?").execute(
-                                       arguments: [row.descriptionVI + " Mới.", row.descriptionEN + " New.", "active", row.id])
+                                       arguments: [row.descriptionVI + " Mới.", row.descriptionEN + " New.", "draft", row.id])
                     default:
                         try db.cachedStatement(sql: "UPDATE products SET name_vi = ?, name_en = ?, description_en = ?, classification_code = ? WHERE id = ?").execute(
                                        arguments: [row.nameVI + " mới", row.nameEN + " new", row.descriptionEN + ".", "1.3.c", row.id])
@@ -84,6 +110,17 @@ enum SampleProducts {
                 }
             }
         }
+    }
+}
+
+extension UUID {
+    /// A version 4 UUID from `generator`, so a seeded workload is the same in every run.
+    static func random(using generator: inout some RandomNumberGenerator) -> UUID {
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
 

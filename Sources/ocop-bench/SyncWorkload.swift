@@ -32,11 +32,9 @@ final class SyncWorkload {
             let replica = try Replica.create(at: directory.path("p\(index).ocop"), role: .province, tenantID: tenant)
             let rows = SampleProducts.make(count: productsPerProvince, tenant: tenant, seed: UInt64(index + 1))
             try replica.write { db in
-                let insert = try db.cachedStatement(sql: SampleProducts.insertSQL)
-                for row in rows {
-                    try insert.execute(arguments: [row.id, row.tenant, row.producer, row.classification, row.nameVI, row.nameEN,
-                                                   row.descriptionVI, row.descriptionEN, row.gtin])
-                }
+                try SampleProducts.insertProvince(
+                    rows, producers: SampleProducts.producers(count: productsPerProvince, seed: UInt64(index + 1)), tenant: tenant, into: db
+                )
             }
             provinces.append(Province(tenant: tenant, replica: replica, products: rows))
         }
