@@ -19,7 +19,7 @@ struct FieldChecks {
 
     /// Text that must be present: not blank, NFC, no surrounding spaces, no control characters.
     mutating func requiredText(_ value: String, _ field: String, maximumLength: Int = maximumNameLength) {
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if value.unicodeScalars.allSatisfy({ Self.whitespace.contains($0) }) {
             fail(field, "must not be empty")
             return
         }
@@ -33,20 +33,28 @@ struct FieldChecks {
         requiredText(value, field, maximumLength: maximumLength)
     }
 
+    /// What `trimmingCharacters(in: .whitespacesAndNewlines)` removes, looked up per scalar: these
+    /// checks run for every text value every writer stores, so they look only at what they must.
+    private static let whitespace = CharacterSet.whitespacesAndNewlines
+
     private mutating func text(_ value: String, _ field: String, maximumLength: Int) {
-        if !value.unicodeScalars.elementsEqual(value.normalizedNFC().unicodeScalars) {
+        if !value.isNFC {
             fail(field, "is not in Unicode NFC form (normalise it with normalizedNFC())")
         }
-        if value != value.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+           Self.whitespace.contains(first) || Self.whitespace.contains(last) {
             fail(field, "has leading or trailing spaces")
         }
         let allowsNewlines = maximumLength > Self.maximumNameLength
+        // Unicode's control characters (general category Cc) are exactly U+0000–U+001F and U+007F–U+009F.
         if value.unicodeScalars.contains(where: { scalar in
-            scalar.properties.generalCategory == .control && !(allowsNewlines && (scalar == "\n" || scalar == "\t" || scalar == "\r"))
+            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+                && !(allowsNewlines && (scalar == "\n" || scalar == "\t" || scalar == "\r"))
         }) {
             fail(field, "contains control characters")
         }
-        if value.count > maximumLength {
+        // A character is at least one UTF-8 byte: count characters only when the bytes could exceed.
+        if value.utf8.count > maximumLength, value.count > maximumLength {
             fail(field, "is \(value.count) characters long; the maximum is \(maximumLength)")
         }
     }

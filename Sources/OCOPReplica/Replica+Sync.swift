@@ -314,12 +314,9 @@ extension Replica {
     private func normaliseText(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, state: inout RowState) throws {
         var fixed: [String] = []
         for (name, write) in state.columns {
-            if case .text(let text) = write.value {
-                let normalised = text.precomposedStringWithCanonicalMapping
-                if !normalised.utf8.elementsEqual(text.utf8) {
-                    state.columns[name]?.value = .text(normalised)
-                    fixed.append(name)
-                }
+            if case .text(let text) = write.value, !text.isNFC {
+                state.columns[name]?.value = .text(text.precomposedStringWithCanonicalMapping)
+                fixed.append(name)
             }
         }
         guard !fixed.isEmpty, state.isVisible else { return }

@@ -83,9 +83,7 @@ struct ChangePolicy: Sendable {
         }
     }
 
-    static func isNFC(_ text: String) -> Bool {
-        text.precomposedStringWithCanonicalMapping.utf8.elementsEqual(text.utf8)
-    }
+    static func isNFC(_ text: String) -> Bool { text.isNFC }
 
     static func isISODate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -12,6 +12,52 @@ struct TextTests {
         #expect(Array("Nước mắm".normalizedNFC().utf8) == [0x4E, 0xC6, 0xB0, 0xE1, 0xBB, 0x9B, 0x63, 0x20, 0x6D, 0xE1, 0xBA, 0xAF, 0x6D])
     }
 
+    /// `isNFC` (ASCII shortcut, then ICU's check) agrees with Foundation's normalisation on
+    /// Vietnamese text in every form: precomposed, decomposed, half-composed (a base letter with
+    /// its vowel mark precomposed and the tone combining, as some keyboards produce), with
+    /// marks in the wrong order, and with scalars from elsewhere in Unicode.
+    @Test func isNFCAgreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["Nguyễn", "Văn", "Ân", "Hộ kinh doanh", "Đặng Thị Hường", "mật ong", "Ô mai", "chè Shan tuyết", "Bắc Kạn",
+                     "Phở", "ưỡn", "Ea H'leo", "Krông Pắc", "Thừa Thiên Huế", "Vũng Tàu", "Quảng Ngãi", "nước mắm Phú Quốc"]
+        let extra: [Unicode.Scalar] = ["\u{0301}", "\u{0323}", "\u{0340}", "\u{212B}", "\u{1E9B}", "\u{00C5}", "\u{0041}", "\u{FB01}",
+                                       "\u{0300}", "\u{0306}", "\u{031B}", "\u{AC00}", "\u{1100}", "\u{1161}", "\u{0958}"]
+        for _ in 0..<2_000 {
+            var text = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ")
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 0: text = text.decomposedStringWithCanonicalMapping
+            case 1:
+                // Half-composed: decompose, then recompose only the vowel marks (circumflex, breve, horn).
+                text = String(String.UnicodeScalarView(text.decomposedStringWithCanonicalMapping.unicodeScalars.map { $0 }))
+                    .replacingOccurrences(of: "o\u{031B}", with: "ơ").replacingOccurrences(of: "u\u{031B}", with: "ư")
+            case 2:
+                var scalars = Array(text.decomposedStringWithCanonicalMapping.unicodeScalars)
+                if scalars.count > 2 { scalars.swapAt(scalars.count - 1, scalars.count - 2) }
+                text = String(String.UnicodeScalarView(scalars))
+            case 3:
+                var scalars = Array(text.unicodeScalars)
+                scalars.insert(extra.randomElement(using: &generator)!, at: Int.random(in: 0...scalars.count, using: &generator))
+                text = String(String.UnicodeScalarView(scalars))
+            default: break
+            }
+            let expected = text.precomposedStringWithCanonicalMapping.utf8.elementsEqual(text.utf8)
+            #expect(text.isNFC == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(text.normalizedNFC().utf8.elementsEqual(text.precomposedStringWithCanonicalMapping.utf8))
+        }
+    }
+
+    /// The field checks test control characters by code point, not by Unicode property lookup;
+    /// the two agree on every scalar.
+    @Test func controlCharactersAreExactlyC0DeleteAndC1() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let byRange = value < 0x20 || (0x7F...0x9F).contains(value)
+            if byRange != (scalar.properties.generalCategory == .control) {
+                Issue.record("U+\(String(value, radix: 16)): range says \(byRange)")
+            }
+        }
+    }
+
     @Test func trimmingKeepsInnerSpaces() {
         #expect("  Chè Shan tuyết\t\n".trimmedNFC() == "Chè Shan tuyết")
         #expect(" \u{00A0}\n".trimmedNFCOrNil() == nil)
