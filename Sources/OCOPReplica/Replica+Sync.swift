@@ -200,12 +200,15 @@ extension Replica {
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
             var summary = ApplySummary()
-            try storage.withApplyingFlag(db) {
-                for change in changes {
-                    let outcome = try storage.apply(db, change, origin: nil, directory: &directory)
-                    if outcome.isNoop { summary.alreadySeen += 1 } else { summary.applied += 1 }
-                    summary.conflicts += outcome.conflicts.count
-                }
+            let outcomes = try storage.withApplyingFlag(db) {
+                try storage.applyBatch(db, changes, origin: nil, directory: &directory)
+            }
+            for outcome in outcomes {
+                // What the server sends was merged there: a change this replica cannot take is an
+                // error of the whole page, never skipped.
+                let merged = try outcome.get()
+                if merged.isNoop { summary.alreadySeen += 1 } else { summary.applied += 1 }
+                summary.conflicts += merged.conflicts.count
             }
             try storage.observe(db, clocks: changes.lazy.flatMap(\.state.clocks))
             for conflict in conflicts { try storage.record(db, conflict, pushed: true, directory: &directory) }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OCOPModel
+import OCOPSync
 
 /// The model's validation of one stored row, for every writer that did not build the row through
 /// the typed records: the server merging a push, the central office resolving a conflict.
@@ -21,11 +22,26 @@ public enum StoredRowValidation {
         _ db: Database, table: String, key: DatabaseValue, reference: ReferenceData,
         known: KnownRows = KnownRows()
     ) throws -> [ValidationError] {
+        guard let schema = OCOPSchema.table(named: table) else { return [] }
+        // A cached statement: the query interface's fetchOne(key:) costs ten times as much.
+        let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(schema.name)\" WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [key]) else { return [] }
+        return try problems(db, table: table, row: row, reference: reference, known: known)
+    }
+
+    /// Every problem with a row of `table` as it is about to be stored: `values` holds the value
+    /// of every column of the table's schema, in order. The server judges a merged row this way
+    /// before writing it, so a refused change has written nothing.
+    package static func problems(
+        _ db: Database, table: SyncedTable, key: DatabaseValue, values: [SyncValue], reference: ReferenceData, known: KnownRows
+    ) throws -> [ValidationError] {
+        var columns: [String: DatabaseValue] = ["id": key]
+        for (index, name) in table.columnNames.enumerated() { columns[name] = values[index].databaseValue }
+        return try problems(db, table: table.schema.name, row: Row(columns), reference: reference, known: known)
+    }
+
+    private static func problems(_ db: Database, table: String, row: Row, reference: ReferenceData, known: KnownRows) throws -> [ValidationError] {
         func check<Record: SyncedRecord>(_ type: Record.Type) throws -> [ValidationError] {
-            // A cached statement: the query interface's fetchOne(key:) costs ten times as much,
-            // and this runs for every pushed change.
-            let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE id = ?")
-            guard let row = try Row.fetchOne(statement, arguments: [key]) else { return [] }
             let record: Record?
             do {
                 record = try Record(row: row)

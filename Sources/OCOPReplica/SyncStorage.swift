@@ -154,66 +154,6 @@ package struct SyncStorage: Sendable {
         return table
     }
 
-    /// Merges one remote row change into the database and records its conflicts.
-    ///
-    /// `origin` is the replica that pushed it (central store only): a change that leaves the row
-    /// exactly as the pusher has it is not sent back to it on its next pull.
-    /// The caller must have raised the applying flag (``withApplyingFlag(_:_:)``).
-    /// `check` sees the stored row and the merge outcome before anything is written and may
-    /// throw to refuse the change.
-    package func apply(
-        _ db: Database, _ change: RowChange, origin: ReplicaID?, directory: inout ReplicaDirectory,
-        check: ((SyncedTable, RowState?, Merge.Outcome) throws -> Void)? = nil
-    ) throws -> Merge.Outcome {
-        let table = try validateShape(change)
-        let pk = change.key.databaseValue
-        let local = try loadState(db, table, pk: pk, directory: directory)
-        let outcome = Merge.merge(local: local, incoming: change.state, table: change.table, key: change.key)
-        if outcome.isNoop { return outcome }
-        try check?(table, local, outcome)
-
-        let wasVisible = local?.isVisible ?? false
-        let isVisible = outcome.state.isVisible
-        let changed = outcome.changedColumns
-        switch (wasVisible, isVisible) {
-        case (true, true):
-            if !changed.isEmpty { try update(db, table, pk: pk, state: outcome.state, columns: changed, graveyard: false) }
-        case (true, false):
-            try db.cachedStatement(sql: table.copyRowToTomb).execute(arguments: [pk])
-            try db.cachedStatement(sql: table.deleteRow).execute(arguments: [pk])
-            if !changed.isEmpty { try update(db, table, pk: pk, state: outcome.state, columns: changed, graveyard: true) }
-        case (false, true):
-            try insert(db, table, sql: table.insertRow, pk: pk, state: outcome.state)
-            try db.cachedStatement(sql: table.deleteTomb).execute(arguments: [pk])
-        case (false, false):
-            if !changed.isEmpty || outcome.existenceChanged { try insert(db, table, sql: table.insertTomb, pk: pk, state: outcome.state) }
-        }
-        let echo = origin.flatMap { local?.versionVector.isCovered(by: change.state.versionVector) ?? true ? $0 : nil }
-        try saveMeta(
-            db, table, pk: pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo,
-            owner: outcome.state.columns[TableSchema.tenantColumn]?.value ?? .null, directory: &directory
-        )
-        for conflict in outcome.conflicts { try record(db, conflict, pushed: false, directory: &directory) }
-        return outcome
-    }
-
-    private func update(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, state: RowState, columns: [String], graveyard: Bool) throws {
-        let statement = try db.cachedStatement(sql: table.updateRow(columns: columns, graveyard: graveyard))
-        var arguments = StatementArguments(columns.map { state.columns[$0]!.value.databaseValue })
-        arguments += [pk]
-        try statement.execute(arguments: arguments)
-    }
-
-    private func insert(_ db: Database, _ table: SyncedTable, sql: String, pk: DatabaseValue, state: RowState) throws {
-        var values: [DatabaseValue] = [pk]
-        for name in table.columnNames { values.append(state.columns[name]?.value.databaseValue ?? .null) }
-        do {
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw ReplicaError.invalidChange(table: table.schema.name, key: SyncValue(pk), reason: error.message ?? "constraint failed")
-        }
-    }
-
     /// Adds a conflict record unless it is already known.
     package func record(_ db: Database, _ conflict: ConflictRecord, pushed: Bool, directory: inout ReplicaDirectory) throws {
         let statement = try db.cachedStatement(sql: """

@@ -142,45 +142,46 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             let previous = try Int64.fetchOne(db, sql: "SELECT acknowledged FROM _server_replicas WHERE replica = ?", arguments: [Data(principal.replica.bytes)]) ?? 0
             var result = PushResult(acknowledgedThrough: max(batch.lastCounter, UInt64(max(previous, 0))), applied: 0, alreadySeen: 0, conflicts: 0, refused: [])
             var refusedKeys = Set<String>()
-            try storage.withApplyingFlag(db) {
-                for (index, change) in batch.changes.enumerated() {
-                    do {
-                        var outcome: Merge.Outcome?
-                        try db.inSavepoint {
-                            let merged = try storage.apply(db, change, origin: principal.replica, directory: &directory) { table, local, outcome in
-                                try self.policy.check(change, table: table.schema, local: local, merged: outcome.state, principal: principal)
-                            }
-                            // The model's rules judge the row as merged, read back as its record:
-                            // the same validation every client applies to its own writes.
-                            if !merged.isNoop, merged.state.isVisible {
-                                let problems = try StoredRowValidation.problems(
-                                    db, table: change.table, key: change.key.databaseValue, reference: .standard, known: known
-                                )
-                                if !problems.isEmpty {
-                                    throw Refusal(code: .invalidData, message: "\(change.table) row \(ChangePolicy.describe(change.key)): \(problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))")
-                                }
-                            }
-                            outcome = merged
-                            return .commit
-                        }
-                        if let outcome {
-                            if outcome.isNoop { result.alreadySeen += 1 } else { result.applied += 1 }
-                            result.conflicts += outcome.conflicts.count
-                        }
-                    } catch let refusal as Refusal {
-                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: refusal.code, message: refusal.message))
-                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
-                    } catch let error as ReplicaError where error.code == .invalidChange {
-                        let code: RejectionCode = replica.storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn
-                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: code, message: error.message))
-                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
-                    } catch let error as DatabaseError where Self.isDataProblem(error) {
-                        result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: .other, message: "\(change.table) row: \(error.message ?? "\(error)")"))
-                        refusedKeys.insert("\(change.table)\u{0}\(change.key)")
+            let outcomes = try storage.withApplyingFlag(db) {
+                try storage.applyBatch(db, batch.changes, origin: principal.replica, directory: &directory) { index, table, local, outcome in
+                    let change = batch.changes[index]
+                    try self.policy.check(change, table: table.schema, local: local, merged: outcome.state, principal: principal)
+                    // The model's rules judge the row as it will be stored, read as its record:
+                    // the same validation every client applies to its own writes.
+                    guard outcome.state.isVisible else { return }
+                    let values = table.columnNames.map { outcome.state.columns[$0]?.value ?? .null }
+                    let problems = try StoredRowValidation.problems(
+                        db, table: table, key: change.key.databaseValue, values: values, reference: .standard, known: known
+                    )
+                    if !problems.isEmpty {
+                        throw Refusal(code: .invalidData, message: "\(change.table) row \(ChangePolicy.describe(change.key)): \(problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))")
                     }
-                    // Any other database error (busy, full disk, I/O) aborts the whole push: it
-                    // is rolled back, the client is told BUSY and sends it again later.
-
+                }
+            }
+            for (index, outcome) in outcomes.enumerated() {
+                let change = batch.changes[index]
+                func refuse(_ code: RejectionCode, _ message: String) {
+                    result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: code, message: message))
+                    refusedKeys.insert("\(change.table)\u{0}\(change.key)")
+                }
+                switch outcome {
+                case .success(let merged):
+                    if merged.isNoop { result.alreadySeen += 1 } else { result.applied += 1 }
+                    result.conflicts += merged.conflicts.count
+                case .failure(let refusal as Refusal):
+                    refuse(refusal.code, refusal.message)
+                case .failure(let error as ReplicaError) where error.code == .invalidChange:
+                    refuse(storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn, error.message)
+                case .failure(let error as ReplicaError) where error.code == .corrupt:
+                    // One row's damaged metadata refuses its own change, named, and no other.
+                    logger.error("refused a change: \(error.message)")
+                    refuse(.other, error.message)
+                case .failure(let error as DatabaseError) where Self.isDataProblem(error):
+                    refuse(.other, "\(change.table) row: \(error.message ?? "\(error)")")
+                case .failure(let error):
+                    // Anything else (busy, full disk, I/O) aborts the whole push: it is rolled
+                    // back, the client is told BUSY and sends it again later.
+                    throw error
                 }
             }
             // Conflict records are numbered after the changes in rejections (SPEC §9).
@@ -226,12 +227,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     /// Whether a database error is about the row itself (a constraint, a value SQLite will not
     /// store), which refuses that change; anything else is the database's trouble, not the
     /// province's, and must never become a refusal parked for ever.
-    static func isDataProblem(_ error: DatabaseError) -> Bool {
-        switch error.resultCode {
-        case .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE: return true
-        default: return false
-        }
-    }
+    static func isDataProblem(_ error: DatabaseError) -> Bool { SyncStorage.isAboutTheRow(error) }
 
     // MARK: Pull
 
