@@ -59,7 +59,6 @@ extension Replica {
             var seen = Set<RowKey>()
             var changes: [RowChange] = []
             let anyParked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false
-            if anyParked { try db.execute(sql: SyncSchemaSQL.neverAccepted) }
             // Rows the server lost are sent whole.
             for row in resend {
                 let key = RowKey(table: row[0], pk: row[1])
@@ -119,12 +118,10 @@ extension Replica {
             }
             let refused = Set(rejections.map { "\($0.table)\u{0}\($0.key)" })
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false {
-                try db.execute(sql: SyncSchemaSQL.neverAccepted)
                 for change in batch.changes where !refused.contains("\(change.table)\u{0}\(change.key)") {
                     try Self.unpark(db, table: change.table, pk: change.key.databaseValue)
                 }
             }
-            if !rejections.isEmpty { try db.execute(sql: SyncSchemaSQL.neverAccepted) }
             let changes = Dictionary(batch.changes.map { ("\($0.table)\u{0}\($0.key)", $0) }, uniquingKeysWith: { $1 })
             for rejection in rejections {
                 let pk = rejection.key.databaseValue

@@ -55,8 +55,8 @@ public final class Replica: Sendable {
         if role == .province, tenantID == nil { throw ReplicaError.invalidArgument("a province replica needs its tenant id") }
         let database = try makeDatabase(path: path)
         let storage = SyncStorage(keepsFeed: keepsFeed)
+        try SyncSchemaMigrations.migrator(storage).migrate(database)
         try database.write { db in
-            try storage.install(db)
             try SyncMeta.set(db, .replicaID, replicaID.description)
             try SyncMeta.set(db, .role, role.rawValue)
             if let tenantID { try SyncMeta.set(db, .tenantID, tenantID.uuidString.lowercased()) }
@@ -73,7 +73,12 @@ public final class Replica: Sendable {
         let keepsFeed = try database.read { db in
             try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
         }
-        return try Replica(path: path, database: database, storage: SyncStorage(keepsFeed: keepsFeed))
+        let storage = SyncStorage(keepsFeed: keepsFeed)
+        // Only a file that is a replica is upgraded: anything else is refused untouched.
+        if try database.read({ try $0.tableExists("_sync_meta") }) {
+            try SyncSchemaMigrations.migrator(storage).migrate(database)
+        }
+        return try Replica(path: path, database: database, storage: storage)
     }
 
     private static func makeDatabase(path: String) throws -> any DatabaseWriter {

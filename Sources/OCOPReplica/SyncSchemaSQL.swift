@@ -80,12 +80,8 @@ package enum SyncSchemaSQL {
         // Parked rows the server has never accepted in any version (their insert was refused).
         // Deleting one locally ends the story: there is nothing on the server to delete, and a
         // delete of a row the server refuses would be refused again for ever.
-        neverAccepted,
+        "CREATE TABLE IF NOT EXISTS _sync_never_accepted (tbl TEXT NOT NULL, pk ANY NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
     ]
-
-    /// Also run before use on replicas created before the table existed (opening does not migrate).
-    static let neverAccepted =
-        "CREATE TABLE IF NOT EXISTS _sync_never_accepted (tbl TEXT NOT NULL, pk ANY NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID"
 
     /// Capture triggers for one synced table; `tableIndex` is its stable number in the log.
     static func triggers(_ table: TableSchema, tableIndex: Int) -> [String] {

@@ -134,15 +134,17 @@ extension SyncStorage {
         }
     }
 
-    /// The stored state of many rows of one table, read in a few statements.
-    package func loadStates(_ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory) throws -> [DatabaseValue: RowState] {
+    /// The stored state of many rows of one table, read in a few statements, and the rows whose
+    /// metadata cannot be read.
+    package func loadStates(
+        _ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory
+    ) throws -> (states: [DatabaseValue: RowState], unreadable: [ReplicaError]) {
         var stored = StoredRows()
         try stored.load(db, table, keys: keys, directory: directory)
-        if let (key, problem) = stored.unreadable.first { _ = key; throw problem }
         var result: [DatabaseValue: RowState] = [:]
         result.reserveCapacity(stored.states.count)
         for (key, state) in stored.states { result[key.pk] = state }
-        return result
+        return (result, Array(stored.unreadable.values))
     }
 }
 

@@ -13,8 +13,8 @@ struct Federation {
     let central: Replica
     var provinces: [(tenant: UUID, replica: Replica)] = []
 
-    init(provinceNames: [(String, String)]) throws {
-        store = try SQLiteNationalStore.open(at: ":memory:")
+    init(provinceNames: [(String, String)], storePath: String = ":memory:") throws {
+        store = try SQLiteNationalStore.open(at: storePath)
         try store.addCentralAccount(verifier: testVerifier)
         central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
         for (code, name) in provinceNames {

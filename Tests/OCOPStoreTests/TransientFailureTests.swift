@@ -33,6 +33,35 @@ struct TransientFailureTests {
     }
 }
 
+extension TransientFailureTests {
+    /// Another program holds the national store's write lock (an administrator's `sqlite3`
+    /// session, a backup tool): the push waits its busy timeout, fails whole, and the province
+    /// sends everything again at its next sync.
+    @Test func aCompetingWriterMakesThePushFailWholeAndTheNextSyncDeliversEverything() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("national.sqlite").path
+        let federation = try Federation(provinceNames: [("01", "Hà Nội")], storePath: path)
+        let hanoi = federation.provinces[0]
+        try await federation.sync(0)
+        for n in 0..<50 { try insertProduct(hanoi.replica, id: key(n), tenant: hanoi.tenant, name: "Nước mắm Phú Quốc số \(n)") }
+
+        var holdsTheLock = Configuration()
+        holdsTheLock.allowsUnsafeTransactions = true
+        let competitor = try DatabaseQueue(path: path, configuration: holdsTheLock)
+        try competitor.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        await #expect(throws: (any Error).self, "the push fails as a whole") { try await federation.sync(0) }
+        try competitor.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        #expect(try hanoi.replica.parkedRejections().isEmpty, "nothing is parked: a busy database is not the province's fault")
+        #expect(try hanoi.replica.syncPosition().pendingWrites > 0)
+
+        let report = try await federation.sync(0)
+        #expect(report.changesRefused == 0)
+        #expect(try productsDigest(federation.store.replica.database, tenant: hanoi.tenant).count == 50)
+    }
+}
+
 @Suite("National store: which database errors refuse a change")
 struct DatabaseErrorClassTests {
     @Test(arguments: [
