@@ -27,9 +27,12 @@ enum SampleProducts {
     static let qualities = ["hữu cơ", "truyền thống", "đặc sản", "thượng hạng", "bạc hà", "rừng", "shan tuyết", "nếp cái hoa vàng"]
 
     /// The producers of `count` products (one per four products), in the order ``make(count:tenant:seed:)`` uses.
+    /// Ids are UUIDv7, as every id the `ocop` tools make: time-ordered, so new rows land at the
+    /// end of each B-tree, as they do in real use.
     static func producers(count: Int, seed: UInt64) -> [UUID] {
         var random = SplitMix(state: seed ^ 0x5EED)
-        return (0..<max(count / 4, 1)).map { _ in UUID.random(using: &random) }
+        let start = Date(timeIntervalSince1970: 1_735_689_600 + Double(seed % 1_000) * 86_400)
+        return (0..<max(count / 4, 1)).map { UUIDv7.make(at: start.addingTimeInterval(Double($0) / 1_000), using: &random) }
     }
 
     static func make(count: Int, tenant: UUID, seed: UInt64) -> [Row] {
@@ -40,7 +43,7 @@ enum SampleProducts {
             let place = places[Int(random.next() % UInt64(places.count))]
             let quality = qualities[Int(random.next() % UInt64(qualities.count))]
             return Row(
-                id: UUID(), tenant: tenant, producer: producers[index % producers.count], classification: kind.code,
+                id: UUIDv7.generate(), tenant: tenant, producer: producers[index % producers.count], classification: kind.code,
                 nameVI: "\(kind.vi) \(quality) \(place)", nameEN: "\(place) \(kind.en)",
                 descriptionVI: "\(kind.vi) \(quality) được sản xuất tại \(place) theo quy trình truyền thống, đạt tiêu chuẩn OCOP.",
                 descriptionEN: "\(kind.en) made in \(place) by traditional methods, certified under Vietnam's OCOP programme.",
@@ -110,17 +113,6 @@ enum SampleProducts {
                 }
             }
         }
-    }
-}
-
-extension UUID {
-    /// A version 4 UUID from `generator`, so a seeded workload is the same in every run.
-    static func random(using generator: inout some RandomNumberGenerator) -> UUID {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
 

@@ -2,14 +2,16 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
-// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|end-to-end|http]
+// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http]
 let quick = CommandLine.arguments.contains("--quick")
 let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil }
 let benchmarks: [(String, (Bool) throws -> [Figure])] = [
     ("capture", CaptureBenchmark.run),
     ("wire", WireBenchmark.run),
     ("merge", MergeBenchmark.run),
+    ("growth", MergeGrowthBenchmark.run),
     ("end-to-end", EndToEndBenchmark.run),
+    ("pull", PullBenchmark.run),
 ]
 var failed = false
 var figures: [String: Double] = [:]
@@ -37,5 +39,12 @@ if only == nil || only == "http" {
 if let endToEnd = figures["e2e_changes_per_s"], let merge = figures["merge_changes_per_s"] {
     report(Figure(name: "e2e_vs_merge_ratio", value: endToEnd / merge,
                   note: "end-to-end rate over the in-process merge rate (clients and daemon share this machine's cores)"))
+}
+if let merge = figures["merge_changes_per_s"] {
+    for (pull, what) in [("pull_initial_changes_per_s", "initial"), ("pull_night_changes_per_s", "night")] {
+        guard let rate = figures[pull] else { continue }
+        report(Figure(name: "pull_apply_vs_merge_ratio_\(what)", value: rate / merge,
+                      note: "a replica's pull-and-apply rate (\(what) sync) over the server's merge rate, same run (target ≥ 1.0)"))
+    }
 }
 exit(failed ? 1 : 0)
