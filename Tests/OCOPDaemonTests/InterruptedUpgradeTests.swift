@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import OCOPReplica
+import OCOPStore
+import Testing
+
+/// An upgrade killed at any moment (power cut, kill -9) leaves a national store that opens and
+/// finishes upgrading, with nothing lost: each migration commits with its own record or not at all.
+@Suite("Upgrade interrupted by kill -9")
+struct InterruptedUpgradeTests {
+    @Test func aStoreWhoseUpgradeWasKilledOpensAndFinishesIt() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
+        // Enough rows that building the feed index takes a while: the kills below land before,
+        // during and after it.
+        let store = try daemon.store()
+        try store.replica.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
+                VALUES (?, ?, ?, '1.2.b', 'QD148-2023', ?, 'registered')
+                """)
+            for n in 0..<40_000 {
+                try statement.execute(arguments: [productKey(n), hanoi.tenant, producerKey(tenant: hanoi.tenant), "Mật ong rừng U Minh số \(n)"])
+            }
+        }
+        let before = try store.replica.contentDigest()
+        // Back to the layout of the November 2026 release: no feed indexes, no record of adding them.
+        try store.replica.write { db in
+            try db.execute(sql: "DROP INDEX _sync_rows_by_seq")
+            try db.execute(sql: "DROP INDEX _sync_conflicts_by_seq")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%'")
+        }
+
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<6 {
+            let process = Process()
+            process.executableURL = try builtBinary("ocop-syncd")
+            process.arguments = ["serve", "--config", daemon.configPath.path, "--listen", "127.0.0.1:0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...600, using: &generator)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        let reopened = try SQLiteNationalStore.open(at: daemon.databasePath)
+        #expect(try reopened.replica.contentDigest() == before)
+        let (indexes, migrations) = try reopened.replica.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_seq' ORDER BY name"),
+             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+        }
+        #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_seq"])
+        #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes"])
+        #expect(try reopened.replica.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+}
