@@ -232,10 +232,24 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     // MARK: Pull
 
     public func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult {
+        try recordPullRequest(after: cursor, for: principal)
+        let page = try readFeedPage(after: cursor, limit: limit, for: principal)
+        try recordServed(page, for: principal)
+        return page
+    }
+
+    private static func checkCursor(_ cursor: UInt64) throws {
         guard cursor <= UInt64(Int64.max) else {
             throw StoreError(.invalidArgument, "cursor \(cursor) was never given by this server (cursors are below 2^63); pull from 0 or from the last nextCursor")
         }
-        return try replica.write { db in
+    }
+
+    /// The first step of a pull: the replica says it durably applied the feed up to `cursor`
+    /// (tombstone collection waits for it), and the central office's own writes made since the
+    /// last sync are stamped so the page includes them.
+    package func recordPullRequest(after cursor: UInt64, for principal: Principal) throws {
+        try Self.checkCursor(cursor)
+        try replica.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
             try directory.save(db)
@@ -243,6 +257,27 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 sql: "UPDATE _server_replicas SET pulled = ?, last_pull_at = ? WHERE replica = ?",
                 arguments: [Int64(cursor), Self.now(), Data(principal.replica.bytes)]
             )
+        }
+    }
+
+    /// The last step of a pull: how far the replica has been served, for reports of how far
+    /// each province is behind.
+    package func recordServed(_ page: PullResult, for principal: Principal) throws {
+        try replica.write { db in
+            try db.execute(sql: """
+                INSERT INTO _server_pull_served(replica, served_through) VALUES (?, ?)
+                ON CONFLICT(replica) DO UPDATE SET served_through = excluded.served_through
+                """, arguments: [Data(principal.replica.bytes), Int64(page.nextCursor)])
+        }
+    }
+
+    /// A page of the feed after `cursor` for `principal`, read from a snapshot without writing
+    /// anything: it may be read ahead, while the replica is still applying the page before
+    /// (a page read earlier is an earlier snapshot; whatever changed since comes later in the feed).
+    package func readFeedPage(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult {
+        try Self.checkCursor(cursor)
+        return try replica.read { db in
+            let directory = try ReplicaDirectory(db)
             let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
             // One index range each: (owner, seq) for a province, (seq) for the central office.
             let rows: [Row]
@@ -271,10 +306,6 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             }
             let hasMore = rows.count == limit
             let upper: Int64 = hasMore ? rows.last![2] : (try SyncMeta.int(db, .feedSequence) ?? 0)
-            try db.execute(sql: """
-                INSERT INTO _server_pull_served(replica, served_through) VALUES (?, ?)
-                ON CONFLICT(replica) DO UPDATE SET served_through = excluded.served_through
-                """, arguments: [Data(principal.replica.bytes), upper])
             // The page's rows, read per table in a few statements rather than one by one.
             var keysByTable: [Int: [DatabaseValue]] = [:]
             for row in rows where storage.tables.indices.contains(row[0] as Int) {
