@@ -5,22 +5,23 @@ import OCOPSync
 /// The national dataset as the sync daemon sees it: accounts, pushes, pulls and cursors.
 ///
 /// A protocol so the embedded SQLite store (``SQLiteNationalStore``) and a PostgreSQL store can
-/// sit behind the same daemon; merge and tenancy rules are the same for both. Methods block;
-/// the daemon calls them off its event loops.
+/// sit behind the same daemon; merge and tenancy rules are the same for both. The methods are
+/// async and an implementation does its blocking work on threads of its own
+/// (``StoreThreads``), never on the caller's: the daemon calls them from its connections' tasks.
 public protocol NationalStore: Sendable {
     /// The account a connection authenticates as, or nil if there is none.
-    func account(user: String) throws -> Account?
+    func account(user: String) async throws -> Account?
 
     /// Registers `replica` for `account` (first contact) and returns where it stands.
-    func openSession(replica: ReplicaID, account: Account) throws -> SessionState
+    func openSession(replica: ReplicaID, account: Account) async throws -> SessionState
 
     /// Merges a pushed batch in one durable transaction and returns the acknowledgement.
     /// Refused changes are reported, never applied, and do not stop the rest of the batch.
-    func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult
+    func push(_ batch: PushBatch, from principal: Principal) async throws -> PushResult
 
     /// Changes after `cursor` that `principal` may see, at most `limit` rows; records `cursor`
     /// as durably applied by the principal's replica.
-    func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult
+    func pull(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult
 }
 
 /// Which schema versions a national store accepts in pushes: the current one and the previous
@@ -93,6 +94,11 @@ public struct SessionState: Sendable, Equatable {
     public var acknowledgedThrough: UInt64
     /// The replica said it durably applied the feed up to here.
     public var pulledCursor: UInt64
+
+    public init(acknowledgedThrough: UInt64, pulledCursor: UInt64) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.pulledCursor = pulledCursor
+    }
 }
 
 /// A pushed batch of local changes covering counters `firstCounter...lastCounter`.
@@ -136,6 +142,14 @@ public struct PushResult: Sendable, Equatable {
     public var alreadySeen: Int
     public var conflicts: Int
     public var refused: [RefusedChange]
+
+    public init(acknowledgedThrough: UInt64, applied: Int, alreadySeen: Int, conflicts: Int, refused: [RefusedChange]) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.applied = applied
+        self.alreadySeen = alreadySeen
+        self.conflicts = conflicts
+        self.refused = refused
+    }
 }
 
 /// A page of the feed for one principal.
@@ -144,6 +158,13 @@ public struct PullResult: Sendable, Equatable {
     public var conflicts: [ConflictRecord]
     public var nextCursor: UInt64
     public var hasMore: Bool
+
+    public init(changes: [RowChange], conflicts: [ConflictRecord], nextCursor: UInt64, hasMore: Bool) {
+        self.changes = changes
+        self.conflicts = conflicts
+        self.nextCursor = nextCursor
+        self.hasMore = hasMore
+    }
 }
 
 /// An error of the national store that names what is wrong.

@@ -140,6 +140,13 @@ extension SQLiteNationalStore {
         }
     }
 
+    /// The current (not merged, not ended) tenants with a province code.
+    public func currentTenants(code: String) throws -> [UUID] {
+        try replica.read { db in
+            try UUID.fetchAll(db, sql: "SELECT id FROM tenants WHERE code = ? AND merged_into IS NULL AND valid_until IS NULL", arguments: [code])
+        }
+    }
+
     /// Every replica the server has met, with its cursors and counters.
     public func replicaStatuses() throws -> [ReplicaStatus] {
         try replica.read { db in
@@ -195,7 +202,7 @@ extension SQLiteNationalStore {
     /// The highest feed position through which deleted rows' tombstones were collected (0 if
     /// never): a reader of the change feed (a partner feed cursor) older than this may have
     /// missed deletions and must start over. Read it inside the reader's own transaction.
-    public static func tombstonesCollectedThrough(_ db: Database) throws -> Int64 {
+    package static func tombstonesCollectedThrough(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT value FROM _server_state WHERE key = ?", arguments: [tombstonesCollectedKey]) ?? 0
     }
 
