@@ -22,7 +22,3 @@ public protocol CentralOffice: Sendable {
     /// disabled.
     func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) async throws -> TenantMergeResult
 }
-
-/// Everything the central daemon needs of a national store: sync, administration, central
-/// writes and reads. A backend (SQLite today, PostgreSQL next) implements all four.
-public typealias NationalBackend = NationalStore & NationalAdministration & CentralOffice & NationalReads

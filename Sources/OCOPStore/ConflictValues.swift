@@ -26,6 +26,12 @@ public struct ConflictResolution: Sendable, Hashable {
     public var choice: String
     public var value: SyncValue
     public var resolvedAt: String
+
+    public init(choice: String, value: SyncValue, resolvedAt: String) {
+        self.choice = choice
+        self.value = value
+        self.resolvedAt = resolvedAt
+    }
 }
 
 /// One recorded conflict with both sides, as the central office reviews it.
@@ -53,6 +59,28 @@ public struct ConflictItem: Sendable, Hashable {
     public var resolution: ConflictResolution?
 
     public var isExistenceConflict: Bool { column == ConflictRecord.existenceColumn }
+
+    public init(id: String, table: String, key: SyncValue, column: String, kind: ConflictRecord.Kind, losingValue: SyncValue,
+                losingOrigin: ReplicaID, losingOriginLabel: String, losingTime: HLC, losingCounter: UInt64,
+                winningValue: SyncValue? = nil, winningOrigin: ReplicaID? = nil, winningOriginLabel: String? = nil,
+                winningTime: HLC? = nil, tenantID: UUID? = nil, resolution: ConflictResolution? = nil) {
+        self.id = id
+        self.table = table
+        self.key = key
+        self.column = column
+        self.kind = kind
+        self.losingValue = losingValue
+        self.losingOrigin = losingOrigin
+        self.losingOriginLabel = losingOriginLabel
+        self.losingTime = losingTime
+        self.losingCounter = losingCounter
+        self.winningValue = winningValue
+        self.winningOrigin = winningOrigin
+        self.winningOriginLabel = winningOriginLabel
+        self.winningTime = winningTime
+        self.tenantID = tenantID
+        self.resolution = resolution
+    }
 }
 
 /// Errors of conflict review and central decisions the user can act on.

@@ -48,6 +48,15 @@ public struct CertificateInForce: Encodable, Sendable, Hashable {
         try container.encode(issuedOn, forKey: .issuedOn)
         try container.encode(expiresOn, forKey: .expiresOn)
     }
+
+    public init(id: UUID, number: String, stars: Int, issuer: String, issuedOn: String, expiresOn: String) {
+        self.id = id
+        self.number = number
+        self.stars = stars
+        self.issuer = issuer
+        self.issuedOn = issuedOn
+        self.expiresOn = expiresOn
+    }
 }
 
 /// A product as a lookup lists it.
@@ -97,6 +106,24 @@ public struct ProductSummary: Encodable, Sendable, Hashable {
         try container.encode(certificate?.stars, forKey: .stars)
         try container.encode(certificate, forKey: .certificate)
     }
+
+    public init(id: UUID, nameVi: String, nameEn: String? = nil, classificationVersion: String, classificationCode: String,
+                status: String, gtin: String? = nil, provinceCode: String? = nil, provinceName: String? = nil, producerID: UUID,
+                producerName: String? = nil, producerType: String? = nil, certificate: CertificateInForce? = nil) {
+        self.id = id
+        self.nameVi = nameVi
+        self.nameEn = nameEn
+        self.classificationVersion = classificationVersion
+        self.classificationCode = classificationCode
+        self.status = status
+        self.gtin = gtin
+        self.provinceCode = provinceCode
+        self.provinceName = provinceName
+        self.producerID = producerID
+        self.producerName = producerName
+        self.producerType = producerType
+        self.certificate = certificate
+    }
 }
 
 /// A product with its history: descriptions, every certificate and evaluation, and the old
@@ -126,6 +153,18 @@ public struct ProductDetail: Encodable, Sendable {
             try container.encode(status, forKey: .status)
             try container.encode(evaluation_id, forKey: .evaluation_id)
         }
+
+        public init(id: String, number: String, stars: Int, issuer: String, issued_on: String, expires_on: String,
+                    status: String, evaluation_id: String? = nil) {
+            self.id = id
+            self.number = number
+            self.stars = stars
+            self.issuer = issuer
+            self.issued_on = issued_on
+            self.expires_on = expires_on
+            self.status = status
+            self.evaluation_id = evaluation_id
+        }
     }
 
     public struct EvaluationEntry: Encodable, Sendable {
@@ -135,12 +174,27 @@ public struct ProductDetail: Encodable, Sendable {
         public var criteria_set: String
         public var total: Score
         public var stars: Int
+
+        public init(id: String, evaluated_on: String, council: String, criteria_set: String, total: Score, stars: Int) {
+            self.id = id
+            self.evaluated_on = evaluated_on
+            self.council = council
+            self.criteria_set = criteria_set
+            self.total = total
+            self.stars = stars
+        }
     }
 
     public struct MergeOrigin: Encodable, Sendable {
         public var province_code: String?
         public var province_name: String?
         public var merged_on: String
+
+        public init(province_code: String? = nil, province_name: String? = nil, merged_on: String) {
+            self.province_code = province_code
+            self.province_name = province_name
+            self.merged_on = merged_on
+        }
     }
 
     public var product: ProductSummary
@@ -149,6 +203,16 @@ public struct ProductDetail: Encodable, Sendable {
     public var certificates: [CertificateEntry]
     public var evaluations: [EvaluationEntry]
     public var mergedFrom: [MergeOrigin]
+
+    public init(product: ProductSummary, descriptionVi: String?, descriptionEn: String?, certificates: [CertificateEntry],
+                evaluations: [EvaluationEntry], mergedFrom: [MergeOrigin]) {
+        self.product = product
+        self.descriptionVi = descriptionVi
+        self.descriptionEn = descriptionEn
+        self.certificates = certificates
+        self.evaluations = evaluations
+        self.mergedFrom = mergedFrom
+    }
 
     enum CodingKeys: String, CodingKey {
         case descriptionVi = "description_vi", descriptionEn = "description_en", certificates, evaluations, mergedFrom = "merged_from"
@@ -208,6 +272,19 @@ public struct ProducerSummary: Encodable, Sendable, Hashable {
         try container.encode(provinceName, forKey: .provinceName)
         try container.encode(products, forKey: .products)
         try container.encode(certifiedProducts, forKey: .certifiedProducts)
+    }
+
+    public init(id: UUID, name: String, type: String, taxCode: String? = nil, commune: String? = nil,
+                provinceCode: String? = nil, provinceName: String? = nil, products: Int, certifiedProducts: Int) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.taxCode = taxCode
+        self.commune = commune
+        self.provinceCode = provinceCode
+        self.provinceName = provinceName
+        self.products = products
+        self.certifiedProducts = certifiedProducts
     }
 }
 

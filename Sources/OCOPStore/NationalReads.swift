@@ -46,8 +46,11 @@ public protocol NationalReads: Sendable {
 
     // MARK: Records the central office decides on
 
+    /// The product with `id` as a record, for a decision to check (nil if there is none).
     func productRecord(id: UUID) async throws -> Product?
+    /// The evaluation with `id` as a record (nil if there is none).
     func evaluationRecord(id: UUID) async throws -> Evaluation?
+    /// The certificate with `id` as a record (nil if there is none).
     func certificateRecord(id: UUID) async throws -> Certificate?
     /// A product's certificates by issue date, then id.
     func certificates(ofProduct productID: UUID) async throws -> [Certificate]

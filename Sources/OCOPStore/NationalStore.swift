@@ -109,7 +109,8 @@ public struct PushBatch: Sendable {
     public var changes: [RowChange]
     public var conflicts: [ConflictRecord]
 
-    public init(schemaVersion: UInt32, firstCounter: UInt64, lastCounter: UInt64, changes: [RowChange], conflicts: [ConflictRecord]) {
+    public init(schemaVersion: UInt32, firstCounter: UInt64, lastCounter: UInt64, changes: [RowChange],
+                conflicts: [ConflictRecord]) {
         self.schemaVersion = schemaVersion
         self.firstCounter = firstCounter
         self.lastCounter = lastCounter

@@ -63,6 +63,18 @@ public struct FiveStarCandidate: Sendable, Hashable {
     public var council: String
     public var total: Double
     public var stars: Int
+
+    public init(evaluationID: UUID, productID: UUID, productName: String, provinceCode: String? = nil, evaluatedOn: LocalDate,
+                council: String, total: Double, stars: Int) {
+        self.evaluationID = evaluationID
+        self.productID = productID
+        self.productName = productName
+        self.provinceCode = provinceCode
+        self.evaluatedOn = evaluatedOn
+        self.council = council
+        self.total = total
+        self.stars = stars
+    }
 }
 
 /// Sync status of one province account.
@@ -87,5 +99,22 @@ public struct ProvinceSyncStatus: Sendable, Hashable {
     /// Conflicts and refused changes counted by the server for its pushes, all time.
     public var conflictsRecorded: Int64
     public var refused: Int64
+
+    public init(user: String, tenantID: UUID? = nil, provinceCode: String? = nil, provinceName: String? = nil, isEnabled: Bool,
+                replicas: Int, lastSyncAt: String? = nil, lagSeconds: Int? = nil, feedBehind: Int64? = nil,
+                pendingConflicts: Int, conflictsRecorded: Int64, refused: Int64) {
+        self.user = user
+        self.tenantID = tenantID
+        self.provinceCode = provinceCode
+        self.provinceName = provinceName
+        self.isEnabled = isEnabled
+        self.replicas = replicas
+        self.lastSyncAt = lastSyncAt
+        self.lagSeconds = lagSeconds
+        self.feedBehind = feedBehind
+        self.pendingConflicts = pendingConflicts
+        self.conflictsRecorded = conflictsRecorded
+        self.refused = refused
+    }
 }
 

@@ -22,6 +22,14 @@ public struct APIToken: Sendable, Equatable, Codable {
     public var scope: APIScope
     public var createdAt: String
     public var revokedAt: String?
+
+    public init(id: String, name: String, scope: APIScope, createdAt: String, revokedAt: String? = nil) {
+        self.id = id
+        self.name = name
+        self.scope = scope
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 extension SQLiteNationalStore {

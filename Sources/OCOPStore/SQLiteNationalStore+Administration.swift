@@ -27,6 +27,18 @@ public struct AccountSummary: Sendable, Equatable, Codable {
         try container.encode(replicas, forKey: .replicas)
         try container.encode(lastSyncAt, forKey: .lastSyncAt)
     }
+
+    public init(user: String, role: AccountRole, tenantID: UUID? = nil, code: String? = nil, name: String? = nil,
+                isEnabled: Bool, replicas: Int, lastSyncAt: String? = nil) {
+        self.user = user
+        self.role = role
+        self.tenantID = tenantID
+        self.code = code
+        self.name = name
+        self.isEnabled = isEnabled
+        self.replicas = replicas
+        self.lastSyncAt = lastSyncAt
+    }
 }
 
 /// Where one replica stands, for reports and metrics.
@@ -44,6 +56,22 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
     public var changesMerged: Int64
     public var conflicts: Int64
     public var refused: Int64
+
+    public init(replica: String, user: String, code: String? = nil, name: String? = nil, acknowledgedThrough: UInt64,
+                pulledCursor: UInt64, lastPushAt: String? = nil, lastPullAt: String? = nil, changesMerged: Int64,
+                conflicts: Int64, refused: Int64) {
+        self.replica = replica
+        self.user = user
+        self.code = code
+        self.name = name
+        self.acknowledgedThrough = acknowledgedThrough
+        self.pulledCursor = pulledCursor
+        self.lastPushAt = lastPushAt
+        self.lastPullAt = lastPullAt
+        self.changesMerged = changesMerged
+        self.conflicts = conflicts
+        self.refused = refused
+    }
 }
 
 extension SQLiteNationalStore {

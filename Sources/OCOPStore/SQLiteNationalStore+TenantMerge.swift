@@ -10,6 +10,12 @@ public struct TenantMergeResult: Sendable, Equatable {
     public var survivor: UUID
     /// Rows moved, per table.
     public var movedRows: [String: Int]
+
+    public init(retired: UUID, survivor: UUID, movedRows: [String: Int]) {
+        self.retired = retired
+        self.survivor = survivor
+        self.movedRows = movedRows
+    }
 }
 
 extension SQLiteNationalStore {
