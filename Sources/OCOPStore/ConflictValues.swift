@@ -27,6 +27,7 @@ public struct ConflictResolution: Sendable, Hashable {
     public var value: SyncValue
     public var resolvedAt: String
 
+    /// Every field, so that a backend in another module can return one.
     public init(choice: String, value: SyncValue, resolvedAt: String) {
         self.choice = choice
         self.value = value
@@ -60,6 +61,7 @@ public struct ConflictItem: Sendable, Hashable {
 
     public var isExistenceConflict: Bool { column == ConflictRecord.existenceColumn }
 
+    /// Every field, so that a backend in another module can return one.
     public init(id: String, table: String, key: SyncValue, column: String, kind: ConflictRecord.Kind, losingValue: SyncValue,
                 losingOrigin: ReplicaID, losingOriginLabel: String, losingTime: HLC, losingCounter: UInt64,
                 winningValue: SyncValue? = nil, winningOrigin: ReplicaID? = nil, winningOriginLabel: String? = nil,

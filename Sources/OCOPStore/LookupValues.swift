@@ -25,6 +25,7 @@ public struct ProductFilter: Sendable, Hashable {
     /// The day certificates must be in force.
     public var date: LocalDate
 
+    /// Every field, so that a backend in another module can return one.
     public init(date: LocalDate) { self.date = date }
 }
 
@@ -49,6 +50,7 @@ public struct CertificateInForce: Encodable, Sendable, Hashable {
         try container.encode(expiresOn, forKey: .expiresOn)
     }
 
+    /// Every field, so that a backend in another module can return one.
     public init(id: UUID, number: String, stars: Int, issuer: String, issuedOn: String, expiresOn: String) {
         self.id = id
         self.number = number
@@ -107,6 +109,7 @@ public struct ProductSummary: Encodable, Sendable, Hashable {
         try container.encode(certificate, forKey: .certificate)
     }
 
+    /// Every field, so that a backend in another module can return one.
     public init(id: UUID, nameVi: String, nameEn: String? = nil, classificationVersion: String, classificationCode: String,
                 status: String, gtin: String? = nil, provinceCode: String? = nil, provinceName: String? = nil, producerID: UUID,
                 producerName: String? = nil, producerType: String? = nil, certificate: CertificateInForce? = nil) {
@@ -154,6 +157,7 @@ public struct ProductDetail: Encodable, Sendable {
             try container.encode(evaluation_id, forKey: .evaluation_id)
         }
 
+        /// Every field, so that a backend in another module can return one.
         public init(id: String, number: String, stars: Int, issuer: String, issued_on: String, expires_on: String,
                     status: String, evaluation_id: String? = nil) {
             self.id = id
@@ -175,6 +179,7 @@ public struct ProductDetail: Encodable, Sendable {
         public var total: Score
         public var stars: Int
 
+        /// Every field, so that a backend in another module can return one.
         public init(id: String, evaluated_on: String, council: String, criteria_set: String, total: Score, stars: Int) {
             self.id = id
             self.evaluated_on = evaluated_on
@@ -190,6 +195,7 @@ public struct ProductDetail: Encodable, Sendable {
         public var province_name: String?
         public var merged_on: String
 
+        /// Every field, so that a backend in another module can return one.
         public init(province_code: String? = nil, province_name: String? = nil, merged_on: String) {
             self.province_code = province_code
             self.province_name = province_name
@@ -204,6 +210,7 @@ public struct ProductDetail: Encodable, Sendable {
     public var evaluations: [EvaluationEntry]
     public var mergedFrom: [MergeOrigin]
 
+    /// Every field, so that a backend in another module can return one.
     public init(product: ProductSummary, descriptionVi: String?, descriptionEn: String?, certificates: [CertificateEntry],
                 evaluations: [EvaluationEntry], mergedFrom: [MergeOrigin]) {
         self.product = product
@@ -238,6 +245,7 @@ public struct ProducerFilter: Sendable, Hashable {
     /// The day certificates must be in force (for the certified-product count).
     public var date: LocalDate
 
+    /// Every field, so that a backend in another module can return one.
     public init(date: LocalDate) { self.date = date }
 }
 
@@ -274,6 +282,7 @@ public struct ProducerSummary: Encodable, Sendable, Hashable {
         try container.encode(certifiedProducts, forKey: .certifiedProducts)
     }
 
+    /// Every field, so that a backend in another module can return one.
     public init(id: UUID, name: String, type: String, taxCode: String? = nil, commune: String? = nil,
                 provinceCode: String? = nil, provinceName: String? = nil, products: Int, certifiedProducts: Int) {
         self.id = id

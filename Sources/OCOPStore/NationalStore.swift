@@ -95,6 +95,7 @@ public struct SessionState: Sendable, Equatable {
     /// The replica said it durably applied the feed up to here.
     public var pulledCursor: UInt64
 
+    /// Every field, so that a backend in another module can return one.
     public init(acknowledgedThrough: UInt64, pulledCursor: UInt64) {
         self.acknowledgedThrough = acknowledgedThrough
         self.pulledCursor = pulledCursor
@@ -144,6 +145,7 @@ public struct PushResult: Sendable, Equatable {
     public var conflicts: Int
     public var refused: [RefusedChange]
 
+    /// Every field, so that a backend in another module can return one.
     public init(acknowledgedThrough: UInt64, applied: Int, alreadySeen: Int, conflicts: Int, refused: [RefusedChange]) {
         self.acknowledgedThrough = acknowledgedThrough
         self.applied = applied
@@ -160,6 +162,7 @@ public struct PullResult: Sendable, Equatable {
     public var nextCursor: UInt64
     public var hasMore: Bool
 
+    /// Every field, so that a backend in another module can return one.
     public init(changes: [RowChange], conflicts: [ConflictRecord], nextCursor: UInt64, hasMore: Bool) {
         self.changes = changes
         self.conflicts = conflicts

@@ -14,6 +14,7 @@ public struct CertifiedProduct: Sendable, Hashable {
     public var classificationCode: String?
     public var producerType: String?
 
+    /// Every field, so that a backend in another module can return one.
     public init(stars: Int, provinceCode: String?, provinceName: String?, classificationVersion: String?,
                 classificationCode: String?, producerType: String?) {
         self.stars = stars
@@ -38,6 +39,7 @@ public struct CertificateDue: Sendable, Hashable {
     public var productName: String?
     public var provinceCode: String?
 
+    /// Every field, so that a backend in another module can return one.
     public init(certificateID: UUID, number: String, stars: Int, issuer: String, expiresOn: LocalDate, storedStatus: String,
                 productID: UUID, productName: String?, provinceCode: String?) {
         self.certificateID = certificateID
@@ -64,6 +66,7 @@ public struct FiveStarCandidate: Sendable, Hashable {
     public var total: Double
     public var stars: Int
 
+    /// Every field, so that a backend in another module can return one.
     public init(evaluationID: UUID, productID: UUID, productName: String, provinceCode: String? = nil, evaluatedOn: LocalDate,
                 council: String, total: Double, stars: Int) {
         self.evaluationID = evaluationID
@@ -100,6 +103,7 @@ public struct ProvinceSyncStatus: Sendable, Hashable {
     public var conflictsRecorded: Int64
     public var refused: Int64
 
+    /// Every field, so that a backend in another module can return one.
     public init(user: String, tenantID: UUID? = nil, provinceCode: String? = nil, provinceName: String? = nil, isEnabled: Bool,
                 replicas: Int, lastSyncAt: String? = nil, lagSeconds: Int? = nil, feedBehind: Int64? = nil,
                 pendingConflicts: Int, conflictsRecorded: Int64, refused: Int64) {

@@ -4,6 +4,8 @@ import OCOPModel
 import OCOPReplica
 import OCOPSync
 
+// Conflict review (NationalReads): the recorded conflicts with both sides, labelled by the
+// accounts the replicas sync as.
 extension SQLiteNationalReader {
     public func conflicts() async throws -> [ConflictItem] {
         try await reading { db in try Self.conflicts(db) }

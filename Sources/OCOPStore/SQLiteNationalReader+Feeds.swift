@@ -4,6 +4,7 @@ import OCOPModel
 import OCOPReplica
 import OCOPSync
 
+// What the partner feeds are made from (NationalReads), in one read transaction.
 extension SQLiteNationalReader {
     public func feedPosition() async throws -> UInt64 {
         try await reading { db in UInt64(max(try SyncMeta.int(db, .feedSequence) ?? 0, 0)) }

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import OCOPModel
 
+// Product and producer lookups (NationalReads), in SQLite's SQL; free-text matching runs
+// inside SQLite as a function, before the joins.
 extension SQLiteNationalReader {
     static let productSelect = """
         SELECT p.id, p.name_vi, p.name_en, p.classification_version, p.classification_code, p.status, p.gtin,

@@ -3,6 +3,7 @@ import GRDB
 import OCOPModel
 import OCOPReplica
 
+// Records the central office decides on (NationalReads).
 extension SQLiteNationalReader {
     public func productRecord(id: UUID) async throws -> Product? {
         try await reading { db in try Product.fetchOne(db, key: id) }

@@ -3,6 +3,7 @@ import GRDB
 import OCOPModel
 import OCOPReplica
 
+// The facts behind the central office's reports (NationalReads), in SQLite's SQL.
 extension SQLiteNationalReader {
     public func certifiedProducts(on date: LocalDate) async throws -> [CertifiedProduct] {
         try await reading { db in

@@ -23,6 +23,7 @@ public struct APIToken: Sendable, Equatable, Codable {
     public var createdAt: String
     public var revokedAt: String?
 
+    /// Every field, so that a backend in another module can return one.
     public init(id: String, name: String, scope: APIScope, createdAt: String, revokedAt: String? = nil) {
         self.id = id
         self.name = name

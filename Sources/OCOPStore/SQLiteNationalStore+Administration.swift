@@ -28,6 +28,7 @@ public struct AccountSummary: Sendable, Equatable, Codable {
         try container.encode(lastSyncAt, forKey: .lastSyncAt)
     }
 
+    /// Every field, so that a backend in another module can return one.
     public init(user: String, role: AccountRole, tenantID: UUID? = nil, code: String? = nil, name: String? = nil,
                 isEnabled: Bool, replicas: Int, lastSyncAt: String? = nil) {
         self.user = user
@@ -57,6 +58,7 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
     public var conflicts: Int64
     public var refused: Int64
 
+    /// Every field, so that a backend in another module can return one.
     public init(replica: String, user: String, code: String? = nil, name: String? = nil, acknowledgedThrough: UInt64,
                 pulledCursor: UInt64, lastPushAt: String? = nil, lastPullAt: String? = nil, changesMerged: Int64,
                 conflicts: Int64, refused: Int64) {

@@ -11,6 +11,7 @@ public struct TenantMergeResult: Sendable, Equatable {
     /// Rows moved, per table.
     public var movedRows: [String: Int]
 
+    /// Every field, so that a backend in another module can return one.
     public init(retired: UUID, survivor: UUID, movedRows: [String: Int]) {
         self.retired = retired
         self.survivor = survivor
