@@ -258,13 +258,19 @@ struct StoreConformanceTests {
         let issued = LocalDate("2026-02-01")!
         let certificate = Certificate(tenantID: product.tenantID, productID: product.id, evaluationID: evaluation.id, number: "TW-001",
                                       stars: 5, issuer: .central, issuedOn: issued, expiresOn: try issued.adding(months: 36))
+        func behind() async throws -> Int64? {
+            try await country.store.provinceSyncStatuses(now: Date()).first { $0.provinceCode == "01" }?.feedBehind
+        }
+        #expect(try await behind() == 0)
         try await country.store.saveCertificates([certificate], reference: .standard)
         #expect(try await country.store.feedPosition() > before, "a central write is numbered in the feed")
+        #expect(try await behind() == 1, "the province has one change to pull: the certificate")
         #expect(try await country.store.fiveStarCandidates().isEmpty)
         #expect(try await country.store.certificate(numbered: "TW-001")?.id == certificate.id)
 
         try await country.sync(0)
         #expect(try country.provinces[0].replica.fetch(Certificate.self, id: certificate.id)?.issuer == .central)
+        #expect(try await behind() == 0)
         try await country.sync(1)
         #expect(try country.provinces[1].replica.fetch(Certificate.self, id: certificate.id) == nil, "another province never receives it")
     }
