@@ -80,7 +80,7 @@ extension SQLiteNationalStore {
     /// Adds a province that an administrator named: the code and name are checked against the
     /// table in force on `date` (default: today in Vietnam) by ``ProvinceAdmission``, and the
     /// table's name is stored. Returns the tenant id.
-    public func addCheckedProvince(code: String, name: String?, verifier: CredentialVerifier,
+    package func addCheckedProvince(code: String, name: String?, verifier: CredentialVerifier,
                                    on date: LocalDate = LocalDate(Date())) throws -> UUID {
         let unit = try ProvinceAdmission.check(code: code, name: name, on: date)
         return try addProvince(code: unit.code, name: unit.name, verifier: verifier, validFrom: date)
@@ -91,7 +91,7 @@ extension SQLiteNationalStore {
     ///
     /// Only the form of the code is checked here (tests and data migrations add units of other
     /// periods); administrators add provinces through ``addCheckedProvince(code:name:verifier:on:)``.
-    public func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID(),
+    package func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID(),
                             validFrom: LocalDate = LocalDate(Date())) throws -> UUID {
         let code = code.trimmingCharacters(in: .whitespaces)
         let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
@@ -111,7 +111,7 @@ extension SQLiteNationalStore {
     }
 
     /// Adds the central office's account (user "central").
-    public func addCentralAccount(verifier: CredentialVerifier) throws {
+    package func addCentralAccount(verifier: CredentialVerifier) throws {
         try replica.write { db in try insertAccount(db, user: "central", role: .central, tenantID: nil, verifier: verifier) }
     }
 
@@ -131,13 +131,13 @@ extension SQLiteNationalStore {
     }
 
     /// Replaces an account's verifier; the old secret stops working at once.
-    public func rotateSecret(user: String, verifier: CredentialVerifier) throws {
+    package func rotateSecret(user: String, verifier: CredentialVerifier) throws {
         try updateAccount(user: user, sql: "salt = ?, iterations = ?, stored_key = ?, server_key = ?",
                           arguments: [Data(verifier.salt), Int64(verifier.iterations), Data(verifier.storedKey), Data(verifier.serverKey)])
     }
 
     /// Enables or disables an account; a disabled account cannot log in.
-    public func setEnabled(user: String, _ enabled: Bool) throws {
+    package func setEnabled(user: String, _ enabled: Bool) throws {
         try updateAccount(user: user, sql: "enabled = ?", arguments: [enabled])
     }
 
@@ -150,7 +150,7 @@ extension SQLiteNationalStore {
     }
 
     /// Every account with its province and last sync.
-    public func accounts() throws -> [AccountSummary] {
+    package func accounts() throws -> [AccountSummary] {
         try replica.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.user, a.role, a.tenant_id, a.enabled, t.code, t.name,
@@ -171,14 +171,14 @@ extension SQLiteNationalStore {
     }
 
     /// The current (not merged, not ended) tenants with a province code.
-    public func currentTenants(code: String) throws -> [UUID] {
+    package func currentTenants(code: String) throws -> [UUID] {
         try replica.read { db in
             try UUID.fetchAll(db, sql: "SELECT id FROM tenants WHERE code = ? AND merged_into IS NULL AND valid_until IS NULL", arguments: [code])
         }
     }
 
     /// Every replica the server has met, with its cursors and counters.
-    public func replicaStatuses() throws -> [ReplicaStatus] {
+    package func replicaStatuses() throws -> [ReplicaStatus] {
         try replica.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.*, t.code, t.name FROM _server_replicas r
@@ -199,7 +199,7 @@ extension SQLiteNationalStore {
     /// Removes tombstones (deleted rows' sync state and stored values) that every replica of
     /// every enabled account has pulled past. Returns how many were removed.
     @discardableResult
-    public func collectTombstones() throws -> Int {
+    package func collectTombstones() throws -> Int {
         try replica.write { db in
             let horizon = try Int64.fetchOne(db, sql: """
                 SELECT min(r.pulled) FROM _server_replicas r JOIN _server_accounts a ON a.user = r.user WHERE a.enabled = 1
@@ -238,7 +238,7 @@ extension SQLiteNationalStore {
 
     /// Writes a consistent copy of the national dataset to `path` while the daemon keeps running
     /// (SQLite's online backup). Restore by stopping the daemon and putting the copy in place.
-    public func backup(to path: String) throws {
+    package func backup(to path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.invalidArgument, "\(path) already exists") }
         let destination = try DatabaseQueue(path: path)
         try replica.database.backup(to: destination)
@@ -250,7 +250,7 @@ extension SQLiteNationalStore {
     /// Forgets a replica the server met (a machine that was replaced or retired), so it no longer
     /// holds back tombstone collection. If it ever syncs again it is registered anew and pulls
     /// from the beginning; its rows stay in the national dataset.
-    public func forgetReplica(_ id: ReplicaID) throws {
+    package func forgetReplica(_ id: ReplicaID) throws {
         try replica.write { db in
             try db.execute(sql: "DELETE FROM _server_replicas WHERE replica = ?", arguments: [Data(id.bytes)])
             if db.changesCount == 0 { throw StoreError(.invalidArgument, "no replica \(id) is registered") }
