@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Free-text matching for lookups: every word typed must start a word of one of the fields,
 /// ignoring case, tones and marks (`đ` matches `d`), so people can type without a Vietnamese
@@ -46,14 +45,6 @@ enum SearchText {
 
     static func words(_ text: String) -> [Substring] {
         fold(text).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation })
-    }
-
-    /// An SQL function `ocop_search_N(a, b, ...)`: 1 if every word starts a word of the
-    /// arguments (NULLs ignored).
-    static func function(_ words: [Substring]) -> DatabaseFunction {
-        DatabaseFunction("ocop_search_\(words.count)", argumentCount: nil, pure: true) { values in
-            matches(words, in: values.compactMap { String.fromDatabaseValue($0) })
-        }
     }
 
     static func matches(_ words: [Substring], in fields: [String]) -> Bool {
