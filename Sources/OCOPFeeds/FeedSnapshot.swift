@@ -122,11 +122,11 @@ public struct FeedSnapshot: Sendable {
 
         // Which products to look at.
         var candidates: Set<UUID>? = nil
-        if since != nil {
+        if let since {
             let changes = source.changes ?? FeedChanges()
             var set = changes.products.union(changes.certificateProducts)
             for certificate in certificates.values.joined()
-            where policy.isInForce(certificate, on: since!.date) != policy.isInForce(certificate, on: date) {
+            where policy.isInForce(certificate, on: since.date) != policy.isInForce(certificate, on: date) {
                 set.insert(certificate.productID)
             }
             for product in products where changes.tenantsChanged || changes.producers.contains(product.producerID) {
