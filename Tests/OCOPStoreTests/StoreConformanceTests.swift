@@ -11,17 +11,14 @@ import Testing
 /// the same behaviour; a new one (PostgreSQL) joins with one line in ``all``.
 struct StoreBackendFactory: Sendable, CustomTestStringConvertible {
     let name: String
-    let open: @Sendable () throws -> any NationalBackend
+    /// Opens a new store; `scratch` is an empty directory the test gives it for files.
+    let open: @Sendable (_ scratch: URL) async throws -> any NationalBackend
 
     var testDescription: String { name }
 
     static let all: [StoreBackendFactory] = [
-        StoreBackendFactory(name: "SQLite file") {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-conformance-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return try SQLiteNationalStore.open(at: directory.appendingPathComponent("national.sqlite").path)
-        },
-        StoreBackendFactory(name: "SQLite in memory") { try SQLiteNationalStore.open(at: ":memory:") },
+        StoreBackendFactory(name: "SQLite file") { try SQLiteNationalStore.open(at: $0.appendingPathComponent("national.sqlite").path) },
+        StoreBackendFactory(name: "SQLite in memory") { _ in try SQLiteNationalStore.open(at: ":memory:") },
     ]
 }
 
@@ -29,10 +26,13 @@ struct StoreBackendFactory: Sendable, CustomTestStringConvertible {
 /// memory) that syncs with the store in process.
 private struct Country {
     let store: any NationalBackend
+    let scratch: URL
     var provinces: [(code: String, tenant: UUID, replica: Replica)] = []
 
     init(_ factory: StoreBackendFactory, provinces: [(String, String)] = [("01", "Hà Nội"), ("46", "Huế")]) async throws {
-        store = try factory.open()
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-conformance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        store = try await factory.open(scratch)
         try await store.addCentralAccount(verifier: conformanceVerifier)
         for (code, name) in provinces {
             let tenant = try await store.addProvince(code: code, name: name, verifier: conformanceVerifier)
@@ -236,8 +236,7 @@ struct StoreConformanceTests {
         try await country.store.forgetReplica(country.provinces[1].replica.replicaID)
         #expect(try await country.store.collectTombstones() >= 0)
 
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-conformance-backup-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let copy = country.scratch.appendingPathComponent("backup.sqlite").path
         try await country.store.backup(to: copy)
         #expect(FileManager.default.fileExists(atPath: copy))
         await #expect(throws: StoreError.self, "a backup never overwrites") { try await country.store.backup(to: copy) }
