@@ -71,6 +71,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // Threads of its own for blocking SQLite work (StoreThreads).
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,7 +81,6 @@ let package = Package(
             name: "OCOPFeeds",
             dependencies: [
                 "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
@@ -89,10 +90,7 @@ let package = Package(
         // over the national dataset.
         .target(
             name: "OCOPQuery",
-            dependencies: [
-                "OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync",
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
+            dependencies: ["OCOPModel", "OCOPReplica", "OCOPStore", "OCOPSync"],
             swiftSettings: swiftSettings
         ),
         // HTTP: the central office's JSON API, the dashboard and the partner feeds over Hummingbird.
@@ -107,7 +105,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Dashboard"), .copy("openapi.yaml")],
             swiftSettings: swiftSettings

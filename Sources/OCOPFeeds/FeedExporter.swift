@@ -55,11 +55,11 @@ public enum FeedExporter {
     ///   - date: the day certificates are judged on (default: today in Viet Nam).
     @discardableResult
     public static func export(
-        store: SQLiteNationalStore, profile: FeedProfile, format: FeedFormat, since: FeedCursor? = nil,
+        store: any NationalReads, profile: FeedProfile, format: FeedFormat, since: FeedCursor? = nil,
         to directory: URL, signingKey: Curve25519.Signing.PrivateKey, asOf date: LocalDate = LocalDate(Date()),
         reference: ReferenceData = .standard, progress: (@Sendable (FeedProgress) -> Void)? = nil
-    ) throws -> ExportResult {
-        let snapshot = try FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date, reference: reference)
+    ) async throws -> ExportResult {
+        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date, reference: reference)
         return try write(snapshot, format: format, to: directory, signingKey: signingKey, progress: progress)
     }
 

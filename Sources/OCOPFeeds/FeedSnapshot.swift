@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OCOPModel
 import OCOPReplica
 import OCOPStore
@@ -75,10 +74,8 @@ public struct FeedSnapshot: Sendable {
 
     /// The cursor an export read now on `date` would end at: the store's feed position (after
     /// numbering any captured writes). Cheap; tells whether a kept rendering is still current.
-    public static func currentCursor(store: SQLiteNationalStore, asOf date: LocalDate) throws -> FeedCursor {
-        try store.replica.stamp()
-        let sequence = try store.replica.read { db in max(try SyncMeta.int(db, .feedSequence) ?? 0, 0) }
-        return FeedCursor(sequence: sequence, date: date)
+    public static func currentCursor(store: any NationalReads, asOf date: LocalDate) async throws -> FeedCursor {
+        FeedCursor(sequence: Int64(clamping: try await store.feedPosition()), date: date)
     }
 
     /// Reads the feed of `profile` from `store` as of `date`: every product in the feed when
@@ -89,118 +86,96 @@ public struct FeedSnapshot: Sendable {
     /// are numbered first; then everything is read in one read transaction, so a night's merge is
     /// seen whole or not at all.
     public static func read(
-        store: SQLiteNationalStore, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate,
+        store: any NationalReads, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate,
         reference: ReferenceData = .standard
-    ) throws -> FeedSnapshot {
-        try store.replica.stamp()
-        let replica = store.replica
-        return try replica.read { db in
-            let sequence = max(try SyncMeta.int(db, .feedSequence) ?? 0, 0)
-            if let since {
-                guard since.sequence <= sequence else {
-                    throw FeedError.invalidCursor("\(since) is ahead of this store (at \(sequence)); was it made by another store?")
-                }
-                let collected = try SQLiteNationalStore.tombstonesCollectedThrough(db)
-                guard since.sequence >= collected else {
-                    throw FeedError.cursorExpired(
-                        "\(since) is older than the deletions the store has forgotten (through \(collected)); take a full export (without a cursor) and replace your copy"
-                    )
-                }
-                guard since.date <= date else {
-                    throw FeedError.invalidCursor("\(since) is dated after the export date \(date)")
-                }
-            }
-            let products = try Product.fetchAll(db)
-            let producers = Dictionary(try Producer.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let tenants = Dictionary(try Tenant.fetchAll(db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let certificates = Dictionary(grouping: try Certificate.fetchAll(db), by: \.productID)
-            let policy = reference.certificationPolicy
-
-            // Which products to look at.
-            var candidates: Set<UUID>? = nil
-            if let since {
-                var set = Set<UUID>()
-                var everything = false
-                var producersChanged = Set<UUID>()
-                let rows = try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_rows WHERE seq > ?", arguments: [since.sequence])
-                for row in rows {
-                    let index: Int = row[0]
-                    guard replica.storage.tables.indices.contains(index),
-                          let key = UUID.fromDatabaseValue(row[1]) else { continue }
-                    switch replica.storage.tables[index].schema.name {
-                    case Product.schema.name: set.insert(key)
-                    case Producer.schema.name: producersChanged.insert(key)
-                    // A province renamed or merged: every product may show another province.
-                    case Tenant.schema.name: everything = true
-                    case Certificate.schema.name:
-                        if let product = try UUID.fetchOne(db, sql: """
-                            SELECT product_id FROM certificates WHERE id = ?
-                            UNION ALL SELECT product_id FROM "\(SyncSchemaSQL.graveyard(Certificate.schema))" WHERE id = ? LIMIT 1
-                            """, arguments: [key, key]) {
-                            set.insert(product)
-                        }
-                    default: break
-                    }
-                }
-                for certificate in certificates.values.joined()
-                where policy.isInForce(certificate, on: since.date) != policy.isInForce(certificate, on: date) {
-                    set.insert(certificate.productID)
-                }
-                for product in products where everything || producersChanged.contains(product.producerID) {
-                    set.insert(product.id)
-                }
-                candidates = set
-            }
-
-            let directory = try ReplicaDirectory(db)
-            func lastChange(_ table: String, _ id: UUID) throws -> HLC {
-                guard let synced = replica.storage.table(named: table),
-                      let state = try replica.storage.loadState(db, synced, pk: id.databaseValue, directory: directory) else { return .zero }
-                var newest = state.existence?.stamp.hlc ?? .zero
-                for write in state.columns.values { newest = max(newest, write.stamp.hlc) }
-                return newest
-            }
-
-            var entries: [FeedEntry] = []
-            var seen = Set<UUID>()
-            for product in products {
-                seen.insert(product.id)
-                if let candidates, !candidates.contains(product.id) { continue }
-                guard product.status == .registered,
-                      let certificate = (certificates[product.id] ?? [])
-                        .filter({ policy.isInForce($0, on: date) && $0.stars >= policy.minimumCertifiedStars })
-                        .max(by: { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }),
-                      profile.includes(classificationVersion: product.classificationVersion, code: product.classificationCode, stars: certificate.stars),
-                      let producer = producers[product.producerID]
-                else {
-                    if candidates != nil { entries.append(.removal(product.id)) }
-                    continue
-                }
-                let province = Self.province(of: product.tenantID, tenants: tenants, reference: reference)
-                var newest = try lastChange(Product.schema.name, product.id)
-                newest = max(newest, try lastChange(Producer.schema.name, producer.id))
-                newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
-                newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
-                entries.append(.upsert(FeedProduct(
-                    id: product.id, nameVi: product.nameVi, nameEn: product.nameEn,
-                    descriptionVi: profile.fields.contains(.description) ? product.descriptionVi : nil,
-                    descriptionEn: profile.fields.contains(.description) ? product.descriptionEn : nil,
-                    gtin: profile.fields.contains(.gtin) ? product.gtin : nil,
-                    classificationVersion: product.classificationVersion, classificationCode: product.classificationCode,
-                    classificationLabelVi: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .vi),
-                    classificationLabelEn: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .en),
-                    certificate: certificate, provinceCode: province.code, provinceName: province.name,
-                    producer: FeedProducer(producer, profile: profile),
-                    dateModified: Self.iso8601(newest)
-                )))
-            }
-            // Products deleted outright since the cursor.
-            if let candidates {
-                for id in candidates where !seen.contains(id) { entries.append(.removal(id)) }
-            }
-            entries.sort { $0.id.uuidString < $1.id.uuidString }
-            return FeedSnapshot(profile: profile, since: since, cursor: FeedCursor(sequence: sequence, date: date), entries: entries)
+    ) async throws -> FeedSnapshot {
+        try await store.readFeed(since: since.map { UInt64(max($0.sequence, 0)) }) { source in
+            try snapshot(of: source, profile: profile, since: since, asOf: date, reference: reference)
         }
+    }
+
+    /// The feed entries `source` gives for `profile`: the publishing rules, the same for every
+    /// backend.
+    static func snapshot(
+        of source: FeedSource, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate, reference: ReferenceData
+    ) throws -> FeedSnapshot {
+        let sequence = Int64(clamping: source.position)
+        if let since {
+            guard since.sequence <= sequence else {
+                throw FeedError.invalidCursor("\(since) is ahead of this store (at \(sequence)); was it made by another store?")
+            }
+            let collected = Int64(clamping: source.tombstonesCollectedThrough)
+            guard since.sequence >= collected else {
+                throw FeedError.cursorExpired(
+                    "\(since) is older than the deletions the store has forgotten (through \(collected)); take a full export (without a cursor) and replace your copy"
+                )
+            }
+            guard since.date <= date else {
+                throw FeedError.invalidCursor("\(since) is dated after the export date \(date)")
+            }
+        }
+        let products = source.products
+        let producers = Dictionary(source.producers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let tenants = Dictionary(source.tenants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let certificates = Dictionary(grouping: source.certificates, by: \.productID)
+        let policy = reference.certificationPolicy
+
+        // Which products to look at.
+        var candidates: Set<UUID>? = nil
+        if let since {
+            let changes = source.changes ?? FeedChanges()
+            var set = changes.products.union(changes.certificateProducts)
+            for certificate in certificates.values.joined()
+            where policy.isInForce(certificate, on: since.date) != policy.isInForce(certificate, on: date) {
+                set.insert(certificate.productID)
+            }
+            for product in products where changes.tenantsChanged || changes.producers.contains(product.producerID) {
+                set.insert(product.id)
+            }
+            candidates = set
+        }
+
+        func lastChange(_ table: String, _ id: UUID) throws -> HLC { try source.lastChange(table: table, id: id) }
+
+        var entries: [FeedEntry] = []
+        var seen = Set<UUID>()
+        for product in products {
+            seen.insert(product.id)
+            if let candidates, !candidates.contains(product.id) { continue }
+            guard product.status == .registered,
+                  let certificate = (certificates[product.id] ?? [])
+                    .filter({ policy.isInForce($0, on: date) && $0.stars >= policy.minimumCertifiedStars })
+                    .max(by: { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }),
+                  profile.includes(classificationVersion: product.classificationVersion, code: product.classificationCode, stars: certificate.stars),
+                  let producer = producers[product.producerID]
+            else {
+                if candidates != nil { entries.append(.removal(product.id)) }
+                continue
+            }
+            let province = Self.province(of: product.tenantID, tenants: tenants, reference: reference)
+            var newest = try lastChange(Product.schema.name, product.id)
+            newest = max(newest, try lastChange(Producer.schema.name, producer.id))
+            newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
+            newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
+            entries.append(.upsert(FeedProduct(
+                id: product.id, nameVi: product.nameVi, nameEn: product.nameEn,
+                descriptionVi: profile.fields.contains(.description) ? product.descriptionVi : nil,
+                descriptionEn: profile.fields.contains(.description) ? product.descriptionEn : nil,
+                gtin: profile.fields.contains(.gtin) ? product.gtin : nil,
+                classificationVersion: product.classificationVersion, classificationCode: product.classificationCode,
+                classificationLabelVi: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .vi),
+                classificationLabelEn: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .en),
+                certificate: certificate, provinceCode: province.code, provinceName: province.name,
+                producer: FeedProducer(producer, profile: profile),
+                dateModified: Self.iso8601(newest)
+            )))
+        }
+        // Products deleted outright since the cursor.
+        if let candidates {
+            for id in candidates where !seen.contains(id) { entries.append(.removal(id)) }
+        }
+        entries.sort { $0.id.uuidString < $1.id.uuidString }
+        return FeedSnapshot(profile: profile, since: since, cursor: FeedCursor(sequence: sequence, date: date), entries: entries)
     }
 
     /// Today's code and name of the province a tenant was: merged tenants are followed to the

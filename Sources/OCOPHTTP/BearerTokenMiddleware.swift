@@ -6,7 +6,7 @@ import OCOPStore
 /// malformed, unknown or revoked token is answered 401 with a `WWW-Authenticate` challenge.
 struct BearerTokenMiddleware: RouterMiddleware {
     typealias Context = APIContext
-    let store: SQLiteNationalStore
+    let store: any NationalBackend
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -19,8 +19,7 @@ struct BearerTokenMiddleware: RouterMiddleware {
                            headers: [.wwwAuthenticate: #"Bearer realm="ocop", error="invalid_request""#])
         }
         let presented = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        let store = self.store
-        guard let token = try await offload({ try store.authenticateAPIToken(presented) }) else {
+        guard let token = try await store.authenticateAPIToken(presented) else {
             throw APIError(.unauthorized, "invalid_token", "the token is unknown, revoked or malformed",
                            headers: [.wwwAuthenticate: #"Bearer realm="ocop", error="invalid_token""#])
         }

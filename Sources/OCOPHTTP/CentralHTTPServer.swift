@@ -43,13 +43,13 @@ public struct ServedRoute: Sendable, Hashable, CustomStringConvertible {
 /// Hummingbird serves it; this type builds the router, so the daemon and the tests run the
 /// very same routes.
 public struct CentralHTTPServer: Sendable {
-    public let store: SQLiteNationalStore
+    public let store: any NationalBackend
     public let configuration: CentralHTTPConfiguration
     let logger: Logger
     let assets: StaticAssets
     let feeds: FeedService
 
-    public init(store: SQLiteNationalStore, configuration: CentralHTTPConfiguration,
+    public init(store: any NationalBackend, configuration: CentralHTTPConfiguration,
                 logger: Logger = Logger(label: "ocop.http")) throws {
         self.store = store
         self.configuration = configuration

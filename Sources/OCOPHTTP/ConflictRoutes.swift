@@ -5,7 +5,7 @@ import OCOPStore
 
 /// `/api/v1/conflicts`: review conflicts with both sides, and resolve them (scope `review`).
 struct ConflictRoutes {
-    let store: SQLiteNationalStore
+    let store: any NationalBackend
 
     enum Status: String, CaseIterable { case pending, resolved, all }
 
@@ -20,8 +20,8 @@ struct ConflictRoutes {
 
     func register(on routes: RouteRegistrar) {
         let store = self.store
-        let review = ConflictReview(database: store.replica.database)
-        let lookups = CentralLookups(database: store.replica.database)
+        let review = ConflictReview(store: store)
+        let lookups = CentralLookups(store: store)
         routes.get("/conflicts") { request, _ in
             let query = try QueryParameters(request, allowed: ["status", "table", "province", "limit", "offset"])
             let status = try query.choice("status", as: Status.self) ?? .pending
@@ -29,26 +29,24 @@ struct ConflictRoutes {
             let province = try query.string("province")
             let limit = try query.int("limit", default: 50, in: LookupRoutes.pageLimit)
             let offset = try query.int("offset", default: 0, in: 0...Int(Int32.max))
-            let page = try await offload { () -> LookupPage<ConflictItem> in
-                var items = try review.items()
-                switch status {
-                case .pending: items = items.filter { $0.resolution == nil }
-                case .resolved: items = items.filter { $0.resolution != nil }
-                case .all: break
-                }
-                if let table { items = items.filter { $0.table == table } }
-                if let province {
-                    let tenant = try LookupRoutes.filtering { try lookups.province(code: province) }
-                    items = items.filter { $0.tenantID == tenant }
-                }
-                return LookupPage(slicing: items, limit: limit, offset: offset)
+            var items = try await review.items()
+            switch status {
+            case .pending: items = items.filter { $0.resolution == nil }
+            case .resolved: items = items.filter { $0.resolution != nil }
+            case .all: break
             }
+            if let table { items = items.filter { $0.table == table } }
+            if let province {
+                let tenant = try await LookupRoutes.filtering { try await lookups.province(code: province) }
+                items = items.filter { $0.tenantID == tenant }
+            }
+            let page = LookupPage(slicing: items, limit: limit, offset: offset)
             return try Representation.json(page).response(to: request)
         }
         routes.get("/conflicts/{id}") { request, context in
             _ = try QueryParameters(request, allowed: [])
             let id = context.parameters.get("id") ?? ""
-            let item = try await offload { try ConflictReview.find(id, in: try review.items()) }
+            let item = try ConflictReview.find(id, in: try await review.items())
             return try Representation.json(item).response(to: request)
         }
         routes.post("/conflicts/{id}/resolution") { request, context in
@@ -56,9 +54,7 @@ struct ConflictRoutes {
             _ = try QueryParameters(request, allowed: [])
             let id = context.parameters.get("id") ?? ""
             let choice = try await Self.choice(from: request, context: context)
-            let resolved = try await offload {
-                try ConflictReview.resolve(id, choice: choice, on: store.replica)
-            }
+            let resolved = try await ConflictReview.resolve(id, choice: choice, on: store)
             context.logger.notice("conflict resolved", metadata: ["conflict": "\(resolved.id)", "choice": "\(resolved.resolution?.choice ?? "?")"])
             return JSONBody.response(resolved)
         }

@@ -65,11 +65,11 @@ struct FeedService: Sendable {
         await cache.gzipped(file, of: FeedCache.Key(profile: profile.id, format: format, since: since, cursor: export.cursor))
     }
 
-    let store: SQLiteNationalStore
+    let store: any NationalBackend
     let signingKey: Curve25519.Signing.PrivateKey
     let cache: FeedCache
 
-    init(store: SQLiteNationalStore, signingKey: Curve25519.Signing.PrivateKey, cacheBytes: Int) {
+    init(store: any NationalBackend, signingKey: Curve25519.Signing.PrivateKey, cacheBytes: Int) {
         self.store = store
         self.signingKey = signingKey
         self.cache = FeedCache(budget: cacheBytes)
@@ -82,7 +82,7 @@ struct FeedService: Sendable {
         if let pinned, let export = await cache.get(FeedCache.Key(profile: profile.id, format: format, since: since, cursor: pinned)) {
             return export
         }
-        let current = try await offload { [store] in try FeedSnapshot.currentCursor(store: store, asOf: date) }
+        let current = try await FeedSnapshot.currentCursor(store: store, asOf: date)
         if let pinned, pinned != current {
             throw APIError(.gone, "snapshot_gone",
                            "at=\(pinned): that snapshot of the feed is no longer kept (the feed is now at \(current)); start again from page 1 without `at`")
@@ -90,10 +90,9 @@ struct FeedService: Sendable {
         let key = FeedCache.Key(profile: profile.id, format: format, since: since, cursor: current)
         if let export = await cache.get(key) { return export }
         let signingKey = self.signingKey
-        let export = try await offload { [store] in
-            let snapshot = try FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date)
-            return try FeedExporter.render(snapshot, format: format, signingKey: signingKey)
-        }
+        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date)
+        // Rendering is seconds of CPU for a full feed: on the read threads, not a cooperative one.
+        let export = try await StoreThreads.read { try FeedExporter.render(snapshot, format: format, signingKey: signingKey) }
         // Key by the snapshot's own cursor: a merge may have landed between the two reads.
         await cache.put(FeedCache.Key(profile: profile.id, format: format, since: since, cursor: export.cursor), export)
         if let pinned, export.cursor != pinned {

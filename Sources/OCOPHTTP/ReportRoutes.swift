@@ -6,9 +6,9 @@ import OCOPStore
 
 /// `/api/v1/reports/...`: the reports of `ocop report`, as JSON with the same keys.
 struct ReportRoutes {
-    let store: SQLiteNationalStore
+    let store: any NationalBackend
 
-    private var reports: CentralReports { CentralReports(database: store.replica.database) }
+    private var reports: CentralReports { CentralReports(store: store) }
 
     struct StarsReport: Encodable {
         var date: String
@@ -46,7 +46,7 @@ struct ReportRoutes {
             }
             let date = try query.date("date") ?? LocalDate(Date())
             let chosen = Set(dimensions)
-            let rows = try await offload { try reports.stars(on: date, by: chosen) }
+            let rows = try await reports.stars(on: date, by: chosen)
             let report = StarsReport(date: date.description, by: dimensions.map(\.rawValue),
                                      total_products: rows.reduce(0) { $0 + $1.products }, rows: rows)
             return try Representation.json(report).response(to: request)
@@ -55,7 +55,7 @@ struct ReportRoutes {
             let query = try QueryParameters(request, allowed: ["days", "date"])
             let days = try query.int("days", default: 30, in: 0...3650)
             let date = try query.date("date") ?? LocalDate(Date())
-            let rows = try await offload { try reports.expiring(on: date, withinDays: days) }
+            let rows = try await reports.expiring(on: date, withinDays: days)
             let expiring = rows.filter { $0.state == .expiring }.count
             let report = ExpiringReport(date: date.description, days: days, expiring_count: expiring,
                                         expired_count: rows.count - expiring, certificates: rows)
@@ -63,13 +63,13 @@ struct ReportRoutes {
         }
         routes.get("/reports/candidates") { request, _ in
             _ = try QueryParameters(request, allowed: [])
-            let rows = try await offload { try reports.fiveStarCandidates() }
+            let rows = try await reports.fiveStarCandidates()
             return try Representation.json(CandidatesReport(candidates: rows)).response(to: request)
         }
         routes.get("/reports/sync") { request, _ in
             _ = try QueryParameters(request, allowed: [])
             let now = Date()
-            let rows = try await offload { try reports.sync(now: now) }
+            let rows = try await reports.sync(now: now)
             let report = SyncReport(generated_at: ISO8601DateFormatter().string(from: now), provinces: rows)
             return try Representation.json(report).response(to: request)
         }

@@ -80,7 +80,7 @@ struct ConnectionSession {
         }
         let user = hello.user
         let store = server.store
-        let account = try await server.blocking { try store.account(user: user) }
+        let account = try await store.account(user: user)
         let verifier = account?.verifier ?? server.fakeVerifier(user: user)
         let serverNonce = (0..<18).map { _ in UInt8.random(in: 0...255) }
         let challenge = Challenge(version: version, salt: verifier.salt, iterations: verifier.iterations, nonce: hello.clientNonce + serverNonce)
@@ -100,7 +100,7 @@ struct ConnectionSession {
         let replica = hello.replica
         let session: SessionState
         do {
-            session = try await server.blocking { try store.openSession(replica: replica, account: account) }
+            session = try await store.openSession(replica: replica, account: account)
         } catch let error as StoreError where error.code == .invalidArgument {
             // A replica copied to another machine or province and synced under another account:
             // final, and the province must be told what to do rather than see the line drop.
@@ -229,7 +229,7 @@ struct ConnectionSession {
     private func credentialsNoLongerValid(_ account: Account) async throws -> String? {
         let store = server.store
         let user = account.user
-        let current = try await server.blocking { try store.account(user: user) }
+        let current = try await store.account(user: user)
         guard let current else { return "the account \(account.label) no longer exists" }
         guard current.isEnabled else { return "the account \(account.label) was disabled" }
         guard current.verifier == account.verifier else {
@@ -261,7 +261,7 @@ struct ConnectionSession {
         let started = ContinuousClock.now
         let result: PushResult
         do {
-            result = try await server.blocking { try store.push(batch, from: principal) }
+            result = try await store.push(batch, from: principal)
         } catch {
             return try await reportStoreFailure(error, request: "PUSH", here: here)
         }
@@ -290,7 +290,7 @@ struct ConnectionSession {
         let limit = max(1, min(Int(pull.maxChanges), server.configuration.limits.maxPullPage))
         let page: PullResult
         do {
-            page = try await server.blocking { try store.pull(after: pull.cursor, limit: limit, for: principal) }
+            page = try await store.pull(after: pull.cursor, limit: limit, for: principal)
         } catch {
             return try await reportStoreFailure(error, request: "PULL", here: here)
         }

@@ -44,20 +44,18 @@ public final class SyncServer: Service, Sendable {
     /// Memory all connections together may hold in frames (``FrameMemoryBudget``).
     public let frameMemory: FrameMemoryBudget
     let group: any EventLoopGroup
-    let threadPool: NIOThreadPool
 
     /// - Parameter fakeSaltKey: a server secret; unknown users get a salt derived from it, so a
     ///   challenge does not reveal whether a user exists.
     public init(
         configuration: ServerConfiguration, store: any NationalStore, fakeSaltKey: [UInt8], logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, threadPool: NIOThreadPool = .singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.store = store
         self.fakeSaltKey = SymmetricKey(data: fakeSaltKey)
         self.logger = logger
         self.group = group
-        self.threadPool = threadPool
         self.frameMemory = FrameMemoryBudget(capacity: max(1, configuration.limits.frameMemoryMegabytes) * 1_048_576)
     }
 
@@ -208,11 +206,6 @@ public final class SyncServer: Service, Sendable {
                 group.cancelAll()
             }
         }
-    }
-
-    /// Runs blocking store work off the event loops.
-    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await threadPool.runIfActive(body)
     }
 
     func fakeVerifier(user: String) -> CredentialVerifier {

@@ -1,6 +1,7 @@
 import Foundation
 import OCOPModel
 import OCOPReplica
+import OCOPStore
 import OCOPSync
 
 // The JSON form of the central office's reports and conflicts, in one place: `ocop report
@@ -154,27 +155,6 @@ public struct JSONCell: Encodable, Sendable, Hashable {
         case .text, .blob: try container.encode(value.displayText ?? "")
         }
     }
-}
-
-/// A council score as people write it: `92`, not `92.0`; at most 6 decimals.
-public struct Score: Encodable, Sendable, Hashable {
-    public var value: Double
-    public init(_ value: Double) { self.value = value }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        let rounded = (value * 1_000_000).rounded() / 1_000_000
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 {
-            try container.encode(Int64(rounded))
-        } else {
-            try container.encode(rounded)
-        }
-    }
-}
-
-extension UUID {
-    /// Lowercase, as ids are written everywhere in OCOP Sync's output.
-    var jsonText: String { uuidString.lowercased() }
 }
 
 extension JSONEncoder {

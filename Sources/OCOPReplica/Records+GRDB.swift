@@ -19,7 +19,7 @@ extension CouncilLevel: DatabaseValueConvertible {}
 extension ProvinceKind: DatabaseValueConvertible {}
 
 /// A record of a synced table, readable and writable through GRDB.
-public protocol SyncedRecord: OCOPRecord, FetchableRecord, PersistableRecord {}
+package protocol SyncedRecord: OCOPRecord, FetchableRecord, PersistableRecord {}
 
 extension SyncedRecord {
     public static var databaseTableName: String { schema.name }

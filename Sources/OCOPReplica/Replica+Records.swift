@@ -7,25 +7,25 @@ extension Replica {
     ///
     /// Throws ``OCOPModel/ValidationErrors`` naming every bad field, or a ``ReplicaError`` when
     /// a province tries to write another province's row; nothing is written then.
-    public func save<Record: SyncedRecord>(_ record: Record, reference: ReferenceData = .standard) throws {
+    package func save<Record: SyncedRecord>(_ record: Record, reference: ReferenceData = .standard) throws {
         try checkWritable(record, reference: reference)
         try write { db in try record.save(db) }
     }
 
     /// Saves several records in one transaction: all of them or, on the first bad one, none.
-    public func saveAll<Record: SyncedRecord>(_ records: [Record], reference: ReferenceData = .standard) throws {
+    package func saveAll<Record: SyncedRecord>(_ records: [Record], reference: ReferenceData = .standard) throws {
         for record in records { try checkWritable(record, reference: reference) }
         try write { db in for record in records { try record.save(db) } }
     }
 
     /// Deletes the row with `id`; returns whether there was one.
     @discardableResult
-    public func delete<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Bool {
+    package func delete<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Bool {
         try write { db in try Record.deleteOne(db, key: id) }
     }
 
     /// The row with `id`, if any.
-    public func fetch<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Record? {
+    package func fetch<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Record? {
         try read { db in try Record.fetchOne(db, key: id) }
     }
 
@@ -35,7 +35,7 @@ extension Replica {
     /// A row no record can hold (written with plain SQL, or pulled from a server older than its
     /// row validation) is left out rather than failing the whole read, so one bad value never
     /// makes a replica unreadable; ``unreadableRows(_:)`` lists them for the user.
-    public func fetchAll<Record: SyncedRecord>(_ type: Record.Type) throws -> [Record] {
+    package func fetchAll<Record: SyncedRecord>(_ type: Record.Type) throws -> [Record] {
         try read { db in
             var records: [Record] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(Record.databaseTableName)\" ORDER BY id")
@@ -47,7 +47,7 @@ extension Replica {
     }
 
     /// The rows of the table that cannot be read as records: their id and why.
-    public func unreadableRows<Record: SyncedRecord>(_ type: Record.Type) throws -> [(id: String, reason: String)] {
+    package func unreadableRows<Record: SyncedRecord>(_ type: Record.Type) throws -> [(id: String, reason: String)] {
         try read { db in
             var unreadable: [(id: String, reason: String)] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(Record.databaseTableName)\" ORDER BY id")

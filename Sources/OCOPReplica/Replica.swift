@@ -26,7 +26,7 @@ public final class Replica: Sendable {
     /// The province this replica belongs to (nil for the central office).
     public let tenantID: UUID?
     /// The database; writes through it are captured like any other.
-    public let database: any DatabaseWriter
+    package let database: any DatabaseWriter
     package let storage: SyncStorage
 
     private init(path: String, database: any DatabaseWriter, storage: SyncStorage) throws {
@@ -99,12 +99,12 @@ public final class Replica: Sendable {
     // MARK: Local access
 
     /// Runs `updates` in a write transaction. Every write to a synced table is captured.
-    public func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    package func write<T>(_ updates: (Database) throws -> T) throws -> T {
         try database.write(updates)
     }
 
     /// Runs `value` with read-only access.
-    public func read<T>(_ value: (Database) throws -> T) throws -> T {
+    package func read<T>(_ value: (Database) throws -> T) throws -> T {
         try database.read(value)
     }
 

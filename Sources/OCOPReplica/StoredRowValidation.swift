@@ -11,14 +11,14 @@ import OCOPSync
 /// ``OCOPModel/OCOPRecord/validationErrors(reference:)``: one set of rules, wherever the row came
 /// from. References to other synced rows are checked as well (the row referred to exists and, for
 /// a province's table, belongs to the same province).
-public enum StoredRowValidation {
+package enum StoredRowValidation {
     /// Every problem with the row of `table` whose primary key is `key`; empty when it is valid
     /// or no longer exists.
     ///
     /// - Parameter known: rows of this write that are not stored yet but will be, so a reference
     ///   to a row later in the same batch is not a problem; it also remembers references already
     ///   found, so a batch of a thousand products of one producer looks that producer up once.
-    public static func problems(
+    package static func problems(
         _ db: Database, table: String, key: DatabaseValue, reference: ReferenceData,
         known: KnownRows = KnownRows()
     ) throws -> [ValidationError] {
@@ -118,7 +118,7 @@ public enum StoredRowValidation {
 
 /// Rows one write may refer to without looking them up again (see
 /// ``StoredRowValidation/problems(_:table:key:reference:known:)``).
-public final class KnownRows {
+package final class KnownRows {
     /// A referred-to row found, for a referring row of `tenant`.
     struct Found: Hashable {
         var table: String
@@ -127,10 +127,10 @@ public final class KnownRows {
     }
 
     /// Rows the write creates that are not stored yet: table name → keys.
-    public var pending: [String: Set<DatabaseValue>]
+    package var pending: [String: Set<DatabaseValue>]
     var found = Set<Found>()
 
-    public init(pending: [String: Set<DatabaseValue>] = [:]) {
+    package init(pending: [String: Set<DatabaseValue>] = [:]) {
         self.pending = pending
     }
 }

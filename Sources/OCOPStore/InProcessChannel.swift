@@ -17,7 +17,7 @@ public struct InProcessChannel: SyncChannel {
     }
 
     public func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
-        let result = try store.push(
+        let result = try await store.push(
             PushBatch(schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
                       changes: batch.changes, conflicts: batch.conflicts),
             from: principal
@@ -29,7 +29,7 @@ public struct InProcessChannel: SyncChannel {
     }
 
     public func pull(after cursor: UInt64) async throws -> PulledPage {
-        let page = try store.pull(after: cursor, limit: pageSize, for: principal)
+        let page = try await store.pull(after: cursor, limit: pageSize, for: principal)
         return PulledPage(changes: page.changes, conflicts: page.conflicts, nextCursor: page.nextCursor, hasMore: page.hasMore)
     }
 }

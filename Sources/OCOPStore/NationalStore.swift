@@ -5,22 +5,23 @@ import OCOPSync
 /// The national dataset as the sync daemon sees it: accounts, pushes, pulls and cursors.
 ///
 /// A protocol so the embedded SQLite store (``SQLiteNationalStore``) and a PostgreSQL store can
-/// sit behind the same daemon; merge and tenancy rules are the same for both. Methods block;
-/// the daemon calls them off its event loops.
+/// sit behind the same daemon; merge and tenancy rules are the same for both. The methods are
+/// async and an implementation does its blocking work on threads of its own
+/// (``StoreThreads``), never on the caller's: the daemon calls them from its connections' tasks.
 public protocol NationalStore: Sendable {
     /// The account a connection authenticates as, or nil if there is none.
-    func account(user: String) throws -> Account?
+    func account(user: String) async throws -> Account?
 
     /// Registers `replica` for `account` (first contact) and returns where it stands.
-    func openSession(replica: ReplicaID, account: Account) throws -> SessionState
+    func openSession(replica: ReplicaID, account: Account) async throws -> SessionState
 
     /// Merges a pushed batch in one durable transaction and returns the acknowledgement.
     /// Refused changes are reported, never applied, and do not stop the rest of the batch.
-    func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult
+    func push(_ batch: PushBatch, from principal: Principal) async throws -> PushResult
 
     /// Changes after `cursor` that `principal` may see, at most `limit` rows; records `cursor`
     /// as durably applied by the principal's replica.
-    func pull(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult
+    func pull(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult
 }
 
 /// Which schema versions a national store accepts in pushes: the current one and the previous
@@ -93,6 +94,12 @@ public struct SessionState: Sendable, Equatable {
     public var acknowledgedThrough: UInt64
     /// The replica said it durably applied the feed up to here.
     public var pulledCursor: UInt64
+
+    /// Every field, so that a backend in another module can return one.
+    public init(acknowledgedThrough: UInt64, pulledCursor: UInt64) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.pulledCursor = pulledCursor
+    }
 }
 
 /// A pushed batch of local changes covering counters `firstCounter...lastCounter`.
@@ -103,7 +110,8 @@ public struct PushBatch: Sendable {
     public var changes: [RowChange]
     public var conflicts: [ConflictRecord]
 
-    public init(schemaVersion: UInt32, firstCounter: UInt64, lastCounter: UInt64, changes: [RowChange], conflicts: [ConflictRecord]) {
+    public init(schemaVersion: UInt32, firstCounter: UInt64, lastCounter: UInt64, changes: [RowChange],
+                conflicts: [ConflictRecord]) {
         self.schemaVersion = schemaVersion
         self.firstCounter = firstCounter
         self.lastCounter = lastCounter
@@ -136,6 +144,15 @@ public struct PushResult: Sendable, Equatable {
     public var alreadySeen: Int
     public var conflicts: Int
     public var refused: [RefusedChange]
+
+    /// Every field, so that a backend in another module can return one.
+    public init(acknowledgedThrough: UInt64, applied: Int, alreadySeen: Int, conflicts: Int, refused: [RefusedChange]) {
+        self.acknowledgedThrough = acknowledgedThrough
+        self.applied = applied
+        self.alreadySeen = alreadySeen
+        self.conflicts = conflicts
+        self.refused = refused
+    }
 }
 
 /// A page of the feed for one principal.
@@ -144,6 +161,14 @@ public struct PullResult: Sendable, Equatable {
     public var conflicts: [ConflictRecord]
     public var nextCursor: UInt64
     public var hasMore: Bool
+
+    /// Every field, so that a backend in another module can return one.
+    public init(changes: [RowChange], conflicts: [ConflictRecord], nextCursor: UInt64, hasMore: Bool) {
+        self.changes = changes
+        self.conflicts = conflicts
+        self.nextCursor = nextCursor
+        self.hasMore = hasMore
+    }
 }
 
 /// An error of the national store that names what is wrong.

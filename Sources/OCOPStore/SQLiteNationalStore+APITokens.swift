@@ -22,6 +22,15 @@ public struct APIToken: Sendable, Equatable, Codable {
     public var scope: APIScope
     public var createdAt: String
     public var revokedAt: String?
+
+    /// Every field, so that a backend in another module can return one.
+    public init(id: String, name: String, scope: APIScope, createdAt: String, revokedAt: String? = nil) {
+        self.id = id
+        self.name = name
+        self.scope = scope
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 extension SQLiteNationalStore {
@@ -29,7 +38,7 @@ extension SQLiteNationalStore {
 
     /// Issues a token for a central-office user and returns it with its secret: the full token
     /// (`ocop_<id>_<secret>`) is shown once; the store keeps only a SHA-256 of the secret.
-    public func issueAPIToken(name: String, scope: APIScope) throws -> (token: String, record: APIToken) {
+    package func issueAPIToken(name: String, scope: APIScope) throws -> (token: String, record: APIToken) {
         let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw StoreError(.invalidArgument, "a token needs the name of the person or system holding it") }
         var generator = SystemRandomNumberGenerator()
@@ -46,7 +55,7 @@ extension SQLiteNationalStore {
 
     /// The token a bearer presented, or nil if it is malformed, unknown, revoked or its secret
     /// is wrong (callers answer all of these the same way).
-    public func authenticateAPIToken(_ token: String) throws -> APIToken? {
+    package func authenticateAPIToken(_ token: String) throws -> APIToken? {
         guard token.hasPrefix(Self.tokenPrefix) else { return nil }
         let parts = token.dropFirst(Self.tokenPrefix.count).split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 8, parts[1].count == 64 else { return nil }
@@ -62,12 +71,12 @@ extension SQLiteNationalStore {
     }
 
     /// Every token, oldest first, revoked ones included.
-    public func apiTokens() throws -> [APIToken] {
+    package func apiTokens() throws -> [APIToken] {
         try replica.read { db in try Row.fetchAll(db, sql: "SELECT * FROM _api_tokens ORDER BY created_at, id").map(Self.apiToken) }
     }
 
     /// Revokes a token by its id; it stops working at once.
-    public func revokeAPIToken(id: String) throws {
+    package func revokeAPIToken(id: String) throws {
         try replica.write { db in
             try db.execute(sql: "UPDATE _api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [ISO8601DateFormatter().string(from: Date()), id])

@@ -27,6 +27,19 @@ public struct AccountSummary: Sendable, Equatable, Codable {
         try container.encode(replicas, forKey: .replicas)
         try container.encode(lastSyncAt, forKey: .lastSyncAt)
     }
+
+    /// Every field, so that a backend in another module can return one.
+    public init(user: String, role: AccountRole, tenantID: UUID? = nil, code: String? = nil, name: String? = nil,
+                isEnabled: Bool, replicas: Int, lastSyncAt: String? = nil) {
+        self.user = user
+        self.role = role
+        self.tenantID = tenantID
+        self.code = code
+        self.name = name
+        self.isEnabled = isEnabled
+        self.replicas = replicas
+        self.lastSyncAt = lastSyncAt
+    }
 }
 
 /// Where one replica stands, for reports and metrics.
@@ -44,13 +57,30 @@ public struct ReplicaStatus: Sendable, Equatable, Codable {
     public var changesMerged: Int64
     public var conflicts: Int64
     public var refused: Int64
+
+    /// Every field, so that a backend in another module can return one.
+    public init(replica: String, user: String, code: String? = nil, name: String? = nil, acknowledgedThrough: UInt64,
+                pulledCursor: UInt64, lastPushAt: String? = nil, lastPullAt: String? = nil, changesMerged: Int64,
+                conflicts: Int64, refused: Int64) {
+        self.replica = replica
+        self.user = user
+        self.code = code
+        self.name = name
+        self.acknowledgedThrough = acknowledgedThrough
+        self.pulledCursor = pulledCursor
+        self.lastPushAt = lastPushAt
+        self.lastPullAt = lastPullAt
+        self.changesMerged = changesMerged
+        self.conflicts = conflicts
+        self.refused = refused
+    }
 }
 
 extension SQLiteNationalStore {
     /// Adds a province that an administrator named: the code and name are checked against the
     /// table in force on `date` (default: today in Vietnam) by ``ProvinceAdmission``, and the
     /// table's name is stored. Returns the tenant id.
-    public func addCheckedProvince(code: String, name: String?, verifier: CredentialVerifier,
+    package func addCheckedProvince(code: String, name: String?, verifier: CredentialVerifier,
                                    on date: LocalDate = LocalDate(Date())) throws -> UUID {
         let unit = try ProvinceAdmission.check(code: code, name: name, on: date)
         return try addProvince(code: unit.code, name: unit.name, verifier: verifier, validFrom: date)
@@ -61,7 +91,7 @@ extension SQLiteNationalStore {
     ///
     /// Only the form of the code is checked here (tests and data migrations add units of other
     /// periods); administrators add provinces through ``addCheckedProvince(code:name:verifier:on:)``.
-    public func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID(),
+    package func addProvince(code: String, name: String, verifier: CredentialVerifier, id: UUID = UUID(),
                             validFrom: LocalDate = LocalDate(Date())) throws -> UUID {
         let code = code.trimmingCharacters(in: .whitespaces)
         let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
@@ -81,7 +111,7 @@ extension SQLiteNationalStore {
     }
 
     /// Adds the central office's account (user "central").
-    public func addCentralAccount(verifier: CredentialVerifier) throws {
+    package func addCentralAccount(verifier: CredentialVerifier) throws {
         try replica.write { db in try insertAccount(db, user: "central", role: .central, tenantID: nil, verifier: verifier) }
     }
 
@@ -101,13 +131,13 @@ extension SQLiteNationalStore {
     }
 
     /// Replaces an account's verifier; the old secret stops working at once.
-    public func rotateSecret(user: String, verifier: CredentialVerifier) throws {
+    package func rotateSecret(user: String, verifier: CredentialVerifier) throws {
         try updateAccount(user: user, sql: "salt = ?, iterations = ?, stored_key = ?, server_key = ?",
                           arguments: [Data(verifier.salt), Int64(verifier.iterations), Data(verifier.storedKey), Data(verifier.serverKey)])
     }
 
     /// Enables or disables an account; a disabled account cannot log in.
-    public func setEnabled(user: String, _ enabled: Bool) throws {
+    package func setEnabled(user: String, _ enabled: Bool) throws {
         try updateAccount(user: user, sql: "enabled = ?", arguments: [enabled])
     }
 
@@ -120,7 +150,7 @@ extension SQLiteNationalStore {
     }
 
     /// Every account with its province and last sync.
-    public func accounts() throws -> [AccountSummary] {
+    package func accounts() throws -> [AccountSummary] {
         try replica.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.user, a.role, a.tenant_id, a.enabled, t.code, t.name,
@@ -140,8 +170,15 @@ extension SQLiteNationalStore {
         }
     }
 
+    /// The current (not merged, not ended) tenants with a province code.
+    package func currentTenants(code: String) throws -> [UUID] {
+        try replica.read { db in
+            try UUID.fetchAll(db, sql: "SELECT id FROM tenants WHERE code = ? AND merged_into IS NULL AND valid_until IS NULL", arguments: [code])
+        }
+    }
+
     /// Every replica the server has met, with its cursors and counters.
-    public func replicaStatuses() throws -> [ReplicaStatus] {
+    package func replicaStatuses() throws -> [ReplicaStatus] {
         try replica.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.*, t.code, t.name FROM _server_replicas r
@@ -162,7 +199,7 @@ extension SQLiteNationalStore {
     /// Removes tombstones (deleted rows' sync state and stored values) that every replica of
     /// every enabled account has pulled past. Returns how many were removed.
     @discardableResult
-    public func collectTombstones() throws -> Int {
+    package func collectTombstones() throws -> Int {
         try replica.write { db in
             let horizon = try Int64.fetchOne(db, sql: """
                 SELECT min(r.pulled) FROM _server_replicas r JOIN _server_accounts a ON a.user = r.user WHERE a.enabled = 1
@@ -195,13 +232,13 @@ extension SQLiteNationalStore {
     /// The highest feed position through which deleted rows' tombstones were collected (0 if
     /// never): a reader of the change feed (a partner feed cursor) older than this may have
     /// missed deletions and must start over. Read it inside the reader's own transaction.
-    public static func tombstonesCollectedThrough(_ db: Database) throws -> Int64 {
+    package static func tombstonesCollectedThrough(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT value FROM _server_state WHERE key = ?", arguments: [tombstonesCollectedKey]) ?? 0
     }
 
     /// Writes a consistent copy of the national dataset to `path` while the daemon keeps running
     /// (SQLite's online backup). Restore by stopping the daemon and putting the copy in place.
-    public func backup(to path: String) throws {
+    package func backup(to path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.invalidArgument, "\(path) already exists") }
         let destination = try DatabaseQueue(path: path)
         try replica.database.backup(to: destination)
@@ -213,7 +250,7 @@ extension SQLiteNationalStore {
     /// Forgets a replica the server met (a machine that was replaced or retired), so it no longer
     /// holds back tombstone collection. If it ever syncs again it is registered anew and pulls
     /// from the beginning; its rows stay in the national dataset.
-    public func forgetReplica(_ id: ReplicaID) throws {
+    package func forgetReplica(_ id: ReplicaID) throws {
         try replica.write { db in
             try db.execute(sql: "DELETE FROM _server_replicas WHERE replica = ?", arguments: [Data(id.bytes)])
             if db.changesCount == 0 { throw StoreError(.invalidArgument, "no replica \(id) is registered") }

@@ -10,6 +10,13 @@ public struct TenantMergeResult: Sendable, Equatable {
     public var survivor: UUID
     /// Rows moved, per table.
     public var movedRows: [String: Int]
+
+    /// Every field, so that a backend in another module can return one.
+    public init(retired: UUID, survivor: UUID, movedRows: [String: Int]) {
+        self.retired = retired
+        self.survivor = survivor
+        self.movedRows = movedRows
+    }
 }
 
 extension SQLiteNationalStore {
@@ -20,7 +27,7 @@ extension SQLiteNationalStore {
     /// move is recorded in `_tenant_merges` so reports can still tell where a row came from, the
     /// retired tenant is marked `merged_into` the survivor with `valid_until`, and its account is
     /// disabled so its credentials stop working. The survivor receives the rows on its next sync.
-    public func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) throws -> TenantMergeResult {
+    package func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) throws -> TenantMergeResult {
         guard retired != survivor else { throw StoreError(.invalidArgument, "a province cannot be merged into itself") }
         return try replica.write { db in
             try db.execute(sql: """

@@ -12,7 +12,7 @@ import OCOPSync
 /// Because it is a replica, central-office writes made on it (with `ocop` or plain SQL) are
 /// captured and flow to the provinces like any other change.
 public final class SQLiteNationalStore: NationalStore, Sendable {
-    public let replica: Replica
+    package let replica: Replica
     let policy = ChangePolicy()
     let logger: Logger
 

@@ -23,7 +23,7 @@ enum HTTPBenchmark {
         defer { if ProcessInfo.processInfo.environment["OCOP_BENCH_KEEP"] == nil { directory.remove() } else { print("# kept \(directory.url.path)") } }
         let store = try SQLiteNationalStore.open(at: directory.path("national.sqlite"))
         try seed(store, provinces: 34, productsPerProvince: perProvince)
-        let token = try store.issueAPIToken(name: "bench", scope: .read).token
+        let token = try await store.issueAPIToken(name: "bench", scope: .read).token
         let server = try CentralHTTPServer(
             store: store, configuration: CentralHTTPConfiguration(port: 0, feedSigningKey: Curve25519.Signing.PrivateKey()),
             logger: { var logger = Logger(label: "bench.http"); logger.logLevel = .warning; return logger }())
@@ -37,8 +37,8 @@ enum HTTPBenchmark {
         guard let port = await iterator.next() else { throw BenchmarkError("the HTTP server did not start") }
         let client = BenchClient(port: port, token: token)
 
-        let reports = CentralReports(database: store.replica.database)
-        let lookups = CentralLookups(database: store.replica.database)
+        let reports = CentralReports(store: store)
+        let lookups = CentralLookups(store: store)
         let today = LocalDate(Date())
         let rounds = quick ? 5 : 9
         var figures: [Figure] = []
@@ -46,7 +46,7 @@ enum HTTPBenchmark {
 
         // Stars report, all three dimensions.
         let stars = try await compare(rounds: rounds) {
-            _ = try JSONEncoder.report.encode(try reports.stars(on: today, by: [.province, .sector, .producerType]))
+            _ = try JSONEncoder.report.encode(try await reports.stars(on: today, by: [.province, .sector, .producerType]))
         } candidate: {
             try await client.get("/api/v1/reports/stars")
         }
@@ -59,7 +59,7 @@ enum HTTPBenchmark {
         var filter = ProductFilter(date: today)
         filter.provinceCode = "01"
         let page = try await compare(rounds: rounds) {
-            _ = try JSONEncoder.report.encode(try lookups.products(filter, limit: 50, offset: 0))
+            _ = try JSONEncoder.report.encode(try await lookups.products(filter, limit: 50, offset: 0))
         } candidate: {
             try await client.get("/api/v1/products?province=01&limit=50")
         }
@@ -145,17 +145,17 @@ enum HTTPBenchmark {
     }
 
     /// Alternating rounds, medians (as ``Measure/compare(rounds:baseline:candidate:)``, async).
-    static func compare(rounds: Int, baseline: () throws -> Void, candidate: () async throws -> Void) async throws
+    static func compare(rounds: Int, baseline: () async throws -> Void, candidate: () async throws -> Void) async throws
         -> (baseline: Double, candidate: Double) {
         var base: [Double] = []
         var cand: [Double] = []
         for round in 0..<rounds {
             if round % 2 == 0 {
-                base.append(try Measure.seconds(baseline))
+                base.append(try await seconds(baseline))
                 cand.append(try await seconds(candidate))
             } else {
                 cand.append(try await seconds(candidate))
-                base.append(try Measure.seconds(baseline))
+                base.append(try await seconds(baseline))
             }
         }
         return (Measure.median(base), Measure.median(cand))

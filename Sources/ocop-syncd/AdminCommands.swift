@@ -11,7 +11,7 @@ struct Tenant: ParsableCommand {
         subcommands: [Add.self, RotateSecret.self, Disable.self, Enable.self, List.self]
     )
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a province: prints its tenant id and a new secret (shown once; only a verifier is stored)."
         )
@@ -20,7 +20,7 @@ struct Tenant: ParsableCommand {
         @Option(help: "Province name, e.g. \"Hà Nội\"; checked against the code. Default: the table's name.") var name: String?
         @Option(help: "Read the secret from this file instead of generating one.") var secretFile: String?
 
-        func run() throws {
+        func run() async throws {
             // Check before touching the store, so a wrong code creates nothing.
             let date = LocalDate(Date())
             do { _ = try ProvinceAdmission.check(code: code, name: name, on: date) } catch {
@@ -28,57 +28,57 @@ struct Tenant: ParsableCommand {
             }
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            let tenant = try store.addCheckedProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret), on: date)
+            let tenant = try await store.addCheckedProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret), on: date)
             print("tenant: \(tenant.uuidString.lowercased())")
             if secretFile == nil { print("secret: \(secret)") }
         }
     }
 
-    struct RotateSecret: ParsableCommand {
+    struct RotateSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give an account a new secret; the old one stops working at once.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         @Option(help: "Read the new secret from this file instead of generating one.") var secretFile: String?
 
-        func run() throws {
+        func run() async throws {
             let store = try options.existingStore()
             let secret = try readSecret(secretFile)
-            try store.rotateSecret(user: try account(user, in: store), verifier: ScramVerifier.make(secret: secret))
+            try await store.rotateSecret(user: try await account(user, in: store), verifier: ScramVerifier.make(secret: secret))
             if secretFile == nil { print("secret: \(secret)") }
         }
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop an account from logging in.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
-        func run() throws {
+        func run() async throws {
             let store = try options.existingStore()
-            let account = try account(user, in: store)
-            try store.setEnabled(user: account, false)
+            let account = try await account(user, in: store)
+            try await store.setEnabled(user: account, false)
             print("disabled \(account): it cannot log in, and its open sessions end at their next request")
         }
     }
 
-    struct Enable: ParsableCommand {
+    struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a disabled account log in again.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
-        func run() throws {
+        func run() async throws {
             let store = try options.existingStore()
-            let account = try account(user, in: store)
-            try store.setEnabled(user: account, true)
+            let account = try await account(user, in: store)
+            try await store.setEnabled(user: account, true)
             print("enabled \(account): it can log in again")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts with their province and last sync.")
         @OptionGroup var options: DaemonOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let accounts = try options.existingStore().accounts()
+        func run() async throws {
+            let accounts = try await options.existingStore().accounts()
             if json { return try printJSON(accounts) }
             print(pad("CODE", 5) + pad("NAME", 22) + pad("ACCOUNT", 38) + pad("ENABLED", 8) + pad("REPLICAS", 9) + "LAST SYNC")
             for account in accounts {
@@ -92,22 +92,22 @@ struct Tenant: ParsableCommand {
 struct Central: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Administer the central office's account.", subcommands: [Add.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the central office account (user \"central\"); prints its secret once.")
         @OptionGroup var options: DaemonOptions
         @Option(help: "Read the secret from this file instead of generating one.") var secretFile: String?
 
-        func run() throws {
+        func run() async throws {
             let store = try options.openStore(try options.load())
             let secret = try readSecret(secretFile)
-            try store.addCentralAccount(verifier: ScramVerifier.make(secret: secret))
+            try await store.addCentralAccount(verifier: ScramVerifier.make(secret: secret))
             print("user: central")
             if secretFile == nil { print("secret: \(secret)") }
         }
     }
 }
 
-struct ForgetReplica: ParsableCommand {
+struct ForgetReplica: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forget-replica",
         abstract: "Forget a retired replica so it no longer holds back tombstone collection (see `status`)."
@@ -115,14 +115,14 @@ struct ForgetReplica: ParsableCommand {
     @OptionGroup var options: DaemonOptions
     @Argument(help: "The replica id, as `status` prints it.") var replica: String
 
-    func run() throws {
+    func run() async throws {
         guard let id = ReplicaID(string: replica) else { throw ValidationError("'\(replica)' is not a replica id (a UUID)") }
-        try options.existingStore().forgetReplica(id)
+        try await options.existingStore().forgetReplica(id)
         print("forgot replica \(id)")
     }
 }
 
-struct Backup: ParsableCommand {
+struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a consistent copy of the national dataset while the daemon runs (SQLite online backup), and of the feed signing key.",
         discussion: """
@@ -133,7 +133,7 @@ struct Backup: ParsableCommand {
     @OptionGroup var options: DaemonOptions
     @Argument(help: "Destination file; must not exist.") var destination: String
 
-    func run() throws {
+    func run() async throws {
         let configuration = try options.load()
         let store = try options.openExistingStore(configuration)
         let keyCopy = BackupFiles.signingKeyCopy(of: destination)
@@ -150,7 +150,7 @@ struct Backup: ParsableCommand {
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw ConfigurationError(message: "backup: cannot write in \(folder) (permissions)")
         }
-        try store.backup(to: destination)
+        try await store.backup(to: destination)
         print("backup written to \(destination)")
         if let key = FileManager.default.contents(atPath: configuration.feedSigningKeyPath) {
             guard FileManager.default.createFile(atPath: keyCopy, contents: key, attributes: [.posixPermissions: 0o600]) else {
@@ -203,24 +203,25 @@ struct CredentialChangesCommand: ParsableCommand {
     }
 }
 
-struct CollectTombstones: ParsableCommand {
+struct CollectTombstones: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc", abstract: "Remove tombstones every replica of every enabled account has pulled past."
     )
     @OptionGroup var options: DaemonOptions
 
-    func run() throws {
-        print("tombstones removed: \(try options.existingStore().collectTombstones())")
+    func run() async throws {
+        let removed = try await options.existingStore().collectTombstones()
+        print("tombstones removed: \(removed)")
     }
 }
 
-struct Status: ParsableCommand {
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show each replica's cursors and counters.")
     @OptionGroup var options: DaemonOptions
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let statuses = try options.existingStore().replicaStatuses()
+    func run() async throws {
+        let statuses = try await options.existingStore().replicaStatuses()
         if json { return try printJSON(statuses) }
         print(pad("CODE", 5) + pad("PROVINCE", 22) + pad("REPLICA", 38) + pad("ACKED", 8) + pad("CURSOR", 8) + pad("MERGED", 8) + "LAST PUSH")
         for status in statuses {
@@ -253,10 +254,10 @@ func printJSON(_ value: some Encodable) throws {
 
 /// The account user name for what an operator typed: a province code (`01`) as `tenant list`
 /// shows it, a tenant id in any case, or `central`.
-func account(_ typed: String, in store: SQLiteNationalStore) throws -> String {
+func account(_ typed: String, in store: any NationalAdministration) async throws -> String {
     let lowered = typed.lowercased()
     guard typed.count <= 3, typed.allSatisfy(\.isNumber) else { return lowered }
-    let matches = try store.accounts().filter { $0.code == typed }
+    let matches = try await store.accounts().filter { $0.code == typed }
     guard let match = matches.first else {
         throw ValidationError("no province account with code \(typed); `ocop-syncd tenant list` shows the codes and accounts")
     }

@@ -34,41 +34,6 @@ struct DaemonOptions: ParsableArguments {
         if let dataDir { configuration.dataDirectory = dataDir }
         return configuration
     }
-
-    /// Opens the national store, creating it (and its directory) on first use: for the
-    /// commands that set a store up (`serve`, `central add`, `tenant add`, `token issue`).
-    ///
-    /// Creating one is said on standard error, with where the path came from: run without
-    /// `--config` by mistake, a command would otherwise succeed against a new, empty store.
-    func openStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
-        let path = configuration.databasePath
-        let isNew = !FileManager.default.fileExists(atPath: path)
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteNationalStore.open(at: path)
-        if isNew {
-            let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory: no --config given"
-            FileHandle.standardError.write(Data("note: created a new, empty national store at \(path) (from \(source))\n".utf8))
-        }
-        return store
-    }
-
-    /// Opens the national store only if it exists. Every command that reads or changes what is
-    /// there uses this: run without `--config` (or with a mistyped data directory) it must say
-    /// so, not create a new, empty store and report that it is empty.
-    func openExistingStore(_ configuration: ServerConfiguration) throws -> SQLiteNationalStore {
-        let path = configuration.databasePath
-        guard FileManager.default.fileExists(atPath: path) else {
-            let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory (no --config given)"
-            let advice = config == nil && dataDir == nil
-                ? "Give the daemon's configuration, e.g. --config /etc/ocop-sync/syncd.json"
-                : "Check the data directory: it must be the one the daemon serves"
-            throw ConfigurationError(message: "there is no national store at \(path) (from \(source)); nothing was created. \(advice)")
-        }
-        return try SQLiteNationalStore.open(at: path)
-    }
-
-    /// The existing store with the configuration loaded (the common case).
-    func existingStore() throws -> SQLiteNationalStore { try openExistingStore(try load()) }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -112,7 +77,7 @@ struct Serve: AsyncParsableCommand {
         // Last sync times survive restarts: seed the gauges from the store, so an alert on a
         // province that stopped syncing does not reset when the daemon restarts.
         let parser = ISO8601DateFormatter()
-        for account in try store.accounts() {
+        for account in try await store.accounts() {
             if let last = account.lastSyncAt.flatMap(parser.date(from:)) {
                 Gauge(label: "ocop_last_sync_timestamp_seconds", dimensions: [("tenant", account.code ?? account.user)])
                     .record(last.timeIntervalSince1970)

@@ -9,7 +9,7 @@ struct Token: ParsableCommand {
         subcommands: [Issue.self, List.self, Revoke.self]
     )
 
-    struct Issue: ParsableCommand {
+    struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a token for a person or system; prints it once (only its hash is stored)."
         )
@@ -18,24 +18,24 @@ struct Token: ParsableCommand {
         @Option(help: "read (reports, lookups, conflict list) or review (also resolves conflicts).")
         var scope: String = APIScope.read.rawValue
 
-        func run() throws {
+        func run() async throws {
             guard let scope = APIScope(rawValue: scope) else {
                 throw ValidationError("--scope must be read or review, got '\(self.scope)'")
             }
-            let (token, record) = try options.openStore(try options.load()).issueAPIToken(name: name, scope: scope)
+            let (token, record) = try await options.openStore(try options.load()).issueAPIToken(name: name, scope: scope)
             print("id: \(record.id)")
             print("scope: \(record.scope.rawValue)")
             print("token: \(token)")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
         @OptionGroup var options: DaemonOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let tokens = try options.existingStore().apiTokens()
+        func run() async throws {
+            let tokens = try await options.existingStore().apiTokens()
             if json { return try printJSON(tokens) }
             print(pad("ID", 10) + pad("SCOPE", 8) + pad("CREATED", 22) + pad("REVOKED", 22) + "NAME")
             for token in tokens {
@@ -44,13 +44,13 @@ struct Token: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by its id; it stops working at once.")
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The token's id (8 hex digits, as `token list` shows).") var id: String
 
-        func run() throws {
-            try options.existingStore().revokeAPIToken(id: id.lowercased())
+        func run() async throws {
+            try await options.existingStore().revokeAPIToken(id: id.lowercased())
             print("revoked token \(id.lowercased()): it stops working at once")
         }
     }

@@ -14,7 +14,7 @@ struct AdminCommand: ParsableCommand {
 }
 
 extension AdminCommand {
-    struct MergeTenant: ParsableCommand {
+    struct MergeTenant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "merge-tenant",
             abstract: "Merge a retired province into the one that absorbs it (the 2025 consolidation).",
@@ -34,26 +34,24 @@ extension AdminCommand {
         @Option(help: ArgumentHelp("The retired province's last day, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date)
         var lastDay: LocalDate
 
-        func run() throws {
+        func run() async throws {
             let store = try nationalOptions.openStore()
-            let retiredID = try resolve(retired, in: store)
-            let survivorID = try resolve(into, in: store)
-            let result = try mappingCentralErrors { try store.mergeTenant(retiredID, into: survivorID, lastDay: lastDay) }
+            let retiredID = try await resolve(retired, in: store)
+            let survivorID = try await resolve(into, in: store)
+            let result = try await mappingCentralErrors { try await store.mergeTenant(retiredID, into: survivorID, lastDay: lastDay) }
             for (table, count) in result.movedRows.sorted(by: { $0.key < $1.key }) where count > 0 {
                 print("moved \(count) \(table)")
             }
             print("\(retired) is merged into \(into); its credentials no longer work. The surviving province receives the rows on its next sync.")
         }
 
-        private func resolve(_ text: String, in store: SQLiteNationalStore) throws -> UUID {
+        private func resolve(_ text: String, in store: any NationalAdministration) async throws -> UUID {
             if let id = UUID(uuidString: text) { return id }
-            let matches = try store.replica.read { db in
-                try Data.fetchAll(db, sql: "SELECT id FROM tenants WHERE code = ? AND merged_into IS NULL AND valid_until IS NULL", arguments: [text])
-            }
-            guard matches.count == 1, let bytes = matches.first, bytes.count == 16 else {
+            let matches = try await store.currentTenants(code: text)
+            guard matches.count == 1, let id = matches.first else {
                 throw CLIError.notFound("no single current province with code \(text); give its tenant id")
             }
-            return bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }
+            return id
         }
     }
 }

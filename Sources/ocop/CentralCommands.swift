@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 
@@ -14,7 +15,7 @@ struct CentralCommand: ParsableCommand {
 }
 
 extension CentralCommand {
-    struct Certify: ParsableCommand {
+    struct Certify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "certify",
             abstract: "Certify a product 5★ (issuer: central) for an evaluation that scored ≥ 90.",
@@ -28,10 +29,10 @@ extension CentralCommand {
         @Option(help: ArgumentHelp("Date of issue, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date) var date: LocalDate
         @Flag(help: "Print the certificate as JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             let store = try nationalOptions.openStore()
-            let issuance = try mappingCentralErrors {
-                try CentralDecisions(replica: store.replica).certifyFiveStar(product: product, evaluation: evaluation, number: number, issuedOn: date)
+            let issuance = try await mappingCentralErrors {
+                try await CentralDecisions(store: store).certifyFiveStar(product: product, evaluation: evaluation, number: number, issuedOn: date)
             }
             let certificate = issuance.certificate
             if json {
@@ -49,20 +50,20 @@ extension CentralCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a certificate (final).")
 
         @Argument(help: ArgumentHelp("The certificate id.", valueName: "cert-id"), transform: ArgumentParsers.uuid) var certificate: UUID
         @OptionGroup var nationalOptions: NationalOptions
 
-        func run() throws {
+        func run() async throws {
             let store = try nationalOptions.openStore()
-            let revoked = try mappingCentralErrors { try CentralDecisions(replica: store.replica).revoke(certificate: certificate) }
+            let revoked = try await mappingCentralErrors { try await CentralDecisions(store: store).revoke(certificate: certificate) }
             print("Revoked certificate \(revoked.number) (\(revoked.id.lowercasedString)); it reaches the province on its next sync.")
         }
     }
 
-    struct Expire: ParsableCommand {
+    struct Expire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "expire",
             abstract: "Mark active certificates past their expiry date as expired.",
@@ -73,9 +74,9 @@ extension CentralCommand {
         @Option(help: ArgumentHelp("The day to judge expiry on (default: today).", valueName: "date"), transform: ArgumentParsers.date)
         var date: LocalDate?
 
-        func run() throws {
+        func run() async throws {
             let store = try nationalOptions.openStore()
-            let expired = try mappingCentralErrors { try CentralDecisions(replica: store.replica).expire(asOf: date ?? today()) }
+            let expired = try await mappingCentralErrors { try await CentralDecisions(store: store).expire(asOf: date ?? today()) }
             for certificate in expired {
                 print("expired  \(certificate.expiresOn)  \(certificate.number)  \(certificate.id.lowercasedString)")
             }

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import OCOPModel
 import OCOPQuery
+import OCOPStore
 import OCOPSync
 
 /// `ocop conflicts review`: the national dataset's conflicts with both sides, for the central office.
-struct ConflictsReviewCommand: ParsableCommand {
+struct ConflictsReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "List the national dataset's conflicts awaiting review: both values, their origins and times.",
@@ -16,15 +17,15 @@ struct ConflictsReviewCommand: ParsableCommand {
     @Flag(help: "Also list conflicts already resolved.") var all = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let source = try nationalOptions.openReadOnly()
-        let items = try mappingCentralErrors { all ? try source.review.items() : try source.review.pending() }
+        let items = try await mappingCentralErrors { all ? try await source.review.items() : try await source.review.pending() }
         try printConflictItems(items, json: json)
     }
 }
 
 /// `ocop conflicts resolve ID`: settles a conflict with a central write on the national dataset.
-struct ConflictsResolveCommand: ParsableCommand {
+struct ConflictsResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",
         abstract: "Resolve a conflict: keep the winner, write the loser back, or write a new value.",
@@ -50,10 +51,10 @@ struct ConflictsResolveCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let choice: ConflictChoice = if let value { .value(value) } else if take == .loser { .loser } else { .winner }
         let store = try nationalOptions.openStore()
-        let item = try mappingCentralErrors { try ConflictReview.resolve(id, choice: choice, on: store.replica) }
+        let item = try await mappingCentralErrors { try await ConflictReview.resolve(id, choice: choice, on: store) }
         if json {
             try printConflictItems([item], json: true)
             return

@@ -38,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
         section("1. The central office starts the sync daemon")
         let store = try SQLiteNationalStore.open(at: path("national.sqlite"))
         let centralSecret = DaemonFiles.newAccountSecret()
-        try store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
+        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
         var logger = Logger(label: "ocop.demo")
         logger.logLevel = .error
         var configuration = ServerConfiguration()
@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
         var provinces: [DemoProvince] = []
         for (code, name) in [("01", "Hà Nội"), ("46", "Huế"), ("68", "Lâm Đồng"), ("96", "Cà Mau")] {
             let secret = DaemonFiles.newAccountSecret()
-            let tenant = try store.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
+            let tenant = try await store.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
             let replica = try Replica.create(at: path("province-\(code).ocop"), role: .province, tenantID: tenant)
             provinces.append(DemoProvince(code: code, name: name, tenant: tenant, replica: replica, secret: secret))
             say("province \(code) \(name): tenant \(tenant.uuidString.lowercased())")

@@ -5,7 +5,7 @@ import OCOPModel
 import OCOPStore
 
 /// `ocop export`: a partner feed from the national store, as signed files.
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a partner feed (certified products, no personal data) from the national store as signed files.",
@@ -38,7 +38,7 @@ struct ExportCommand: ParsableCommand {
     var asOf: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         let feedProfile: FeedProfile
         if let profile {
             guard let data = FileManager.default.contents(atPath: profile) else { throw CLIError.notFound("\(profile): cannot read the profile file") }
@@ -69,7 +69,7 @@ struct ExportCommand: ParsableCommand {
         do {
             let signingKey = try FeedKeys.signingKey(from: keyData)
             let nationalStore = try SQLiteNationalStore.open(at: store)
-            let result = try FeedExporter.export(
+            let result = try await FeedExporter.export(
                 store: nationalStore, profile: feedProfile, format: feedFormat, since: cursor,
                 to: URL(fileURLWithPath: out), signingKey: signingKey, asOf: day,
                 progress: { progress in

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import OCOPQuery
 import OCOPReplica
 import OCOPStore
@@ -27,42 +26,59 @@ struct NationalOptions: ParsableArguments {
     /// Opens the dataset read-only: nothing done through it can change the file.
     func openReadOnly() throws -> CentralReportsSource {
         let path = try path
-        return try mappingCentralErrors { CentralReportsSource(database: try NationalDatabase.openReadOnly(at: path)) }
+        return try mappingCentralErrors { CentralReportsSource(store: try SQLiteNationalStore.openReadOnly(at: path)) }
     }
 
     /// Opens the store for a central write; the file must exist and be a national dataset.
-    func openStore() throws -> SQLiteNationalStore {
+    func openStore() throws -> any NationalBackend {
         let path = try path
-        return try mappingCentralErrors {
-            _ = try NationalDatabase.openReadOnly(at: path)
-            return try SQLiteNationalStore.open(at: path)
-        }
+        return try mappingCentralErrors { try SQLiteNationalStore.openExisting(at: path) }
     }
 }
 
-/// The read-only handles the report commands use.
+/// What the report commands read through: the store protocols only.
 struct CentralReportsSource {
-    let database: any DatabaseReader
+    let store: any NationalReads
 
-    var reports: CentralReports { CentralReports(database: database) }
-    var review: ConflictReview { ConflictReview(database: database) }
+    var reports: CentralReports { CentralReports(store: store) }
+    var review: ConflictReview { ConflictReview(store: store) }
 }
 
 /// Runs `body`, turning the central office's errors into ``CLIError``s with their exit status.
+func mappingCentralErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw centralError(error)
+    }
+}
+
+/// ``mappingCentralErrors(_:)`` for synchronous work (opening a file).
 func mappingCentralErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
+    } catch {
+        throw centralError(error)
+    }
+}
+
+/// The ``CLIError`` for an error of the central office's modules; other errors pass unchanged.
+private func centralError(_ error: any Error) -> any Error {
+    do {
+        throw error
     } catch let error as QueryError {
         switch error.code {
-        case .notFound: throw CLIError.notFound(error.message)
-        case .writeRefused, .invalidSQL: throw CLIError.badData(error.message)
+        case .notFound: return CLIError.notFound(error.message)
+        case .writeRefused, .invalidSQL: return CLIError.badData(error.message)
         }
     } catch let error as CentralError {
         switch error.code {
-        case .notFound: throw CLIError.notFound(error.message)
-        case .badData: throw CLIError.badData(error.message)
+        case .notFound: return CLIError.notFound(error.message)
+        case .badData: return CLIError.badData(error.message)
         }
     } catch let error as StoreError {
-        throw CLIError.notFound(error.message)
+        return CLIError.notFound(error.message)
+    } catch {
+        return error
     }
 }

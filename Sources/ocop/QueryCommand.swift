@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import OCOPStore
 import OCOPQuery
 
 /// `ocop query "SQL"`: read-only SQL over the national dataset.
-struct QueryCommand: ParsableCommand {
+struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Run one read-only SQL statement against the national dataset.",
@@ -23,9 +24,9 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var nationalOptions: NationalOptions
     @Option(help: "Output format: table (aligned), csv (RFC 4180) or json.") var format: Format = .table
 
-    func run() throws {
+    func run() async throws {
         let source = try nationalOptions.openReadOnly()
-        let result = try mappingCentralErrors { try ReadOnlyQuery.run(sql, on: source.database) }
+        let result = try await mappingCentralErrors { try await source.store.query(sql) }
         switch format {
         case .table:
             print(result.table())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 import OCOPSync
@@ -14,7 +15,7 @@ struct ReportCommand: ParsableCommand {
 }
 
 extension ReportCommand {
-    struct StarsReport: ParsableCommand {
+    struct StarsReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stars",
             abstract: "Products with a certificate in force, by stars × province × sector × producer type.",
@@ -29,7 +30,7 @@ extension ReportCommand {
         var date: LocalDate?
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             var dimensions = Set<StarsDimension>()
             for part in by.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !part.isEmpty {
                 guard let dimension = StarsDimension(rawValue: part) else {
@@ -38,7 +39,7 @@ extension ReportCommand {
                 dimensions.insert(dimension)
             }
             let source = try nationalOptions.openReadOnly()
-            let rows = try mappingCentralErrors { try source.reports.stars(on: date ?? today(), by: dimensions) }
+            let rows = try await mappingCentralErrors { try await source.reports.stars(on: date ?? today(), by: dimensions) }
             if json {
                 try printEncodable(rows)
                 return
@@ -61,7 +62,7 @@ extension ReportCommand {
         }
     }
 
-    struct ExpiringReport: ParsableCommand {
+    struct ExpiringReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "expiring",
             abstract: "Certificates expiring within N days (the 30-day notice) and those already expired.",
@@ -74,10 +75,10 @@ extension ReportCommand {
         var date: LocalDate?
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             guard days >= 0 else { throw CLIError.usage("--days must not be negative") }
             let source = try nationalOptions.openReadOnly()
-            let rows = try mappingCentralErrors { try source.reports.expiring(on: date ?? today(), withinDays: days) }
+            let rows = try await mappingCentralErrors { try await source.reports.expiring(on: date ?? today(), withinDays: days) }
             if json {
                 try printEncodable(rows)
                 return
@@ -93,7 +94,7 @@ extension ReportCommand {
         }
     }
 
-    struct CandidatesReport: ParsableCommand {
+    struct CandidatesReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "candidates",
             abstract: "5★ candidates: products whose latest evaluation scored ≥ 90 without a central 5★ certificate."
@@ -102,9 +103,9 @@ extension ReportCommand {
         @OptionGroup var nationalOptions: NationalOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             let source = try nationalOptions.openReadOnly()
-            let rows = try mappingCentralErrors { try source.reports.fiveStarCandidates() }
+            let rows = try await mappingCentralErrors { try await source.reports.fiveStarCandidates() }
             if json {
                 try printEncodable(rows)
                 return
@@ -119,7 +120,7 @@ extension ReportCommand {
         }
     }
 
-    struct SyncStatusReport: ParsableCommand {
+    struct SyncStatusReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sync",
             abstract: "Per-province sync status: last sync, lag, pending conflicts."
@@ -128,9 +129,9 @@ extension ReportCommand {
         @OptionGroup var nationalOptions: NationalOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             let source = try nationalOptions.openReadOnly()
-            let rows = try mappingCentralErrors { try source.reports.sync() }
+            let rows = try await mappingCentralErrors { try await source.reports.sync() }
             if json {
                 try printEncodable(rows)
                 return
@@ -152,7 +153,7 @@ extension ReportCommand {
         }
     }
 
-    struct ConflictsReport: ParsableCommand {
+    struct ConflictsReport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "conflicts",
             abstract: "Conflicts awaiting review (same as `ocop conflicts review`)."
@@ -161,9 +162,9 @@ extension ReportCommand {
         @OptionGroup var nationalOptions: NationalOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
+        func run() async throws {
             let source = try nationalOptions.openReadOnly()
-            let items = try mappingCentralErrors { try source.review.pending() }
+            let items = try await mappingCentralErrors { try await source.review.pending() }
             try printConflictItems(items, json: json)
         }
     }

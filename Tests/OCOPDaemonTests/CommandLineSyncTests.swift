@@ -41,7 +41,7 @@ struct CommandLineSyncTests {
         defer { daemon.cleanUp() }
         try await daemon.start()
         let secret = "hanoi-secret-0123456789"
-        let tenant = try daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
+        let tenant = try await daemon.store().addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
         try seedProducer(daemon.store(), tenant: tenant, name: "Hà Nội")
         let replicaPath = daemon.dataDirectory.appendingPathComponent("hanoi.ocop").path
         let secretFile = daemon.dataDirectory.appendingPathComponent("secret").path

@@ -106,7 +106,7 @@ struct DaemonSyncTests {
             previousAcknowledged = position.acknowledgedThrough
             // Whatever the replica holds as acknowledged must be on disk at the server.
             let acknowledged = try province.replica.syncPosition().acknowledgedThrough
-            let serverAcknowledged = try daemon.store().replicaStatuses().first?.acknowledgedThrough ?? 0
+            let serverAcknowledged = try await daemon.store().replicaStatuses().first?.acknowledgedThrough ?? 0
             #expect(serverAcknowledged >= acknowledged, "round \(round): the replica holds an acknowledgement the server lost")
             try await daemon.start()
         }
@@ -138,7 +138,7 @@ struct BackupRestoreTests {
         try insertProducts(province, range: 0..<50)
         _ = try await province.sync(daemon)
         let backup = daemon.dataDirectory.appendingPathComponent("backup.sqlite").path
-        try daemon.store().backup(to: backup)
+        try await daemon.store().backup(to: backup)
 
         // After the backup: more acknowledged changes, then the server is restored.
         try insertProducts(province, range: 50..<80)

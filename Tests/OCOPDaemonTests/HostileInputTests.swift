@@ -81,9 +81,9 @@ struct HostileInputTests {
         #expect(replayed.closed)
 
         // A disabled account cannot log in, even with the right secret.
-        try daemon.store().setEnabled(user: province.user, false)
+        try await daemon.store().setEnabled(user: province.user, false)
         await #expect { _ = try await province.sync(daemon) } throws: { ($0 as? SyncClientError)?.kind == .authentication }
-        try daemon.store().setEnabled(user: province.user, true)
+        try await daemon.store().setEnabled(user: province.user, true)
         _ = try await province.sync(daemon)
     }
 

@@ -19,8 +19,8 @@ struct ParkedDeleteSyncTests {
         try await daemon.start()
         let secret = "hanoi-secret-0123456789"
         let store = try daemon.store()
-        let tenant = try store.addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
-        let hue = try store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: "hue-secret-0123456789"))
+        let tenant = try await store.addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
+        let hue = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: "hue-secret-0123456789"))
         let replicaPath = daemon.dataDirectory.appendingPathComponent("hanoi.ocop").path
         let secretFile = daemon.dataDirectory.appendingPathComponent("secret").path
         try secret.write(toFile: secretFile, atomically: true, encoding: .utf8)

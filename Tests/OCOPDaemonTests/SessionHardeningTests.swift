@@ -75,7 +75,7 @@ struct SessionHardeningTests {
             Issue.record("the first pull should work")
             return
         }
-        try daemon.store().setEnabled(user: province.user, false)
+        try await daemon.store().setEnabled(user: province.user, false)
         try await session.send(.pull(Pull(cursor: 0, maxChanges: 10)))
         let refused = try await session.receive()
         guard case .error(let error)? = refused else {
@@ -86,11 +86,11 @@ struct SessionHardeningTests {
         #expect(error.message.contains("disabled"))
         #expect(try await session.waitForClose())
 
-        try daemon.store().setEnabled(user: province.user, true)
+        try await daemon.store().setEnabled(user: province.user, true)
         let second = try await WireSession.connect(port: daemon.port)
         try await second.logIn(province)
         let newSecret = "rotated-\(UUID().uuidString)"
-        try daemon.store().rotateSecret(user: province.user, verifier: ScramVerifier.make(secret: newSecret))
+        try await daemon.store().rotateSecret(user: province.user, verifier: ScramVerifier.make(secret: newSecret))
         try await second.send(.push(Push(schemaVersion: 1, firstCounter: 1, lastCounter: 1, changes: [], conflicts: [])))
         guard case .error(let rotated)? = try await second.receive() else {
             Issue.record("the session opened with the old secret still pushed")
@@ -123,7 +123,7 @@ struct SessionHardeningTests {
             #expect(error.kind == .authentication, "final, not retried: \(error)")
             #expect(error.message.contains("belongs to province \(hanoi.tenant!.uuidString.lowercased())"), "\(error.message)")
         }
-        #expect(try daemon.store().replicaStatuses().count == 1, "the copy was never registered")
+        #expect(try await daemon.store().replicaStatuses().count == 1, "the copy was never registered")
         // Any client: the server refuses a replica registered to another account, saying what to do.
         let session = try await WireSession.connect(port: daemon.port)
         do {
@@ -353,7 +353,7 @@ struct ReplicaAccountTests {
         #expect(try productRows(hcm.replica.database, tenant: nil).isEmpty, "none of Hà Nội's rows were pulled")
         // Its own account still works afterwards.
         _ = try await hcm.sync(daemon)
-        #expect(try daemon.store().replicaStatuses().count == 2)
+        #expect(try await daemon.store().replicaStatuses().count == 2)
     }
 }
 

@@ -17,38 +17,38 @@ import Testing
         var profile = FeedProfile.asean
         profile.pageSize = 9
         let full = scratch.make()
-        let first = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, to: full, signingKey: testKey, asOf: date("2025-10-01"))
+        let first = try await FeedExporter.export(store: data.store, profile: profile, format: .jsonld, to: full, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(first.counts.upserts > 10)
         #expect(try await validateFeedDocuments(full) == "")
         // An incremental export with removals, and the iOCOP profile, and a CSV export (catalogue, manifest).
         try data.revoke(data.certificates[0])
         let delta = scratch.make()
-        let second = try FeedExporter.export(store: data.store, profile: profile, format: .jsonld, since: first.nextCursor, to: delta,
+        let second = try await FeedExporter.export(store: data.store, profile: profile, format: .jsonld, since: first.nextCursor, to: delta,
                                              signingKey: testKey, asOf: date("2026-06-01"))
         #expect(second.counts.removals > 0)
         #expect(try await validateFeedDocuments(delta) == "")
         let iocop = scratch.make()
-        try FeedExporter.export(store: data.store, profile: .iocop, format: .jsonld, to: iocop, signingKey: testKey, asOf: date("2025-10-01"))
+        try await FeedExporter.export(store: data.store, profile: .iocop, format: .jsonld, to: iocop, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(try await validateFeedDocuments(iocop) == "")
         // English only: products without an English name keep their Vietnamese one.
         var english = FeedProfile.asean
         english.id = "asean-en"
         english.languages = [.en]
         let englishOnly = scratch.make()
-        try FeedExporter.export(store: data.store, profile: english, format: .jsonld, to: englishOnly, signingKey: testKey, asOf: date("2025-10-01"))
+        try await FeedExporter.export(store: data.store, profile: english, format: .jsonld, to: englishOnly, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(try await validateFeedDocuments(englishOnly) == "")
         let csv = scratch.make()
-        try FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: csv, signingKey: testKey, asOf: date("2025-10-01"))
+        try await FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: csv, signingKey: testKey, asOf: date("2025-10-01"))
         #expect(try await validateFeedDocuments(csv) == "")
     }
 
-    @Test func contentOfAProduct() throws {
+    @Test func contentOfAProduct() async throws {
         let data = try Dataset()
         var rng = SplitMix64(state: 5)
         let coop = try data.addProducer(type: .cooperative, tenant: data.tenants[1], serial: 1, rng: &rng)
         let product = try data.addProduct(producer: coop, serial: 1, code: "1.4.a")
         let certificate = try data.certify(product, stars: 4, issuedOn: date("2025-03-01"))
-        let snapshot = try FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
+        let snapshot = try await FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
         #expect(snapshot.entries.count == 1)
         guard case .upsert(let item) = snapshot.entries.first else { Issue.record("no product"); return }
         #expect(item.certificate.id == certificate.id)
@@ -61,7 +61,7 @@ import Testing
         #expect(json.contains("One Country One Priority Product"))
         #expect(json.contains("{\"@language\":\"vi\",\"@value\":\"Sản phẩm 1 \\\"đặc sản\\\"\"}"))
         // iOCOP publishes 4★ and up, without tax codes.
-        let iocop = try FeedSnapshot.read(store: data.store, profile: .iocop, since: nil, asOf: date("2025-10-01"))
+        let iocop = try await FeedSnapshot.read(store: data.store, profile: .iocop, since: nil, asOf: date("2025-10-01"))
         guard case .upsert(let other) = iocop.entries.first else { Issue.record("no product for iocop"); return }
         #expect(other.producer.taxID == nil)
     }
@@ -69,7 +69,7 @@ import Testing
     /// Property: over random datasets with household producers full of personal data, no
     /// personal value ever appears in any output file of any format, full or incremental.
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
-    func noPersonalDataInAnyOutput(seed: UInt64) throws {
+    func noPersonalDataInAnyOutput(seed: UInt64) async throws {
         let scratch = Scratch()
         var rng = SplitMix64(state: seed)
         let data = try Dataset()
@@ -80,7 +80,7 @@ import Testing
             for format in FeedFormat.allCases {
                 for profile in FeedProfile.builtIn {
                     let directory = scratch.make()
-                    let result = try FeedExporter.export(
+                    let result = try await FeedExporter.export(
                         store: data.store, profile: profile, format: format, since: profile.id == "asean" ? cursors[format] : nil,
                         to: directory, signingKey: testKey, asOf: try date("2025-09-01").adding(days: round * 200)
                     )
@@ -109,7 +109,7 @@ import Testing
         #expect(households > 0, "the property needs household products in the feeds")
     }
 
-    @Test func expiredAndRevokedDropOutAndRecertifiedComesBack() throws {
+    @Test func expiredAndRevokedDropOutAndRecertifiedComesBack() async throws {
         let scratch = Scratch()
         let data = try Dataset()
         var rng = SplitMix64(state: 7)
@@ -120,30 +120,30 @@ import Testing
         let steady = try data.addProduct(producer: data.addProducer(type: .cooperative, tenant: data.tenants[2], serial: 3, rng: &rng), serial: 3, code: "4.1")
         try data.certify(steady, stars: 4, issuedOn: date("2025-02-01"))
 
-        func export(since: FeedCursor?, on day: String) throws -> (ExportResult, [String: String?]) {
+        func export(since: FeedCursor?, on day: String) async throws -> (ExportResult, [String: String?]) {
             let directory = scratch.make()
-            let result = try FeedExporter.export(store: data.store, profile: .asean, format: .jsonld, since: since, to: directory,
+            let result = try await FeedExporter.export(store: data.store, profile: .asean, format: .jsonld, since: since, to: directory,
                                                  signingKey: testKey, asOf: date(day))
             return (result, try jsonEntries(in: directory))
         }
         let urn = { (product: Product) in "urn:uuid:" + product.id.uuidString.lowercased() }
-        let (first, all) = try export(since: nil, on: "2025-12-01")
+        let (first, all) = try await export(since: nil, on: "2025-12-01")
         #expect(Set(all.keys) == [urn(expiring), urn(revoked), urn(steady)])
 
         try data.revoke(toRevoke)
-        let (second, afterRevocation) = try export(since: first.nextCursor, on: "2025-12-01")
+        let (second, afterRevocation) = try await export(since: first.nextCursor, on: "2025-12-01")
         #expect(afterRevocation.count == 1)
         #expect(afterRevocation[urn(revoked)] == .some(nil), "a revoked certificate is a removal")
 
         // No write at all: the certificate lapses on 2026-01-11.
-        let (third, afterExpiry) = try export(since: second.nextCursor, on: "2026-02-01")
+        let (third, afterExpiry) = try await export(since: second.nextCursor, on: "2026-02-01")
         #expect(afterExpiry.count == 1)
         #expect(afterExpiry[urn(expiring)] == .some(nil), "an expired certificate is a removal")
-        let (_, full) = try export(since: nil, on: "2026-02-01")
+        let (_, full) = try await export(since: nil, on: "2026-02-01")
         #expect(Set(full.keys) == [urn(steady)])
 
         let renewed = try data.certify(expiring, stars: 4, issuedOn: date("2026-02-15"), replacing: oldCertificate)
-        let (_, afterRenewal) = try export(since: third.nextCursor, on: "2026-03-01")
+        let (_, afterRenewal) = try await export(since: third.nextCursor, on: "2026-03-01")
         #expect(afterRenewal.count == 1)
         let document = try #require(afterRenewal[urn(expiring)] ?? nil)
         #expect(document.contains("urn:uuid:" + renewed.id.uuidString.lowercased()))
@@ -155,7 +155,7 @@ import Testing
     /// exactly the full export of the final day, in both formats; resuming with nothing new
     /// gives nothing.
     @Test(arguments: [21, 22, 23] as [UInt64])
-    func incrementalExportsAddUpToAFullExport(seed: UInt64) throws {
+    func incrementalExportsAddUpToAFullExport(seed: UInt64) async throws {
         let scratch = Scratch()
         var rng = SplitMix64(state: seed)
         let data = try Dataset()
@@ -165,19 +165,19 @@ import Testing
         var day = date("2025-08-01")
         var copies: [FeedFormat: [String: String]] = [.jsonld: [:], .csv: [:]]
         var cursors: [FeedFormat: FeedCursor] = [:]
-        func entries(_ format: FeedFormat, since: FeedCursor?) throws -> (FeedCursor, [String: String?]) {
+        func entries(_ format: FeedFormat, since: FeedCursor?) async throws -> (FeedCursor, [String: String?]) {
             let directory = scratch.make()
-            let result = try FeedExporter.export(store: data.store, profile: profile, format: format, since: since, to: directory,
+            let result = try await FeedExporter.export(store: data.store, profile: profile, format: format, since: since, to: directory,
                                                  signingKey: testKey, asOf: day)
             return (result.nextCursor, format == .jsonld ? try jsonEntries(in: directory) : try csvEntries(in: directory))
         }
         for step in 0..<6 {
             for format in FeedFormat.allCases {
-                let (cursor, delta) = try entries(format, since: cursors[format])
+                let (cursor, delta) = try await entries(format, since: cursors[format])
                 fold(&copies[format]!, delta)
                 cursors[format] = cursor
                 // Resuming at once from the new cursor gives nothing: no duplicates.
-                let (_, again) = try entries(format, since: cursor)
+                let (_, again) = try await entries(format, since: cursor)
                 #expect(again.isEmpty, "step \(step): resuming from \(cursor) repeated \(again.count) entries")
             }
             // A night of changes: revocations, renewals, new products, edits, a deletion.
@@ -210,9 +210,9 @@ import Testing
             day = try day.adding(days: Int.random(in: 30...200, using: &rng))
         }
         for format in FeedFormat.allCases {
-            let (_, delta) = try entries(format, since: cursors[format])
+            let (_, delta) = try await entries(format, since: cursors[format])
             fold(&copies[format]!, delta)
-            let (_, full) = try entries(format, since: nil)
+            let (_, full) = try await entries(format, since: nil)
             let expected = upserts(full), folded = copies[format]!
             let differing = Set(expected.keys).union(folded.keys).filter { expected[$0] != folded[$0] }
             #expect(differing.isEmpty, "\(format): incremental exports differ from the full export for \(differing.sorted())")
@@ -220,14 +220,14 @@ import Testing
         }
     }
 
-    @Test func verificationCatchesTampering() throws {
+    @Test func verificationCatchesTampering() async throws {
         let scratch = Scratch()
         var rng = SplitMix64(state: 3)
         let data = try Dataset()
         try data.fill(count: 10, rng: &rng)
         for format in FeedFormat.allCases {
             let directory = scratch.make()
-            let result = try FeedExporter.export(store: data.store, profile: .asean, format: format, to: directory, signingKey: testKey, asOf: date("2025-10-01"))
+            let result = try await FeedExporter.export(store: data.store, profile: .asean, format: format, to: directory, signingKey: testKey, asOf: date("2025-10-01"))
             let manifest = try FeedVerifier.verify(directory: directory, publicKey: testKey.publicKey)
             #expect(manifest.cursor == result.nextCursor)
             #expect(throws: FeedError.self) { try FeedVerifier.verify(directory: directory, publicKey: Curve25519.Signing.PrivateKey().publicKey) }
@@ -254,11 +254,11 @@ import Testing
 
     /// The README's recipe: `openssl` verifies the manifest signature with the PEM public key.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
-    func opensslVerifiesTheManifest() throws {
+    func opensslVerifiesTheManifest() async throws {
         let scratch = Scratch()
         let data = try Dataset()
         let directory = scratch.make()
-        try FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: directory, signingKey: testKey, asOf: date("2025-10-01"))
+        try await FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: directory, signingKey: testKey, asOf: date("2025-10-01"))
         let keyFile = scratch.make().appendingPathExtension("pem")
         try Data(FeedKeys.pem(testKey.publicKey).utf8).write(to: keyFile)
         func openssl(_ manifest: String) throws -> Int32 {
@@ -283,42 +283,42 @@ import Testing
 
     /// Once the store forgets deleted rows (tombstone collection), a cursor from before then
     /// could miss a removal: it is refused, and a full export is the way back.
-    @Test func cursorsOlderThanCollectedTombstonesAreRefused() throws {
+    @Test func cursorsOlderThanCollectedTombstonesAreRefused() async throws {
         var rng = SplitMix64(state: 9)
         let data = try Dataset()
         try data.fill(count: 6, rng: &rng)
-        let old = try FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01")).cursor
+        let old = try await FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01")).cursor
         let gone = data.products[0]
         for certificate in data.certificates where certificate.productID == gone.id {
             try data.store.replica.delete(Certificate.self, id: certificate.id)
         }
         try data.store.replica.delete(Product.self, id: gone.id)
         // Every replica has pulled everything: the deletions may be collected.
-        let account = try #require(try data.store.account(user: data.tenants[0].uuidString.lowercased()))
+        let account = try #require(try await data.store.account(user: data.tenants[0].uuidString.lowercased()))
         let replica = ReplicaID.random()
-        _ = try data.store.openSession(replica: replica, account: account)
+        _ = try await data.store.openSession(replica: replica, account: account)
         let principal = Principal(replica: replica, role: .province, tenantID: data.tenants[0])
-        let page = try data.store.pull(after: 0, limit: 100_000, for: principal)
-        _ = try data.store.pull(after: page.nextCursor, limit: 1, for: principal)
-        #expect(try data.store.collectTombstones() > 0)
+        let page = try await data.store.pull(after: 0, limit: 100_000, for: principal)
+        _ = try await data.store.pull(after: page.nextCursor, limit: 1, for: principal)
+        #expect(try await data.store.collectTombstones() > 0)
 
-        #expect(throws: FeedError.self) {
-            try FeedSnapshot.read(store: data.store, profile: .asean, since: old, asOf: date("2025-10-01"))
+        await #expect(throws: FeedError.self) {
+            try await FeedSnapshot.read(store: data.store, profile: .asean, since: old, asOf: date("2025-10-01"))
         }
-        let fresh = try FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
+        let fresh = try await FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
         #expect(!fresh.entries.contains { $0.id == gone.id })
-        let resumed = try FeedSnapshot.read(store: data.store, profile: .asean, since: fresh.cursor, asOf: date("2025-10-01"))
+        let resumed = try await FeedSnapshot.read(store: data.store, profile: .asean, since: fresh.cursor, asOf: date("2025-10-01"))
         #expect(resumed.entries.isEmpty)
     }
 
-    @Test func cursorsAndProfilesAreData() throws {
+    @Test func cursorsAndProfilesAreData() async throws {
         #expect(FeedCursor("12@2026-01-02") == FeedCursor(sequence: 12, date: date("2026-01-02")))
         #expect(FeedCursor("12") == nil && FeedCursor("x@2026-01-02") == nil)
         let encoded = try JSONEncoder().encode(FeedProfile.iocop)
         #expect(try JSONDecoder().decode(FeedProfile.self, from: encoded) == .iocop)
         let data = try Dataset()
-        #expect(throws: FeedError.self) {
-            try FeedSnapshot.read(store: data.store, profile: .asean, since: FeedCursor(sequence: 999_999, date: date("2025-01-01")), asOf: date("2025-02-01"))
+        await #expect(throws: FeedError.self) {
+            try await FeedSnapshot.read(store: data.store, profile: .asean, since: FeedCursor(sequence: 999_999, date: date("2025-01-01")), asOf: date("2025-02-01"))
         }
     }
 }

@@ -36,11 +36,11 @@ struct APITests {
             #expect(forbidden.errorCode == "insufficient_scope")
 
             let id = String(server.readToken.dropFirst("ocop_".count).prefix(8))
-            try server.store.revokeAPIToken(id: id)
+            try await server.store.revokeAPIToken(id: id)
             let revoked = try await server.get(path)
             #expect(revoked.status == 401)
             #expect(revoked.errorCode == "invalid_token")
-            #expect(try server.store.apiTokens().first { $0.id == id }?.revokedAt != nil)
+            #expect(try await server.store.apiTokens().first { $0.id == id }?.revokedAt != nil)
             #expect(throws: StoreError.self) { try server.store.revokeAPIToken(id: id) }
         }
     }
@@ -52,7 +52,7 @@ struct APITests {
             let stars = try await server.get("/api/v1/reports/stars?date=\(date)")
             #expect(stars.status == 200)
             #expect(stars.header("Content-Type") == "application/json; charset=utf-8")
-            let expected = try server.seed.harness.reports.stars(on: reportDate, by: [.province, .sector, .producerType])
+            let expected = try await server.seed.harness.reports.stars(on: reportDate, by: [.province, .sector, .producerType])
             let json = try #require(stars.json)
             #expect(json["total_products"] as? Int == 4)
             #expect(json["by"] as? [String] == ["province", "sector", "producer-type"])

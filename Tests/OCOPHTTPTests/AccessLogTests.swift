@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OCOPStore
 import OCOPTestSupport
 import Testing
 

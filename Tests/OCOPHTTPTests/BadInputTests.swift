@@ -1,4 +1,5 @@
 import Foundation
+import OCOPStore
 import OCOPTestSupport
 import Testing
 

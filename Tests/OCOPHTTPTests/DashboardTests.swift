@@ -1,4 +1,5 @@
 import Foundation
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 import OCOPTestSupport
@@ -93,7 +94,7 @@ struct DashboardTests {
             #expect(vietnamese.contains(#"data-lang="vi" lang="vi" aria-pressed="true""#))
 
             // A sync time: the report's UTC instant shown at UTC+7, as dd/mm/yyyy hh:mm.
-            let sync = try seed.harness.reports.sync()
+            let sync = try await seed.harness.reports.sync()
             let last = try #require(sync.first { $0.provinceCode == "01" }?.lastSyncAt)
             let instant = try #require(ISO8601DateFormatter().date(from: last))
             let formatter = DateFormatter()
@@ -123,7 +124,7 @@ struct DashboardTests {
         let issued = try today.adding(days: 10).adding(months: -36)
         try seed.harness.replica("01").save(certificate(seed.products["E"]!, stars: 3, issued: issued.description, number: "E9/QĐ"))
         try await seed.harness.sync("01")
-        _ = try seed.harness.decisions.certifyFiveStar(product: seed.products["H"]!.id, evaluation: seed.evaluations["H"]!.id,
+        _ = try await seed.harness.decisions.certifyFiveStar(product: seed.products["H"]!.id, evaluation: seed.evaluations["H"]!.id,
                                                        number: "5/QĐ-TW", issuedOn: today)
 
         try await withLiveServer(seed: seed) { server in
@@ -131,11 +132,11 @@ struct DashboardTests {
             #expect(dom.contains(#"data-state="ready""#), "the page did not finish: \(Self.text(dom, id: "error") ?? dom.prefix(500).description)")
 
             let reports = server.seed.harness.reports
-            let stars = try reports.stars(on: today, by: [])
+            let stars = try await reports.stars(on: today, by: [])
             #expect(Self.text(dom, id: "total-products") == String(stars.reduce(0) { $0 + $1.products }))
             #expect(stars.reduce(0) { $0 + $1.products } == 4) // F, D2, E9 (3★), H (5★)
 
-            let byProvince = try reports.stars(on: today, by: [.province])
+            let byProvince = try await reports.stars(on: today, by: [.province])
             let provinceRows = try Self.rows(dom, table: "stars-by-province", key: "province")
             #expect(Set(provinceRows.keys) == Set(byProvince.compactMap(\.provinceCode)).union(["all"]))
             for level in 3...5 {
@@ -146,7 +147,7 @@ struct DashboardTests {
                 #expect(Self.cell(provinceRows["all"] ?? "", #"data-stars="\#(level)""#) == byProvince.filter { $0.stars == level }.reduce(0) { $0 + $1.products })
             }
 
-            let bySector = try reports.stars(on: today, by: [.sector])
+            let bySector = try await reports.stars(on: today, by: [.sector])
             let sectorRows = try Self.rows(dom, table: "stars-by-sector", key: "sector")
             for row in bySector {
                 #expect(Self.cell(sectorRows[row.sector ?? ""] ?? "", #"data-stars="\#(row.stars)""#) == row.products, "sector \(row.sector ?? "?")")
@@ -157,7 +158,7 @@ struct DashboardTests {
                                   options: .regularExpression) != nil, "chart segment \(row.provinceCode!) \(row.stars)★")
             }
 
-            let expiring = try reports.expiring(on: today, withinDays: 30)
+            let expiring = try await reports.expiring(on: today, withinDays: 30)
             #expect(Self.text(dom, id: "expiring-count") == String(expiring.filter { $0.state == .expiring }.count))
             #expect(Self.text(dom, id: "expired-count") == String(expiring.filter { $0.state == .expired }.count))
             #expect(expiring.contains { $0.number == "E9/QĐ" && $0.daysLeft == 10 })
@@ -165,7 +166,7 @@ struct DashboardTests {
             #expect(Set(certificateRows.keys) == Set(expiring.map(\.number)))
             #expect(dom.contains(#"data-certificate="E9/QĐ" data-state="expiring" data-days-left="10""#))
 
-            let sync = try reports.sync()
+            let sync = try await reports.sync()
             let syncRows = try Self.rows(dom, table: "sync-status", key: "user")
             #expect(Set(syncRows.keys) == Set(sync.map(\.user)))
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OCOPStore
 import OCOPFeeds
 import OCOPModel
 import OCOPTestSupport

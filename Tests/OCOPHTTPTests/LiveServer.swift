@@ -40,8 +40,8 @@ final class LiveServer: @unchecked Sendable {
         let server = try CentralHTTPServer(
             store: seed.harness.store, configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key),
             logger: logger)
-        let readToken = try seed.harness.store.issueAPIToken(name: "Trần Thị Bình", scope: .read).token
-        let reviewToken = try seed.harness.store.issueAPIToken(name: "Lê Văn Cường", scope: .review).token
+        let readToken = try await seed.harness.store.issueAPIToken(name: "Trần Thị Bình", scope: .read).token
+        let reviewToken = try await seed.harness.store.issueAPIToken(name: "Lê Văn Cường", scope: .review).token
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = server.application { channel in
             continuation.yield(channel.localAddress?.port ?? 0)

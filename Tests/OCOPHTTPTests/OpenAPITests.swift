@@ -1,4 +1,5 @@
 import Foundation
+import OCOPStore
 import OCOPHTTP
 import OCOPTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 import OCOPTestSupport
@@ -13,7 +14,7 @@ struct CentralFlowTests {
     func certifyFlows() async throws {
         let seed = try await Seed()
         let product = seed.products["G"]!, evaluation = seed.evaluations["G"]!
-        let issuance = try seed.harness.decisions.certifyFiveStar(product: product.id, evaluation: evaluation.id,
+        let issuance = try await seed.harness.decisions.certifyFiveStar(product: product.id, evaluation: evaluation.id,
                                                                   number: "12/QĐ-BNNMT", issuedOn: day("2026-06-01"))
         #expect(issuance.certificate.issuer == .central)
         #expect(issuance.certificate.stars == 5)
@@ -33,21 +34,21 @@ struct CentralFlowTests {
     func certifyRefusals() async throws {
         let seed = try await Seed()
         let decisions = seed.harness.decisions
-        #expect(throws: CentralError.self) {
-            try decisions.certifyFiveStar(product: seed.products["I"]!.id, evaluation: seed.evaluations["I"]!.id,
+        await #expect(throws: CentralError.self) {
+            try await decisions.certifyFiveStar(product: seed.products["I"]!.id, evaluation: seed.evaluations["I"]!.id,
                                           number: "X/QĐ", issuedOn: day("2026-06-01"))
         }
-        #expect(throws: CentralError.self) {
-            try decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["H"]!.id,
+        await #expect(throws: CentralError.self) {
+            try await decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["H"]!.id,
                                           number: "X/QĐ", issuedOn: day("2026-06-01"))
         }
-        #expect(throws: CentralError.self) {
-            try decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
+        await #expect(throws: CentralError.self) {
+            try await decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
                                           number: "A/QĐ", issuedOn: day("2026-06-01"))
         }
         // Before the evaluation: the policy refuses it.
-        #expect(throws: ValidationErrors.self) {
-            try decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
+        await #expect(throws: ValidationErrors.self) {
+            try await decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
                                           number: "X/QĐ", issuedOn: day("2026-05-01"))
         }
     }
@@ -55,15 +56,15 @@ struct CentralFlowTests {
     @Test("revoke and expire flow back to the owning province")
     func revokeAndExpireFlow() async throws {
         let seed = try await Seed()
-        let revoked = try seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id)
+        let revoked = try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id)
         #expect(revoked.status == .revoked)
-        #expect(throws: CentralError.self) { try seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id) }
-        #expect(throws: CentralError.self) { try seed.harness.decisions.revoke(certificate: seed.certificates["F-old"]!.id) }
+        await #expect(throws: CentralError.self) { try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id) }
+        await #expect(throws: CentralError.self) { try await seed.harness.decisions.revoke(certificate: seed.certificates["F-old"]!.id) }
 
         // Valid through expires_on: A (expires today) stays active, B (yesterday) expires.
-        let expired = try seed.harness.decisions.expire(asOf: reportDate)
+        let expired = try await seed.harness.decisions.expire(asOf: reportDate)
         #expect(expired.map(\.number) == ["B/QĐ"])
-        #expect(try seed.harness.decisions.expire(asOf: reportDate).isEmpty)
+        #expect(try await seed.harness.decisions.expire(asOf: reportDate).isEmpty)
 
         try await seed.harness.sync("01")
         try await seed.harness.sync("22")
@@ -71,7 +72,7 @@ struct CentralFlowTests {
         #expect(try seed.harness.replica("01").fetch(Certificate.self, id: seed.certificates["B"]!.id)?.status == .expired)
         #expect(try seed.harness.replica("01").fetch(Certificate.self, id: seed.certificates["A"]!.id)?.status == .active)
         // The reports see the stored states.
-        let rows = try seed.harness.reports.expiring(on: reportDate, withinDays: 30)
+        let rows = try await seed.harness.reports.expiring(on: reportDate, withinDays: 30)
         #expect(rows.map { "\($0.number) \($0.state.rawValue) \($0.storedStatus)" } == ["B/QĐ expired expired", "A/QĐ expiring active"])
     }
 
@@ -79,8 +80,8 @@ struct CentralFlowTests {
     func resolveFlows() async throws {
         let seed = try await Seed()
         let (product, first, second) = try await seed.conflictOnProduct()
-        let review = ConflictReview(database: seed.harness.store.replica.database)
-        let pending = try review.pending()
+        let review = ConflictReview(store: seed.harness.store)
+        let pending = try await review.pending()
         #expect(pending.count == 2)
         let name = try #require(pending.first { $0.column == "name_vi" })
         let names: Set<String> = ["Chè A (máy 1)", "Chè A (máy 2)"]
@@ -93,18 +94,18 @@ struct CentralFlowTests {
             return
         }
         #expect(Set([loser, winner]) == names)
-        #expect(try seed.harness.reports.sync().first { $0.provinceCode == "01" }?.pendingConflicts == 2)
+        #expect(try await seed.harness.reports.sync().first { $0.provinceCode == "01" }?.pendingConflicts == 2)
 
         // Take the loser: a central write on the national dataset.
-        let resolved = try ConflictReview.resolve(String(name.id.prefix(8)), choice: .loser, on: seed.harness.store.replica)
+        let resolved = try await ConflictReview.resolve(String(name.id.prefix(8)), choice: .loser, on: seed.harness.store)
         #expect(resolved.resolution?.choice == "loser")
         #expect(try seed.harness.store.replica.fetch(Product.self, id: product.id)?.nameVi == loser)
         // A new value for the other column.
         let english = try #require(pending.first { $0.column == "name_en" })
-        try ConflictReview.resolve(english.id, choice: .value("Ba Vi tea"), on: seed.harness.store.replica)
-        #expect(try review.pending().isEmpty)
-        #expect(try review.items().count == 2)
-        #expect(throws: CentralError.self) { try ConflictReview.resolve(name.id, choice: .winner, on: seed.harness.store.replica) }
+        try await ConflictReview.resolve(english.id, choice: .value("Ba Vi tea"), on: seed.harness.store)
+        #expect(try await review.pending().isEmpty)
+        #expect(try await review.items().count == 2)
+        await #expect(throws: CentralError.self) { try await ConflictReview.resolve(name.id, choice: .winner, on: seed.harness.store) }
 
         try await seed.harness.sync("01", 0)
         try await seed.harness.sync("01", 1)
@@ -119,17 +120,17 @@ struct CentralFlowTests {
     func invalidResolution() async throws {
         let seed = try await Seed()
         let (product, _, _) = try await seed.conflictOnProduct()
-        let review = ConflictReview(database: seed.harness.store.replica.database)
-        let name = try #require(try review.pending().first { $0.column == "name_vi" })
+        let review = ConflictReview(store: seed.harness.store)
+        let name = try #require(try await review.pending().first { $0.column == "name_vi" })
         let before = try seed.harness.store.replica.fetch(Product.self, id: product.id)
-        #expect(throws: ValidationErrors.self) {
-            try ConflictReview.resolve(name.id, choice: .value(""), on: seed.harness.store.replica)
+        await #expect(throws: ValidationErrors.self) {
+            try await ConflictReview.resolve(name.id, choice: .value(""), on: seed.harness.store)
         }
         #expect(try seed.harness.store.replica.fetch(Product.self, id: product.id) == before)
-        #expect(try review.pending().count == 2)
+        #expect(try await review.pending().count == 2)
         // Keeping the winner writes nothing but marks it resolved.
-        try ConflictReview.resolve(name.id, choice: .winner, on: seed.harness.store.replica)
+        try await ConflictReview.resolve(name.id, choice: .winner, on: seed.harness.store)
         #expect(try seed.harness.store.replica.fetch(Product.self, id: product.id) == before)
-        #expect(try review.pending().count == 1)
+        #expect(try await review.pending().count == 1)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 import OCOPTestSupport
@@ -10,11 +11,11 @@ struct QueryTests {
     @Test("a query returns rows; table, CSV and JSON output")
     func readQuery() async throws {
         let seed = try await Seed()
-        let database = try NationalDatabase.openReadOnly(at: seed.harness.path)
-        let result = try ReadOnlyQuery.run("""
+        let database = try SQLiteNationalStore.openReadOnly(at: seed.harness.path)
+        let result = try await database.query("""
             SELECT t.code, count(*) AS products, min(p.name_vi) AS first FROM products p JOIN tenants t ON t.id = p.tenant_id
             GROUP BY t.code ORDER BY t.code
-            """, on: database)
+            """)
         #expect(result.columns == ["code", "products", "first"])
         #expect(result.rows == [[.text("01"), .integer(5), .text("Bánh E")], [.text("22"), .integer(5), .text("Chè H")]])
         #expect(result.table() == """
@@ -22,7 +23,7 @@ struct QueryTests {
             01    5         Bánh E
             22    5         Chè H
             """)
-        let ids = try ReadOnlyQuery.run("SELECT id FROM tenants WHERE code = '01'", on: database)
+        let ids = try await database.query("SELECT id FROM tenants WHERE code = '01'")
         #expect(ids.rows.first?.first?.displayText == seed.harness.tenants["01"]!.uuidString.lowercased())
     }
 
@@ -52,29 +53,29 @@ struct QueryTests {
     func writeRefused(sql: String) async throws {
         let seed = try await Seed()
         let before = try seed.harness.store.replica.contentDigest()
-        let database = try NationalDatabase.openReadOnly(at: seed.harness.path)
-        #expect {
-            try ReadOnlyQuery.run(sql, on: database)
+        let database = try SQLiteNationalStore.openReadOnly(at: seed.harness.path)
+        await #expect {
+            try await database.query(sql)
         } throws: { error in
             (error as? QueryError)?.code == .writeRefused && "\(error)".contains("read-only")
         }
         #expect(try seed.harness.store.replica.contentDigest() == before)
-        #expect(try ReadOnlyQuery.run("SELECT count(*) FROM products WHERE name_vi = 'hacked'", on: database).rows == [[.integer(0)]])
+        #expect(try await database.query("SELECT count(*) FROM products WHERE name_vi = 'hacked'").rows == [[.integer(0)]])
     }
 
     @Test("a write hidden after a read statement is refused too; the read-only connection holds")
     func multipleStatements() async throws {
         let seed = try await Seed()
-        let database = try NationalDatabase.openReadOnly(at: seed.harness.path)
-        #expect(throws: QueryError.self) { try ReadOnlyQuery.run("SELECT 1; DELETE FROM products", on: database) }
+        let database = try SQLiteNationalStore.openReadOnly(at: seed.harness.path)
+        await #expect(throws: QueryError.self) { try await database.query("SELECT 1; DELETE FROM products") }
         #expect(throws: (any Error).self) {
-            try database.read { db in try db.execute(sql: "DELETE FROM products") }
+            try database.database.read { db in try db.execute(sql: "DELETE FROM products") }
         }
-        #expect(try ReadOnlyQuery.run("SELECT count(*) FROM products", on: database).rows == [[.integer(10)]])
+        #expect(try await database.query("SELECT count(*) FROM products").rows == [[.integer(10)]])
     }
 
     @Test("a file that is not a national dataset is refused")
     func notNational() throws {
-        #expect(throws: QueryError.self) { try NationalDatabase.openReadOnly(at: "/nonexistent/national.sqlite") }
+        #expect(throws: QueryError.self) { try SQLiteNationalStore.openReadOnly(at: "/nonexistent/national.sqlite") }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OCOPStore
 import OCOPModel
 import OCOPQuery
 import OCOPTestSupport
@@ -11,7 +12,7 @@ struct ReportTests {
     @Test("stars by province × sector × producer type count certificates in force, edges included")
     func starsReport() async throws {
         let seed = try await Seed()
-        let rows = try seed.harness.reports.stars(on: reportDate, by: [.province, .sector, .producerType])
+        let rows = try await seed.harness.reports.stars(on: reportDate, by: [.province, .sector, .producerType])
         let cells = rows.map { "\($0.stars)|\($0.provinceCode!)|\($0.sector!)|\($0.producerType!)|\($0.products)" }
         // In force on 2026-06-15: A 4★ (expires today), F 4★ (its 3★ is superseded), C 3★, D 4★
         // (its second certificate starts 2026-07-01). Not: B (expired yesterday), E (revoked).
@@ -23,20 +24,20 @@ struct ReportTests {
         #expect(rows.first?.sectorName == "Thực phẩm")
         #expect(rows.first?.provinceName == "Hà Nội")
 
-        let byStars = try seed.harness.reports.stars(on: reportDate, by: [])
+        let byStars = try await seed.harness.reports.stars(on: reportDate, by: [])
         #expect(byStars.map { "\($0.stars):\($0.products)" } == ["4:3", "3:1"])
 
         // The day after, A has expired; on the future certificate's day D counts once, at 4★.
-        let nextDay = try seed.harness.reports.stars(on: day("2026-06-16"), by: [.province])
+        let nextDay = try await seed.harness.reports.stars(on: day("2026-06-16"), by: [.province])
         #expect(nextDay.map { "\($0.stars)|\($0.provinceCode!)|\($0.products)" } == ["4|01|1", "4|22|1", "3|22|1"])
-        let july = try seed.harness.reports.stars(on: day("2026-07-16"), by: [])
+        let july = try await seed.harness.reports.stars(on: day("2026-07-16"), by: [])
         #expect(july.map { "\($0.stars):\($0.products)" } == ["4:2"]) // F, D (D/QĐ last day and D2/QĐ): C expired 07-15
     }
 
     @Test("expiring within 30 days includes today and day 30, not day 31; yesterday is expired")
     func expiringReport() async throws {
         let seed = try await Seed()
-        let rows = try seed.harness.reports.expiring(on: reportDate, withinDays: 30)
+        let rows = try await seed.harness.reports.expiring(on: reportDate, withinDays: 30)
         #expect(rows.map { "\($0.number) \($0.state.rawValue) \($0.daysLeft)" } == [
             "B/QĐ expired -1",
             "A/QĐ expiring 0",
@@ -44,7 +45,7 @@ struct ReportTests {
         ])
         #expect(rows.map(\.provinceCode) == ["01", "01", "22"])
         // One more day of notice window catches D (31 days).
-        #expect(try seed.harness.reports.expiring(on: reportDate, withinDays: 31).map(\.number) == ["B/QĐ", "A/QĐ", "C/QĐ", "D/QĐ"])
+        #expect(try await seed.harness.reports.expiring(on: reportDate, withinDays: 31).map(\.number) == ["B/QĐ", "A/QĐ", "C/QĐ", "D/QĐ"])
         // The policy agrees on the notice edges.
         let policy = CertificationPolicy.standard
         #expect(policy.needsExpiryNotice(seed.certificates["A"]!, on: reportDate))
@@ -55,32 +56,32 @@ struct ReportTests {
     @Test("5★ candidates: latest evaluation ≥ 90 without a central 5★ certificate; 89.5 is not one")
     func candidatesReport() async throws {
         let seed = try await Seed()
-        let candidates = try seed.harness.reports.fiveStarCandidates()
+        let candidates = try await seed.harness.reports.fiveStarCandidates()
         #expect(candidates.map(\.productName) == ["Rượu G", "Chè H"])
         #expect(candidates.map(\.total) == [92, 90])
         #expect(candidates.map(\.provinceCode) == ["01", "22"])
 
         // Once the central office certifies G, it is no longer a candidate.
-        _ = try seed.harness.decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
+        _ = try await seed.harness.decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
                                                        number: "1/QĐ-BNNMT", issuedOn: day("2026-06-01"))
-        #expect(try seed.harness.reports.fiveStarCandidates().map(\.productName) == ["Chè H"])
+        #expect(try await seed.harness.reports.fiveStarCandidates().map(\.productName) == ["Chè H"])
     }
 
     @Test("sync report: last sync, lag and pending conflicts per province")
     func syncReport() async throws {
         let seed = try await Seed()
         try await seed.harness.sync("22")
-        let statuses = try seed.harness.reports.sync()
+        let statuses = try await seed.harness.reports.sync()
         #expect(statuses.map(\.provinceCode) == ["01", "22"])
         #expect(statuses.allSatisfy { $0.replicas == 1 && $0.lastSyncAt != nil && ($0.lagSeconds ?? 99) < 60 })
         #expect(statuses.allSatisfy { $0.pendingConflicts == 0 && $0.refused == 0 })
         // What 22 pushed after 01 synced is never sent to 01: neither is behind.
         #expect(statuses.map(\.feedBehind) == [0, 0])
         // A central decision on 01's product is (once the feed numbers it, at 22's next pull).
-        _ = try seed.harness.decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
+        _ = try await seed.harness.decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
                                                        number: "1/QĐ-BNNMT", issuedOn: day("2026-06-01"))
         try await seed.harness.sync("22")
-        let after = try seed.harness.reports.sync()
+        let after = try await seed.harness.reports.sync()
         #expect((after[0].feedBehind ?? 0) > 0)
         #expect(after[1].feedBehind == 0)
     }

@@ -1,5 +1,5 @@
 import GRDB
-@testable import OCOPQuery
+@testable import OCOPStore
 import Testing
 
 @Suite("Free-text search in lookups")

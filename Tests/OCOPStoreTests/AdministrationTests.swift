@@ -58,7 +58,7 @@ struct AdministrationTests {
     func statusNamesProvinces() async throws {
         let federation = try Federation(provinceNames: [("46", "Huế")])
         try await federation.sync(0)
-        let status = try #require(try federation.store.replicaStatuses().first)
+        let status = try #require(try await federation.store.replicaStatuses().first)
         #expect(status.code == "46")
         #expect(status.name == "Huế")
     }

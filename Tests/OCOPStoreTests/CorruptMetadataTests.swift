@@ -25,7 +25,7 @@ struct CorruptMetadataTests {
             try db.execute(sql: "UPDATE products SET name_en = 'Shan tuyet tea'")
         }
         let (outgoing, batch) = try #require(try pending(hanoi.replica))
-        let result = try federation.store.push(batch, from: federation.principal(0))
+        let result = try await federation.store.push(batch, from: federation.principal(0))
         try hanoi.replica.acknowledge(outgoing, through: result.acknowledgedThrough, rejections: [])
 
         #expect(result.applied == 2)

@@ -81,13 +81,13 @@ struct NationalStoreTests {
     @Test func rePushingABatchChangesNothing() async throws {
         let federation = try Federation(provinceNames: [("01", "Hà Nội")])
         let hanoi = federation.provinces[0]
-        _ = try federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
+        _ = try await federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
         for n in 1...20 { try insertProduct(hanoi.replica, id: key(n), tenant: hanoi.tenant, name: "Sản phẩm \(n)") }
         let batch = try #require(try hanoi.replica.outgoingBatch())
         let push = PushBatch(schemaVersion: 1, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter, changes: batch.changes, conflicts: [])
-        let first = try federation.store.push(push, from: federation.principal(0))
+        let first = try await federation.store.push(push, from: federation.principal(0))
         let digest = try federation.store.replica.contentDigest()
-        let second = try federation.store.push(push, from: federation.principal(0))
+        let second = try await federation.store.push(push, from: federation.principal(0))
         #expect(first.applied == 20 && second.applied == 0 && second.alreadySeen == 20)
         #expect(try federation.store.replica.contentDigest() == digest)
     }
@@ -130,23 +130,23 @@ struct NationalStoreTests {
         try hanoi.replica.write { try $0.execute(sql: "DELETE FROM products") }
         try await federation.sync(0)
         try await federation.sync(nil)
-        #expect(try federation.store.collectTombstones() == 0, "Huế has not pulled past the delete yet")
+        #expect(try await federation.store.collectTombstones() == 0, "Huế has not pulled past the delete yet")
         // A replica reports the cursor it durably applied with its next pull.
         try await federation.sync(1)
-        #expect(try federation.store.collectTombstones() == 0, "Huế applied the delete but has not said so yet")
+        #expect(try await federation.store.collectTombstones() == 0, "Huế applied the delete but has not said so yet")
         for index in [1, 0, nil] as [Int?] { try await federation.sync(index) }
-        #expect(try federation.store.collectTombstones() == 1)
+        #expect(try await federation.store.collectTombstones() == 1)
 
         // A retired replica that never syncs again holds collection back until it is forgotten.
         let retired = try Replica.create(at: ":memory:", role: .province, tenantID: federation.provinces[1].tenant)
-        _ = try federation.store.openSession(replica: retired.replicaID, account: try federation.account(1))
+        _ = try await federation.store.openSession(replica: retired.replicaID, account: try federation.account(1))
         try insertProduct(hanoi.replica, id: key(2), tenant: hanoi.tenant, name: "Tạm 2")
         for index in [0, 1, nil] as [Int?] { try await federation.sync(index) }
         try hanoi.replica.write { try $0.execute(sql: "DELETE FROM products") }
         for _ in 0..<2 { for index in [0, 1, nil] as [Int?] { try await federation.sync(index) } }
-        #expect(try federation.store.collectTombstones() == 0, "the retired replica never pulled past the delete")
-        try federation.store.forgetReplica(retired.replicaID)
-        #expect(try federation.store.collectTombstones() == 1)
+        #expect(try await federation.store.collectTombstones() == 0, "the retired replica never pulled past the delete")
+        try await federation.store.forgetReplica(retired.replicaID)
+        #expect(try await federation.store.collectTombstones() == 1)
         #expect(throws: StoreError.self) { try federation.store.forgetReplica(retired.replicaID) }
         #expect(try federation.store.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM _tomb_products") } == 0)
         #expect(try federation.central.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") } == 0)
@@ -157,14 +157,14 @@ struct NationalStoreTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteNationalStore.open(at: directory.appendingPathComponent("national.ocop").path)
-        let tenant = try store.addProvince(code: "01", name: "Hà Nội", verifier: testVerifier)
+        let tenant = try await store.addProvince(code: "01", name: "Hà Nội", verifier: testVerifier)
         for n in 1...50 { try insertProduct(store.replica, id: key(n), tenant: tenant, name: "Sản phẩm \(n)") }
         let backupPath = directory.appendingPathComponent("backup.ocop").path
-        try store.backup(to: backupPath)
+        try await store.backup(to: backupPath)
         #expect(throws: StoreError.self) { try store.backup(to: backupPath) }
         let restored = try SQLiteNationalStore.open(at: backupPath)
         #expect(try restored.replica.contentDigest() == store.replica.contentDigest())
-        #expect(try restored.account(user: tenant.uuidString.lowercased()) != nil)
+        #expect(try await restored.account(user: tenant.uuidString.lowercased()) != nil)
     }
 }
 
@@ -173,7 +173,7 @@ struct ClockDriftTests {
     @Test func changesFromAClockFarAheadAreRefusedAndParked() async throws {
         let federation = try Federation(provinceNames: [("01", "Hà Nội")])
         let hanoi = federation.provinces[0]
-        _ = try federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
+        _ = try await federation.store.openSession(replica: hanoi.replica.replicaID, account: try federation.account(0))
         // A change stamped two days ahead, as a province machine with a wrong clock would send.
         let future = HLC(millis: HLC.wallMillisNow() + 48 * 3_600_000, logical: 0)
         let stamp = Stamp(hlc: future, dot: Dot(replica: hanoi.replica.replicaID, counter: 1))
@@ -185,7 +185,7 @@ struct ClockDriftTests {
         ], stamp: stamp, insert: true)
         let push = PushBatch(schemaVersion: 1, firstCounter: 1, lastCounter: 1,
                              changes: [RowChange(table: "products", key: .blob(Array(key(1))), state: state)], conflicts: [])
-        let result = try federation.store.push(push, from: federation.principal(0))
+        let result = try await federation.store.push(push, from: federation.principal(0))
         #expect(result.refused.count == 1)
         #expect(result.refused.first?.code == .invalidData)
         #expect(result.refused.first?.message.contains("hours ahead") == true)
@@ -194,7 +194,7 @@ struct ClockDriftTests {
         let soon = Stamp(hlc: HLC(millis: HLC.wallMillisNow() + 3_600_000, logical: 0), dot: Dot(replica: hanoi.replica.replicaID, counter: 2))
         var later = RowState()
         later.recordWrite(state.columns.mapValues(\.value), stamp: soon, insert: true)
-        let accepted = try federation.store.push(
+        let accepted = try await federation.store.push(
             PushBatch(schemaVersion: 1, firstCounter: 2, lastCounter: 2, changes: [RowChange(table: "products", key: .blob(Array(key(3))), state: later)], conflicts: []),
             from: federation.principal(0))
         #expect(accepted.refused.isEmpty && accepted.applied == 1)
@@ -212,9 +212,9 @@ struct TenantMergeTests {
         let before = Dictionary(uniqueKeysWithValues: try federation.store.replica.snapshotChanges()
             .filter { $0.table == "products" }.map { ($0.key, $0.state) })
 
-        let result = try federation.store.mergeTenant(haGiang.tenant, into: tuyenQuang.tenant, lastDay: LocalDate("2025-06-30")!)
+        let result = try await federation.store.mergeTenant(haGiang.tenant, into: tuyenQuang.tenant, lastDay: LocalDate("2025-06-30")!)
         #expect(result.movedRows["products"] == 5)
-        #expect(try federation.store.account(user: haGiang.tenant.uuidString.lowercased())?.isEnabled == false, "the retired credentials stop working")
+        #expect(try await federation.store.account(user: haGiang.tenant.uuidString.lowercased())?.isEnabled == false, "the retired credentials stop working")
 
         try await federation.sync(1)
         let survivorRows = try tuyenQuang.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") }

@@ -40,7 +40,7 @@ struct Federation {
     @discardableResult
     func sync(_ index: Int?) async throws -> SyncReport {
         let replica = index.map { provinces[$0].replica } ?? central
-        _ = try store.openSession(replica: replica.replicaID, account: try account(index))
+        _ = try await store.openSession(replica: replica.replicaID, account: try account(index))
         return try await replica.sync(over: InProcessChannel(store: store, principal: principal(index)))
     }
 }

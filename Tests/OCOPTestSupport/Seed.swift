@@ -46,14 +46,14 @@ public final class Harness: @unchecked Sendable {
     public func sync(_ code: String, _ index: Int = 0) async throws -> SyncReport {
         let replica = replica(code, index)
         let user = tenants[code]!.uuidString.lowercased()
-        let account = try store.account(user: user)!
-        _ = try store.openSession(replica: replica.replicaID, account: account)
+        let account = try await store.account(user: user)!
+        _ = try await store.openSession(replica: replica.replicaID, account: account)
         let principal = Principal(replica: replica.replicaID, role: .province, tenantID: tenants[code]!)
         return try await replica.sync(over: InProcessChannel(store: store, principal: principal))
     }
 
-    public var reports: CentralReports { CentralReports(database: store.replica.database) }
-    public var decisions: CentralDecisions { CentralDecisions(replica: store.replica) }
+    public var reports: CentralReports { CentralReports(store: store) }
+    public var decisions: CentralDecisions { CentralDecisions(store: store) }
 }
 
 public func day(_ text: String) -> LocalDate { try! LocalDate(parsing: text) }

@@ -1,0 +1,24 @@
+import Foundation
+import OCOPModel
+import OCOPSync
+
+/// The central office's writes to the national dataset.
+///
+/// Each is a write of the store's own central replica, so it is captured, stamped and numbered
+/// in the feed like any province's change and reaches the owning province on its next pull.
+public protocol CentralOffice: Sendable {
+    /// Saves certificates the central office issued, superseded, revoked or expired, in one
+    /// transaction, after validating each against `reference`.
+    func saveCertificates(_ certificates: [Certificate], reference: ReferenceData) async throws
+
+    /// Settles a conflict: writes `value` to the conflict's column (nil: keep the row as it is)
+    /// and records the resolution, in one transaction; the row is validated before the
+    /// transaction commits. Throws ``CentralError`` if it was resolved meanwhile or the row is
+    /// gone.
+    func resolveConflict(_ item: ConflictItem, choice: ConflictChoice, writing value: SyncValue?,
+                         reference: ReferenceData, at time: Date) async throws -> ConflictItem
+
+    /// Merges a retired province into the one that absorbs it: its rows move, its account is
+    /// disabled.
+    func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) async throws -> TenantMergeResult
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPSync
+
+// Conflict review (NationalReads): the recorded conflicts with both sides, labelled by the
+// accounts the replicas sync as.
+extension SQLiteNationalReader {
+    public func conflicts() async throws -> [ConflictItem] {
+        try await reading { db in try Self.conflicts(db) }
+    }
+
+    /// The conflict's stable id (16 hex digits) from its identity: table, key, column, kind and
+    /// the losing write's dot. Another backend must derive the same ids, which people keep.
+    static func conflictID(table: String, key: DatabaseValue, column: String, kind: Int64, replica: [UInt8], counter: Int64) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let keyText: String
+        switch key.storage {
+        case .blob(let data): keyText = data.map { String(format: "%02x", $0) }.joined()
+        default: keyText = key.description
+        }
+        let text = "\(table)|\(keyText)|\(column)|\(kind)|\(replica.map { String(format: "%02x", $0) }.joined())|\(counter)"
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    static func conflicts(_ db: Database) throws -> [ConflictItem] {
+        let storage = SyncStorage(keepsFeed: true)
+        let resolutionsTable = SQLiteNationalStore.resolutionsTable
+        let directory = try ReplicaDirectory(db)
+        let labels = try originLabels(db)
+        var resolutions: [String: ConflictResolution] = [:]
+        if try db.tableExists(resolutionsTable) {
+            for row in try Row.fetchAll(db, sql: "SELECT conflict_id, choice, value, resolved_at FROM \(resolutionsTable)") {
+                resolutions[row["conflict_id"]] = ConflictResolution(
+                    choice: row["choice"], value: SyncValue(row["value"] as DatabaseValue), resolvedAt: row["resolved_at"])
+            }
+        }
+        var items: [ConflictItem] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT tbl, pk, col, kind, replica, counter, hlc, value FROM _sync_conflicts ORDER BY hlc, replica, counter, tbl, col
+            """) {
+            let table: String = row["tbl"]
+            let pk: DatabaseValue = row["pk"]
+            let column: String = row["col"]
+            let kindRaw: Int64 = row["kind"]
+            let replicaBytes = Array(row["replica"] as Data)
+            let counter: Int64 = row["counter"]
+            guard let kind = ConflictRecord.Kind(rawValue: UInt8(clamping: kindRaw)),
+                  let origin = ReplicaID(bytes: replicaBytes) else { continue }
+            let id = conflictID(table: table, key: pk, column: column, kind: kindRaw, replica: replicaBytes, counter: counter)
+            var item = ConflictItem(
+                id: id, table: table, key: SyncValue(pk), column: column, kind: kind,
+                losingValue: SyncValue(row["value"] as DatabaseValue), losingOrigin: origin,
+                losingOriginLabel: labels[origin] ?? "unknown replica",
+                losingTime: HLC(rawValue: UInt64(bitPattern: row["hlc"])), losingCounter: UInt64(bitPattern: counter), resolution: resolutions[id]
+            )
+            if let synced = storage.table(named: table), let state = try storage.loadState(db, synced, pk: pk, directory: directory) {
+                if case .blob(let bytes)? = state.columns[TableSchema.tenantColumn]?.value { item.tenantID = uuid(fromBlob: bytes) }
+                if item.isExistenceConflict {
+                    if let existence = state.existence {
+                        item.winningValue = .integer(existence.isDeleted ? 0 : 1)
+                        item.winningOrigin = existence.stamp.dot.replica
+                        item.winningTime = existence.stamp.hlc
+                    }
+                } else if let write = state.columns[column] {
+                    item.winningValue = write.value
+                    item.winningOrigin = write.stamp.dot.replica
+                    item.winningTime = write.stamp.hlc
+                }
+                item.winningOriginLabel = item.winningOrigin.map { labels[$0] ?? "unknown replica" }
+            }
+            items.append(item)
+        }
+        return items
+    }
+
+    /// Replica id → the province code its account syncs as (or `central`).
+    static func originLabels(_ db: Database) throws -> [ReplicaID: String] {
+        var labels: [ReplicaID: String] = [:]
+        if let own = try String.fetchOne(db, sql: "SELECT value FROM _sync_meta WHERE key = 'replica_id'"), let id = ReplicaID(string: own) {
+            labels[id] = "central (national dataset)"
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT r.replica, a.role, t.code, r.user FROM _server_replicas r
+            LEFT JOIN _server_accounts a ON a.user = r.user LEFT JOIN tenants t ON t.id = a.tenant_id
+            """) {
+            guard let id = ReplicaID(bytes: Array(row["replica"] as Data)) else { continue }
+            let role: String? = row["role"]
+            let code: String? = row["code"]
+            labels[id] = role == "central" ? "central" : code.map { "province \($0)" } ?? "account \(row["user"] as String)"
+        }
+        return labels
+    }
+
+}

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import OCOPModel
+import OCOPReplica
+
+// Records the central office decides on (NationalReads).
+extension SQLiteNationalReader {
+    public func productRecord(id: UUID) async throws -> Product? {
+        try await reading { db in try Product.fetchOne(db, key: id) }
+    }
+
+    public func evaluationRecord(id: UUID) async throws -> Evaluation? {
+        try await reading { db in try Evaluation.fetchOne(db, key: id) }
+    }
+
+    public func certificateRecord(id: UUID) async throws -> Certificate? {
+        try await reading { db in try Certificate.fetchOne(db, key: id) }
+    }
+
+    public func certificates(ofProduct productID: UUID) async throws -> [Certificate] {
+        try await reading { db in
+            try Certificate.filter(Column("product_id") == productID).order(Column("issued_on"), Column("id")).fetchAll(db)
+        }
+    }
+
+    public func certificate(numbered number: String) async throws -> Certificate? {
+        try await reading { db in try Certificate.filter(Column("number") == number).fetchOne(db) }
+    }
+
+    public func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate] {
+        try await reading { db in
+            try Certificate.filter(Column("status") == CertificateStatus.active.rawValue && Column("expires_on") < date.description)
+                .order(Column("expires_on"), Column("id")).fetchAll(db)
+        }
+    }
+}
