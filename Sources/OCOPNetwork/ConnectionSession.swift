@@ -19,6 +19,15 @@ struct ConnectionSession {
     private var frameIndex: UInt64 = 0
     /// Whether the last frame read was a message still holding frame memory.
     private var holdsMessage = false
+    /// The next page of a long pull, read while the replica applies the one just sent, so that
+    /// the server's reading and the replica's writing overlap instead of taking turns.
+    private var readAhead: ReadAhead?
+
+    private struct ReadAhead {
+        var cursor: UInt64
+        var limit: Int
+        var page: Task<PullResult, any Error>
+    }
 
     static let protocolVersions: ClosedRange<UInt8> = 1...1
 
@@ -43,6 +52,7 @@ struct ConnectionSession {
     }
 
     mutating func run(_ frames: inout NIOAsyncChannelInboundStream<InboundFrame>.AsyncIterator) async throws {
+        defer { readAhead?.page.cancel() }
         guard let (principal, account) = try await authenticate(&frames) else { return }
         logger[metadataKey: "tenant"] = "\(account.label)"
         logger[metadataKey: "replica"] = "\(principal.replica)"
@@ -189,7 +199,7 @@ struct ConnectionSession {
     }
 
     /// Answers one request; false when the connection ends after it.
-    private func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
+    private mutating func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
         let here = "frame \(frameIndex - 1)"
         switch message {
         case .push, .pull:
@@ -206,6 +216,9 @@ struct ConnectionSession {
         }
         switch message {
         case .push(let push):
+            // A page read before this push is still correct, but the replica has moved on.
+            readAhead?.page.cancel()
+            readAhead = nil
             return try await handlePush(push, principal: principal, account: account, here: here)
         case .pull(let pull):
             return try await handlePull(pull, principal: principal, account: account, here: here)
@@ -285,12 +298,20 @@ struct ConnectionSession {
         return true
     }
 
-    private func handlePull(_ pull: Pull, principal: Principal, account: Account, here: String) async throws -> Bool {
+    private mutating func handlePull(_ pull: Pull, principal: Principal, account: Account, here: String) async throws -> Bool {
         let store = server.store
         let limit = max(1, min(Int(pull.maxChanges), server.configuration.limits.maxPullPage))
+        let cursor = pull.cursor
+        let ahead = readAhead
+        readAhead = nil
         let page: PullResult
         do {
-            page = try await store.pull(after: pull.cursor, limit: limit, for: principal)
+            if let ahead, ahead.cursor == cursor, ahead.limit == limit, let prepared = try? await ahead.page.value {
+                page = try await store.pull(after: cursor, servingReadAhead: prepared, for: principal)
+            } else {
+                ahead?.page.cancel()
+                page = try await store.pull(after: cursor, limit: limit, for: principal)
+            }
         } catch {
             return try await reportStoreFailure(error, request: "PULL", here: here)
         }
@@ -299,6 +320,12 @@ struct ConnectionSession {
             schemaVersion: SchemaCompatibility.current, nextCursor: page.nextCursor, hasMore: page.hasMore,
             changes: page.changes, conflicts: page.conflicts
         )))
+        if page.hasMore {
+            let next = page.nextCursor
+            readAhead = ReadAhead(cursor: next, limit: limit, page: Task {
+                try await store.readAhead(after: next, limit: limit, for: principal)
+            })
+        }
         return true
     }
 

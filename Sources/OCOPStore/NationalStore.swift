@@ -22,6 +22,15 @@ public protocol NationalStore: Sendable {
     /// Changes after `cursor` that `principal` may see, at most `limit` rows; records `cursor`
     /// as durably applied by the principal's replica.
     func pull(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult
+
+    /// The page after `cursor` read ahead, while the replica is still applying the page before:
+    /// nothing is recorded. A page read earlier is an earlier snapshot of the feed; whatever
+    /// changed since has a later position and comes in a later page, so serving it is safe.
+    func readAhead(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult
+
+    /// Serves a page read ahead, once the replica asks for it: records `cursor` as durably
+    /// applied by the principal's replica and how far it was served, as ``pull(after:limit:for:)`` does.
+    func pull(after cursor: UInt64, servingReadAhead page: PullResult, for principal: Principal) async throws -> PullResult
 }
 
 /// Which schema versions a national store accepts in pushes: the current one and the previous

@@ -43,6 +43,21 @@ extension SQLiteNationalStore {
 
     public func pull(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult {
         // A pull writes too: it numbers pending central writes and records the cursor.
-        try await StoreThreads.write { try self.pull(after: cursor, limit: limit, for: principal) }
+        try await StoreThreads.write { try self.recordPullRequest(after: cursor, for: principal) }
+        let page = try await StoreThreads.read { try self.readFeedPage(after: cursor, limit: limit, for: principal) }
+        try await StoreThreads.write { try self.recordServed(page, for: principal) }
+        return page
+    }
+
+    public func readAhead(after cursor: UInt64, limit: Int, for principal: Principal) async throws -> PullResult {
+        try await StoreThreads.read { try self.readFeedPage(after: cursor, limit: limit, for: principal) }
+    }
+
+    public func pull(after cursor: UInt64, servingReadAhead page: PullResult, for principal: Principal) async throws -> PullResult {
+        try await StoreThreads.write {
+            try self.recordPullRequest(after: cursor, for: principal)
+            try self.recordServed(page, for: principal)
+        }
+        return page
     }
 }

@@ -132,10 +132,10 @@ struct Participant: Sendable {
     let secret: String
     let tenant: UUID?
 
-    func sync(_ daemon: DaemonProcess) async throws -> SyncSummary {
+    func sync(_ daemon: DaemonProcess, pageSize: UInt32 = 300) async throws -> SyncSummary {
         var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: user, secret: secret)
         configuration.batchSize = 300
-        configuration.pageSize = 300
+        configuration.pageSize = pageSize
         return try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test.sync"))
     }
 }
