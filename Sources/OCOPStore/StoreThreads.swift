@@ -13,7 +13,8 @@ public enum StoreThreads {
     /// store's slow transaction does not queue another store's (tests, tools holding several).
     static let writes = started(NIOThreadPool(numberOfThreads: 2))
     /// WAL readers run side by side: one per core, at least two.
-    static let reads = started(NIOThreadPool(numberOfThreads: max(2, ProcessInfo.processInfo.activeProcessorCount)))
+    package static let readThreadCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    static let reads = started(NIOThreadPool(numberOfThreads: readThreadCount))
 
     private static func started(_ pool: NIOThreadPool) -> NIOThreadPool {
         pool.start()
