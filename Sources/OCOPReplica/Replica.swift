@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import OCOPModel
 import OCOPSync
 
@@ -67,7 +68,10 @@ public final class Replica: Sendable {
     }
 
     /// Opens an existing replica file.
-    public static func open(at path: String) throws -> Replica {
+    ///
+    /// A file written by an earlier release is upgraded to the current layout first; each step
+    /// applied is logged on `logger` (see ``SyncSchemaMigrations``).
+    public static func open(at path: String, logger: Logger? = nil) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notAReplica(path) }
         let database = try makeDatabase(path: path)
         let keepsFeed = try database.read { db in
@@ -76,7 +80,13 @@ public final class Replica: Sendable {
         let storage = SyncStorage(keepsFeed: keepsFeed)
         // Only a file that is a replica is upgraded: anything else is refused untouched.
         if try database.read({ try $0.tableExists("_sync_meta") }) {
-            try SyncSchemaMigrations.migrator(storage).migrate(database)
+            let migrator = SyncSchemaMigrations.migrator(storage)
+            let pending = try database.read { try migrator.appliedIdentifiers($0) }
+            let steps = migrator.migrations.filter { !pending.contains($0) }
+            if !steps.isEmpty { logger?.notice("upgrading \(path)", metadata: ["steps": "\(steps.joined(separator: ", "))"]) }
+            let started = ContinuousClock.now
+            try migrator.migrate(database)
+            if !steps.isEmpty { logger?.notice("upgraded \(path)", metadata: ["seconds": "\((ContinuousClock.now - started).components.seconds)"]) }
         }
         return try Replica(path: path, database: database, storage: storage)
     }

@@ -60,7 +60,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         if path == ":memory:" || !FileManager.default.fileExists(atPath: path) {
             replica = try Replica.create(at: path, role: .central, tenantID: nil, keepsFeed: true)
         } else {
-            replica = try Replica.open(at: path)
+            replica = try Replica.open(at: path, logger: logger)
             guard replica.storage.keepsFeed else {
                 throw StoreError(.invalidArgument, "\(path) is a province replica, not a national store")
             }
