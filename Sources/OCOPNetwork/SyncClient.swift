@@ -251,24 +251,26 @@ final class WireConnection: SyncChannel {
         return ok
     }
 
-    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
+    func push(_ batch: PushBatch) async throws -> PushResult {
         try await outbound.write(.push(Push(
-            schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
+            schemaVersion: batch.schemaVersion, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
             changes: batch.changes, conflicts: batch.conflicts
         )))
         guard case .pushAck(let ack) = try await next(expecting: "PUSH_ACK") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
-        return PushAcknowledgement(
-            acknowledgedThrough: ack.lastAcknowledged,
-            // Indexes past the changes are refused conflict records (SPEC §9): nothing to park.
-            rejections: ack.rejections.filter { Int($0.index) < batch.changes.count }
-                .map { Rejection(table: $0.table, key: $0.key, code: $0.reason.rawValue, reason: $0.message) }
-        )
+        let refused = ack.rejections.map {
+            RefusedChange(index: Int($0.index), table: $0.table, key: $0.key,
+                          code: RejectionCode(rawValue: $0.reason.rawValue) ?? .other, message: $0.message)
+        }
+        // The wire reports merged changes as one count; the split between applied and already
+        // seen stays on the server.
+        return PushResult(acknowledgedThrough: ack.lastAcknowledged, applied: Int(ack.applied), alreadySeen: 0,
+                          conflicts: 0, refused: refused)
     }
 
-    func pull(after cursor: UInt64) async throws -> PulledPage {
+    func pull(after cursor: UInt64) async throws -> PullResult {
         try await outbound.write(.pull(Pull(cursor: cursor, maxChanges: pageSize)))
         guard case .changes(let changes) = try await next(expecting: "CHANGES") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
-        return PulledPage(changes: changes.changes, conflicts: changes.conflicts, nextCursor: changes.nextCursor, hasMore: changes.hasMore)
+        return PullResult(changes: changes.changes, conflicts: changes.conflicts, nextCursor: changes.nextCursor, hasMore: changes.hasMore)
     }
 
     /// The next message, which must be of the expected type; an ERROR or anything else throws.

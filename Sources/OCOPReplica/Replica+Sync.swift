@@ -3,14 +3,6 @@ import GRDB
 import OCOPModel
 import OCOPSync
 
-/// Local changes ready to push: every write with a counter in `firstCounter...lastCounter`.
-public struct OutgoingBatch: Sendable, Equatable {
-    public var firstCounter: UInt64
-    public var lastCounter: UInt64
-    public var changes: [RowChange]
-    public var conflicts: [ConflictRecord]
-}
-
 /// A change the server refused, as it reported it.
 public struct Rejection: Sendable, Equatable {
     public var table: String
@@ -23,6 +15,11 @@ public struct Rejection: Sendable, Equatable {
         self.key = key
         self.code = code
         self.reason = reason
+    }
+
+    /// A refusal as the server reported it in a push's acknowledgement.
+    public init(_ refused: RefusedChange) {
+        self.init(table: refused.table, key: refused.key, code: refused.code.rawValue, reason: refused.message)
     }
 }
 
@@ -42,7 +39,7 @@ extension Replica {
     /// (the server already has everything else this replica knows). A row the server refused
     /// before is sent whole once it has been edited again. Text is normalised to NFC here, so
     /// writes from other programs are normalised too.
-    public func outgoingBatch(maxWrites: Int = 5_000) throws -> OutgoingBatch? {
+    public func outgoingBatch(maxWrites: Int = 5_000) throws -> PushBatch? {
         try database.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
@@ -53,7 +50,10 @@ extension Replica {
             let conflicts = try fetchConflicts(db, where: "pushed = 0")
             let resend = try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_resend LIMIT ?", arguments: [maxWrites])
             guard entries.last != nil || !resend.isEmpty else {
-                return conflicts.isEmpty ? nil : OutgoingBatch(firstCounter: UInt64(acknowledged), lastCounter: UInt64(acknowledged), changes: [], conflicts: conflicts)
+                return conflicts.isEmpty ? nil : PushBatch(
+                    schemaVersion: OCOPSchema.version, firstCounter: UInt64(acknowledged), lastCounter: UInt64(acknowledged),
+                    changes: [], conflicts: conflicts
+                )
             }
             let lastCounter = entries.last.map { UInt64($0[0] as Int64) } ?? UInt64(acknowledged)
             var seen = Set<RowKey>()
@@ -90,15 +90,16 @@ extension Replica {
                 }
                 changes.append(RowChange(table: table.schema.name, key: SyncValue(key.pk), state: state))
             }
-            return OutgoingBatch(
-                firstCounter: UInt64(acknowledged) + 1, lastCounter: lastCounter, changes: changes, conflicts: conflicts
+            return PushBatch(
+                schemaVersion: OCOPSchema.version, firstCounter: UInt64(acknowledged) + 1, lastCounter: lastCounter,
+                changes: changes, conflicts: conflicts
             )
         }
     }
 
     /// Records the server's acknowledgement of `batch`: its writes are durably on the server
     /// except the refused ones, which are parked for the user to fix and never block later changes.
-    public func acknowledge(_ batch: OutgoingBatch, through counter: UInt64, rejections: [Rejection]) throws {
+    public func acknowledge(_ batch: PushBatch, through counter: UInt64, rejections: [Rejection]) throws {
         try database.write { db in
             let current = UInt64(max(try SyncMeta.int(db, .acknowledgedThrough) ?? 0, 0))
             guard counter >= current else { return }

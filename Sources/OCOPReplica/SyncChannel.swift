@@ -1,37 +1,12 @@
 import OCOPSync
 
-/// The server's answer to a push: what it durably committed and what it refused.
-public struct PushAcknowledgement: Sendable, Equatable {
-    /// Local writes up to this counter are durably on the server.
-    public var acknowledgedThrough: UInt64
-    public var rejections: [Rejection]
-
-    public init(acknowledgedThrough: UInt64, rejections: [Rejection]) {
-        self.acknowledgedThrough = acknowledgedThrough
-        self.rejections = rejections
-    }
-}
-
-/// One page of the server's feed.
-public struct PulledPage: Sendable, Equatable {
-    public var changes: [RowChange]
-    public var conflicts: [ConflictRecord]
-    public var nextCursor: UInt64
-    public var hasMore: Bool
-
-    public init(changes: [RowChange], conflicts: [ConflictRecord], nextCursor: UInt64, hasMore: Bool) {
-        self.changes = changes
-        self.conflicts = conflicts
-        self.nextCursor = nextCursor
-        self.hasMore = hasMore
-    }
-}
-
 /// A connection to the server as the sync algorithm needs it: the network client implements it
 /// over the wire protocol, tests implement it over a store in the same process.
 public protocol SyncChannel {
-    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement
-    func pull(after cursor: UInt64) async throws -> PulledPage
+    /// Sends one batch; returns only once the server durably merged it.
+    func push(_ batch: PushBatch) async throws -> PushResult
+    /// The page of the feed after `cursor`.
+    func pull(after cursor: UInt64) async throws -> PullResult
 }
 
 /// What one sync did.
@@ -63,10 +38,12 @@ extension Replica {
         var report = SyncReport()
         while let batch = try outgoingBatch(maxWrites: batchSize) {
             let acknowledgement = try await channel.push(batch)
-            try acknowledge(batch, through: acknowledgement.acknowledgedThrough, rejections: acknowledgement.rejections)
+            // Refused conflict records (numbered after the changes, SPEC §9) leave nothing to park.
+            let rejections = acknowledgement.refused.filter { $0.index < batch.changes.count }.map(Rejection.init)
+            try acknowledge(batch, through: acknowledgement.acknowledgedThrough, rejections: rejections)
             report.batchesPushed += 1
             report.changesPushed += batch.changes.count
-            report.changesRefused += acknowledgement.rejections.count
+            report.changesRefused += rejections.count
             progress(.pushed(changes: report.changesPushed, remainingWrites: try syncPosition().pendingWrites))
             if acknowledgement.acknowledgedThrough < batch.lastCounter { break }
         }

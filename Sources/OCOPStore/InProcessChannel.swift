@@ -16,20 +16,11 @@ public struct InProcessChannel: SyncChannel {
         self.pageSize = pageSize
     }
 
-    public func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
-        let result = try await store.push(
-            PushBatch(schemaVersion: OCOPSchema.version, firstCounter: batch.firstCounter, lastCounter: batch.lastCounter,
-                      changes: batch.changes, conflicts: batch.conflicts),
-            from: principal
-        )
-        return PushAcknowledgement(
-            acknowledgedThrough: result.acknowledgedThrough,
-            rejections: result.refused.map { Rejection(table: $0.table, key: $0.key, code: $0.code.rawValue, reason: $0.message) }
-        )
+    public func push(_ batch: PushBatch) async throws -> PushResult {
+        try await store.push(batch, from: principal)
     }
 
-    public func pull(after cursor: UInt64) async throws -> PulledPage {
-        let page = try await store.pull(after: cursor, limit: pageSize, for: principal)
-        return PulledPage(changes: page.changes, conflicts: page.conflicts, nextCursor: page.nextCursor, hasMore: page.hasMore)
+    public func pull(after cursor: UInt64) async throws -> PullResult {
+        try await store.pull(after: cursor, limit: pageSize, for: principal)
     }
 }

@@ -19,9 +19,9 @@ enum MergeBenchmark {
 
         // Initial load (not measured): every province pushes its products; the centre pulls.
         for province in workload.provinces {
-            guard let (outgoing, batch) = try SyncWorkload.pendingBatch(province.replica) else { continue }
+            guard let batch = try SyncWorkload.pendingBatch(province.replica) else { continue }
             let result = try push(batch, into: workload.store, from: workload.principal(province))
-            try province.replica.acknowledge(outgoing, through: result.acknowledgedThrough, rejections: [])
+            try province.replica.acknowledge(batch, through: result.acknowledgedThrough, rejections: [])
             try baseline.write(batch.changes)
         }
         try pullAll(workload.central, from: workload.store)
@@ -34,7 +34,7 @@ enum MergeBenchmark {
             try workload.editNight()
             let centralPush = try SyncWorkload.pendingBatch(workload.central)
             for province in workload.provinces {
-                guard let (outgoing, batch) = try SyncWorkload.pendingBatch(province.replica) else { continue }
+                guard let batch = try SyncWorkload.pendingBatch(province.replica) else { continue }
                 changes += batch.changes.count
                 // Alternate which side goes first, so cache warmth favours neither.
                 let mergeFirst = changes % 2 == 0
@@ -43,12 +43,12 @@ enum MergeBenchmark {
                 mergeSeconds += try Measure.seconds { result = try push(batch, into: workload.store, from: workload.principal(province)) }
                 if mergeFirst { upsertSeconds += try Measure.seconds { try baseline.write(batch.changes) } }
                 conflicts += result?.conflicts ?? 0
-                try province.replica.acknowledge(outgoing, through: result?.acknowledgedThrough ?? 0, rejections: [])
+                try province.replica.acknowledge(batch, through: result?.acknowledgedThrough ?? 0, rejections: [])
             }
-            if let (outgoing, batch) = centralPush {
+            if let batch = centralPush {
                 let result = try push(batch, into: workload.store, from: Principal(replica: workload.central.replicaID, role: .central, tenantID: nil))
                 conflicts += result.conflicts
-                try workload.central.acknowledge(outgoing, through: result.acknowledgedThrough, rejections: [])
+                try workload.central.acknowledge(batch, through: result.acknowledgedThrough, rejections: [])
             }
         }
         // Everyone pulls (twice, so the server learns their cursors), then tombstones are collected.

@@ -39,9 +39,9 @@ enum MergeGrowthBenchmark {
         let principal = Principal(replica: replica.replicaID, role: .province, tenantID: tenant)
         let producers = SampleProducts.producers(count: perRound * rounds, seed: 999)
         try replica.write { db in try SampleProducts.insertProvince([], producers: producers, tenant: tenant, into: db) }
-        if let (outgoing, batch) = try SyncWorkload.pendingBatch(replica) {
+        if let batch = try SyncWorkload.pendingBatch(replica) {
             for store in [empty, full] { _ = try MergeBenchmark.push(batch, into: store, from: principal) }
-            try replica.acknowledge(outgoing, through: outgoing.lastCounter, rejections: [])
+            try replica.acknowledge(batch, through: batch.lastCounter, rejections: [])
         }
 
         var emptySeconds: [Double] = []
@@ -57,14 +57,14 @@ enum MergeGrowthBenchmark {
                                                    row.descriptionVI, row.descriptionEN, row.gtin])
                 }
             }
-            guard let (outgoing, batch) = try SyncWorkload.pendingBatch(replica) else { continue }
+            guard let batch = try SyncWorkload.pendingBatch(replica) else { continue }
             changes += batch.changes.count
             let order: [(SQLiteNationalStore, Bool)] = round % 2 == 0 ? [(empty, false), (full, true)] : [(full, true), (empty, false)]
             for (store, isFull) in order {
                 let seconds = try Measure.seconds { _ = try MergeBenchmark.push(batch, into: store, from: principal) }
                 if isFull { fullSeconds.append(seconds) } else { emptySeconds.append(seconds) }
             }
-            try replica.acknowledge(outgoing, through: outgoing.lastCounter, rejections: [])
+            try replica.acknowledge(batch, through: batch.lastCounter, rejections: [])
         }
         let emptyRate = Double(perRound) / Measure.median(emptySeconds)
         let fullRate = Double(perRound) / Measure.median(fullSeconds)

@@ -46,10 +46,8 @@ final class SyncWorkload {
     }
 
     /// Everything a replica has not pushed, as one batch.
-    static func pendingBatch(_ replica: Replica) throws -> (OutgoingBatch, PushBatch)? {
-        guard let outgoing = try replica.outgoingBatch(maxWrites: .max) else { return nil }
-        return (outgoing, PushBatch(schemaVersion: OCOPSchema.version, firstCounter: outgoing.firstCounter, lastCounter: outgoing.lastCounter,
-                                    changes: outgoing.changes, conflicts: outgoing.conflicts))
+    static func pendingBatch(_ replica: Replica) throws -> PushBatch? {
+        try replica.outgoingBatch(maxWrites: .max)
     }
 
     /// One night of edits on every province, and the centre's 1% on rows it already has.

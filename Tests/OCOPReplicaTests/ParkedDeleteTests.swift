@@ -13,17 +13,18 @@ final class RefusingChannel: SyncChannel {
 
     init(refusing keys: Set<Data>) { refused = keys }
 
-    func push(_ batch: OutgoingBatch) async throws -> PushAcknowledgement {
+    func push(_ batch: PushBatch) async throws -> PushResult {
         pushed += batch.changes
-        let rejections = batch.changes.compactMap { change -> Rejection? in
+        let refusals = batch.changes.enumerated().compactMap { index, change -> RefusedChange? in
             guard case .blob(let bytes) = change.key, refused.contains(Data(bytes)) else { return nil }
-            return Rejection(table: change.table, key: change.key, code: 2, reason: "refused by the test server")
+            return RefusedChange(index: index, table: change.table, key: change.key, code: .invalidData, message: "refused by the test server")
         }
-        return PushAcknowledgement(acknowledgedThrough: batch.lastCounter, rejections: rejections)
+        return PushResult(acknowledgedThrough: batch.lastCounter, applied: batch.changes.count - refusals.count, alreadySeen: 0,
+                          conflicts: 0, refused: refusals)
     }
 
-    func pull(after cursor: UInt64) async throws -> PulledPage {
-        PulledPage(changes: [], conflicts: [], nextCursor: cursor, hasMore: false)
+    func pull(after cursor: UInt64) async throws -> PullResult {
+        PullResult(changes: [], conflicts: [], nextCursor: cursor, hasMore: false)
     }
 }
 

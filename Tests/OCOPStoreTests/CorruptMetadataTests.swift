@@ -24,9 +24,9 @@ struct CorruptMetadataTests {
         try hanoi.replica.write { db in
             try db.execute(sql: "UPDATE products SET name_en = 'Shan tuyet tea'")
         }
-        let (outgoing, batch) = try #require(try pending(hanoi.replica))
+        let batch = try #require(try hanoi.replica.outgoingBatch())
         let result = try await federation.store.push(batch, from: federation.principal(0))
-        try hanoi.replica.acknowledge(outgoing, through: result.acknowledgedThrough, rejections: [])
+        try hanoi.replica.acknowledge(batch, through: result.acknowledgedThrough, rejections: [])
 
         #expect(result.applied == 2)
         let refused = try #require(result.refused.first)
@@ -37,11 +37,5 @@ struct CorruptMetadataTests {
             try String?.fetchAll(db, sql: "SELECT name_en FROM products ORDER BY id")
         }
         #expect(english == ["Shan tuyet tea", nil, "Shan tuyet tea"])
-    }
-
-    func pending(_ replica: Replica) throws -> (OutgoingBatch, PushBatch)? {
-        guard let outgoing = try replica.outgoingBatch() else { return nil }
-        return (outgoing, PushBatch(schemaVersion: OCOPSchema.version, firstCounter: outgoing.firstCounter,
-                                    lastCounter: outgoing.lastCounter, changes: outgoing.changes, conflicts: outgoing.conflicts))
     }
 }
