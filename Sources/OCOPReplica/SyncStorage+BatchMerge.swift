@@ -153,6 +153,24 @@ private struct FirstWriteRefused: Error {
     var underlying: any Error
 }
 
+extension SyncStorage {
+    /// The stored metadata of many rows, read a chunk of keys per statement (stamping a night of
+    /// local writes looked them up one by one). Unreadable metadata throws, naming the row.
+    package func loadMetas(_ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory) throws -> [DatabaseValue: RowMeta] {
+        var result: [DatabaseValue: RowMeta] = [:]
+        var unreadable: [RowKey: ReplicaError] = [:]
+        let unique = Array(Set(keys))
+        var start = 0
+        while start < unique.count {
+            let chunk = Array(unique[start..<min(start + StoredRows.chunkSize, unique.count)])
+            start += chunk.count
+            result.merge(try StoredRows.loadMetas(db, table, chunk: chunk, directory: directory, unreadable: &unreadable)) { $1 }
+            if let problem = unreadable.values.first { throw problem }
+        }
+        return result
+    }
+}
+
 /// Stored states of the rows a batch touches, keyed by table and primary key.
 private struct StoredRows {
     var states: [RowKey: RowState] = [:]
@@ -168,22 +186,7 @@ private struct StoredRows {
         while start < unique.count {
             let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
             start += chunk.count
-            var metas: [DatabaseValue: RowMeta] = [:]
-            let metaRows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk IN (\(Self.placeholders(chunk.count)))"),
-                arguments: StatementArguments([table.index.databaseValue] + chunk)
-            )
-            while let row = try metaRows.next() {
-                let pk: DatabaseValue = row[0]
-                let bytes: Data = row[1]
-                do {
-                    metas[pk] = try RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
-                } catch {
-                    unreadable[RowKey(table: table.index, pk: pk)] = .corrupt(
-                        "sync metadata of \(table.schema.name) row \(SyncValue(pk)) is unreadable: \(error)"
-                    )
-                }
-            }
+            let metas = try Self.loadMetas(db, table, chunk: chunk, directory: directory, unreadable: &unreadable)
             let visible = metas.filter { $0.value.existence?.isDeleted == false }.map(\.key)
             let hidden = metas.filter { $0.value.existence?.isDeleted != false }.map(\.key)
             var values: [DatabaseValue: [SyncValue]] = [:]
@@ -203,6 +206,30 @@ private struct StoredRows {
                 states[RowKey(table: table.index, pk: pk)] = meta.state(values: values[pk] ?? empty, columnNames: table.columnNames)
             }
         }
+    }
+
+    /// The metadata of the rows of `chunk` that have any (at most ``chunkSize`` keys).
+    static func loadMetas(
+        _ db: Database, _ table: SyncedTable, chunk: [DatabaseValue], directory: ReplicaDirectory,
+        unreadable: inout [RowKey: ReplicaError]
+    ) throws -> [DatabaseValue: RowMeta] {
+        var metas: [DatabaseValue: RowMeta] = [:]
+        let metaRows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk IN (\(placeholders(chunk.count)))"),
+            arguments: StatementArguments([table.index.databaseValue] + chunk)
+        )
+        while let row = try metaRows.next() {
+            let pk: DatabaseValue = row[0]
+            let bytes: Data = row[1]
+            do {
+                metas[pk] = try RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
+            } catch {
+                unreadable[RowKey(table: table.index, pk: pk)] = .corrupt(
+                    "sync metadata of \(table.schema.name) row \(SyncValue(pk)) is unreadable: \(error)"
+                )
+            }
+        }
+        return metas
     }
 
     static func placeholders(_ count: Int) -> String {

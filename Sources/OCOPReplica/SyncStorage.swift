@@ -45,39 +45,45 @@ package struct SyncStorage: Sendable {
             throw ReplicaError.corrupt("_sync_log was emptied by hand: change counters would be reused")
         }
         var clock = HLC(rawValue: UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))
-        var metas: [RowKey: (meta: RowMeta, isNew: Bool)] = [:]
-        var order: [RowKey] = []
-        var last: Int64 = stampedThrough
-        var count = 0
+        // The log first, then the stored metadata of every row it names, a chunk per statement.
+        var log: [(seq: Int64, key: RowKey, operation: LogOperation, mask: Int64, wall: Int64)] = []
         let entries = try Row.fetchCursor(
             db, sql: "SELECT seq, tbl, pk, op, mask, wall FROM _sync_log WHERE seq > ? ORDER BY seq", arguments: [stampedThrough]
         )
         while let entry = try entries.next() {
             let seq: Int64 = entry[0]
             let tableIndex: Int = entry[1]
-            let pk: DatabaseValue = entry[2]
             guard tables.indices.contains(tableIndex), let operation = LogOperation(rawValue: entry[3]) else {
                 throw ReplicaError.corrupt("_sync_log row \(seq) names an unknown table or operation")
             }
-            let wall: Int64 = entry[5]
-            clock = clock.tick(wallMillis: UInt64(max(wall, 0)))
-            let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(seq)))
-            let key = RowKey(table: tableIndex, pk: pk)
-            if metas[key] == nil {
-                let stored = try loadMeta(db, tables[tableIndex], pk: pk, directory: directory)
-                metas[key] = (stored ?? RowMeta(columnCount: tables[tableIndex].columnNames.count), stored == nil)
-                order.append(key)
-            }
-            metas[key]!.meta.record(operation, mask: entry[4], stamp: stamp)
-            last = seq
-            count += 1
+            log.append((seq, RowKey(table: tableIndex, pk: entry[2]), operation, entry[4], entry[5]))
         }
-        guard count > 0 else { return 0 }
+        guard let last = log.last?.seq else { return 0 }
+        var stored: [Int: [DatabaseValue: RowMeta]] = [:]
+        for (tableIndex, keys) in Dictionary(grouping: log.map(\.key), by: \.table) {
+            stored[tableIndex] = try loadMetas(db, tables[tableIndex], keys: keys.map(\.pk), directory: directory)
+        }
+        var metas: [RowKey: (meta: RowMeta, wasStored: Bool, inGraveyard: Bool)] = [:]
+        var order: [RowKey] = []
+        for entry in log {
+            clock = clock.tick(wallMillis: UInt64(max(entry.wall, 0)))
+            let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(entry.seq)))
+            if metas[entry.key] == nil {
+                let meta = stored[entry.key.table]?[entry.key.pk]
+                metas[entry.key] = (meta ?? RowMeta(columnCount: tables[entry.key.table].columnNames.count), meta != nil,
+                                    meta?.existence?.isDeleted == true)
+                order.append(entry.key)
+            }
+            metas[entry.key]!.meta.record(entry.operation, mask: entry.mask, stamp: stamp)
+            // The delete trigger copied the row to its graveyard.
+            if entry.operation == .delete { metas[entry.key]!.inGraveyard = true }
+        }
+        let count = log.count
         for key in order {
-            let (meta, isNew) = metas[key]!
-            try saveMeta(db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: isNew, directory: &directory)
+            let (meta, wasStored, inGraveyard) = metas[key]!
+            try saveMeta(db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: !wasStored, directory: &directory)
             // A row inserted again after a delete leaves its graveyard.
-            if meta.existence?.isDeleted == false, !isNew {
+            if meta.existence?.isDeleted == false, inGraveyard {
                 try db.cachedStatement(sql: tables[key.table].deleteTomb).execute(arguments: [key.pk])
             }
         }
