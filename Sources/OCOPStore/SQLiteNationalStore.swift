@@ -173,8 +173,8 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 case .failure(let error as ReplicaError) where error.code == .invalidChange:
                     refuse(storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn, error.message)
                 case .failure(let error as ReplicaError) where error.code == .corrupt:
-                    // One row's damaged metadata refuses its own change, named, and no other.
-                    logger.error("refused a change: \(error.message)")
+                    // One row's damaged metadata refuses its own change, named, and no other
+                    // (logged with every refusal by the async push).
                     refuse(.other, error.message)
                 case .failure(let error as DatabaseError) where Self.isDataProblem(error):
                     refuse(.other, "\(change.table) row: \(error.message ?? "\(error)")")
