@@ -259,7 +259,7 @@ final class WireConnection: SyncChannel {
         guard case .pushAck(let ack) = try await next(expecting: "PUSH_ACK") else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
         let refused = ack.rejections.map {
             RefusedChange(index: Int($0.index), table: $0.table, key: $0.key,
-                          code: RejectionCode(rawValue: $0.reason.rawValue) ?? .other, message: $0.message)
+                          code: RejectionCode(rawValue: $0.reason.rawValue), message: $0.message)
         }
         // The wire reports merged changes as one count; the split between applied and already
         // seen stays on the server.

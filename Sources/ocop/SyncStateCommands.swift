@@ -141,7 +141,7 @@ struct RejectedCommand: ParsableCommand {
         let replica = try replicaOptions.open()
         let rejections = try replica.parkedRejections()
         func codeText(_ code: UInt16) -> String {
-            RejectionCode(rawValue: code)?.description ?? "code \(code)"
+            RejectionCode(rawValue: code).description
         }
         if json {
             try printJSON(.array(rejections.map { rejection in
