@@ -46,23 +46,26 @@ public final class Replica: Sendable {
     }
 
     /// Creates a new replica file (or an in-memory one for `":memory:"`).
-    ///
-    /// - Parameters:
-    ///   - keepsFeed: number every change for pulls by cursor (the central store does).
-    public static func create(
-        at path: String, role: ReplicaRole, tenantID: UUID?, replicaID: ReplicaID = .random(), keepsFeed: Bool = false
+    public static func create(at path: String, role: ReplicaRole, tenantID: UUID?, replicaID: ReplicaID = .random()) throws -> Replica {
+        try create(at: path, role: role, tenantID: tenantID, replicaID: replicaID, feed: nil)
+    }
+
+    /// Creates a replica, or with `feed` a national store that numbers every change for pulls
+    /// by cursor (the store gives its own feed).
+    package static func create(
+        at path: String, role: ReplicaRole, tenantID: UUID?, replicaID: ReplicaID = .random(), feed: (any ChangeFeed)?
     ) throws -> Replica {
         if path != ":memory:", FileManager.default.fileExists(atPath: path) { throw ReplicaError.alreadyExists(path) }
         if role == .province, tenantID == nil { throw ReplicaError.invalidArgument("a province replica needs its tenant id") }
         let database = try makeDatabase(path: path)
-        let storage = SyncStorage(keepsFeed: keepsFeed)
+        let storage = SyncStorage(feed: feed)
         try SyncSchemaMigrations.migrator(storage).migrate(database)
         try database.write { db in
             try SyncMeta.set(db, .replicaID, replicaID.description)
             try SyncMeta.set(db, .role, role.rawValue)
             if let tenantID { try SyncMeta.set(db, .tenantID, tenantID.uuidString.lowercased()) }
             try SyncMeta.set(db, .schemaVersion, Int64(OCOPSchema.version))
-            try SyncMeta.set(db, .feedSequence, keepsFeed ? 0 : -1)
+            try SyncMeta.set(db, .feedSequence, feed != nil ? 0 : -1)
         }
         return try Replica(path: path, database: database, storage: storage)
     }
@@ -72,12 +75,29 @@ public final class Replica: Sendable {
     /// A file written by an earlier release is upgraded to the current layout first; each step
     /// applied is logged on `logger` (see ``SyncSchemaMigrations``).
     public static func open(at path: String, logger: Logger? = nil) throws -> Replica {
+        try open(at: path, logger: logger, feed: nil)
+    }
+
+    /// Whether the file at `path` is a national store (it numbers its changes in a feed).
+    package static func keepsFeed(at path: String) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notAReplica(path) }
+        return try makeDatabase(path: path).read { db in
+            try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
+        }
+    }
+
+    /// Opens a replica or, with the store's `feed`, a national store. A national store opened
+    /// without its feed is refused: its writes would go unnumbered and no province would get them.
+    package static func open(at path: String, logger: Logger?, feed: (any ChangeFeed)?) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notAReplica(path) }
         let database = try makeDatabase(path: path)
         let keepsFeed = try database.read { db in
             try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
         }
-        let storage = SyncStorage(keepsFeed: keepsFeed)
+        if keepsFeed, feed == nil {
+            throw ReplicaError.invalidArgument("\(path) is a national store, not a replica: open it with the national store (ocop-syncd, or ocop's --national options)")
+        }
+        let storage = SyncStorage(feed: keepsFeed ? feed : nil)
         // Only a file that is a replica is upgraded: anything else is refused untouched.
         if try database.read({ try $0.tableExists("_sync_meta") }) {
             let migrator = SyncSchemaMigrations.migrator(storage)

@@ -12,12 +12,14 @@ package struct SyncStorage: Sendable {
     package let tables: [SyncedTable]
     private let tablesByName: [String: SyncedTable]
     /// The central store numbers every row change and conflict in one feed, for pulls by cursor.
-    package let keepsFeed: Bool
+    package let feed: (any ChangeFeed)?
+    /// Whether changes are numbered in a feed for pulls by cursor (the national store).
+    package var keepsFeed: Bool { feed != nil }
 
-    package init(schema: [TableSchema] = OCOPSchema.tables, keepsFeed: Bool) {
+    package init(schema: [TableSchema] = OCOPSchema.tables, feed: (any ChangeFeed)?) {
         tables = schema.enumerated().map { SyncedTable(schema: $1, index: $0) }
         tablesByName = Dictionary(uniqueKeysWithValues: tables.map { ($0.schema.name, $0) })
-        self.keepsFeed = keepsFeed
+        self.feed = feed
     }
 
     package func table(named name: String) -> SyncedTable? { tablesByName[name] }
@@ -126,18 +128,13 @@ package struct SyncStorage: Sendable {
         isNew: Bool = false, directory: inout ReplicaDirectory
     ) throws {
         let bytes = Data(meta.encoded(&directory))
-        if isNew, !keepsFeed {
+        if let feed {
+            try feed.recordRowChange(
+                db, table, pk: pk, meta: bytes, isDeleted: meta.existence?.isDeleted != false, echo: echo, owner: owner,
+                storage: self, directory: &directory
+            )
+        } else if isNew {
             try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)").execute(arguments: [table.index, pk, bytes])
-        } else if keepsFeed {
-            let seq = try directory.nextFeedSequence(db)
-            let echoIndex = echo.map { Int64(directory.index(of: $0)) }
-            var ownerIndex: Int64 = 0
-            if table.schema.scope == .tenant, let tenantColumn = table.columnNames.firstIndex(of: TableSchema.tenantColumn) {
-                let value = try owner ?? loadValues(db, table, pk: pk, visible: meta.existence?.isDeleted == false)[tenantColumn]
-                if case .blob(let bytes) = value, let tenant = ReplicaID(bytes: bytes) { ownerIndex = Int64(directory.index(of: tenant)) }
-            }
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta, seq, owner, echo) VALUES (?, ?, ?, ?, ?, ?)")
-            try statement.execute(arguments: [table.index, pk, bytes, seq, ownerIndex, echoIndex])
         } else {
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)")
             try statement.execute(arguments: [table.index, pk, bytes])
@@ -172,11 +169,7 @@ package struct SyncStorage: Sendable {
             Int64(bitPattern: conflict.losingStamp.hlc.rawValue), conflict.losingValue.databaseValue, pushed, nil,
         ])
         // A new record gets the next feed position; one already known keeps its place.
-        if keepsFeed, db.changesCount > 0 {
-            try db.cachedStatement(sql: "UPDATE _sync_conflicts SET seq = ? WHERE tbl = ? AND pk = ? AND col = ? AND kind = ? AND replica = ? AND counter = ?")
-                .execute(arguments: [try directory.nextFeedSequence(db), conflict.table, conflict.key.databaseValue, conflict.column,
-                                     Int64(conflict.kind.rawValue), Data(conflict.losingStamp.dot.replica.bytes), Int64(bitPattern: conflict.losingStamp.dot.counter)])
-        }
+        if let feed, db.changesCount > 0 { try feed.recordNewConflict(db, conflict, directory: &directory) }
     }
 
     /// Runs `body` with capture suspended: the library's own writes of remote changes are not

@@ -27,7 +27,7 @@ extension SQLiteNationalReader {
     }
 
     static func conflicts(_ db: Database) throws -> [ConflictItem] {
-        let storage = SyncStorage(keepsFeed: true)
+        let storage = SyncStorage(feed: NationalChangeFeed())
         let resolutionsTable = SQLiteNationalStore.resolutionsTable
         let directory = try ReplicaDirectory(db)
         let labels = try originLabels(db)

@@ -11,7 +11,7 @@ import OCOPReplica
 /// modules that compose them stay free of any database dialect.
 public final class SQLiteNationalReader: Sendable {
     package let database: any DatabaseReader
-    let storage = SyncStorage(keepsFeed: true)
+    let storage = SyncStorage(feed: NationalChangeFeed())
 
     package init(database: any DatabaseReader) {
         self.database = database

@@ -58,9 +58,9 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     public static func open(at path: String, logger: Logger = Logger(label: "ocop.store")) throws -> SQLiteNationalStore {
         let replica: Replica
         if path == ":memory:" || !FileManager.default.fileExists(atPath: path) {
-            replica = try Replica.create(at: path, role: .central, tenantID: nil, keepsFeed: true)
+            replica = try Replica.create(at: path, role: .central, tenantID: nil, feed: NationalChangeFeed())
         } else {
-            replica = try Replica.open(at: path, logger: logger)
+            replica = try Replica.open(at: path, logger: logger, feed: NationalChangeFeed())
             guard replica.storage.keepsFeed else {
                 throw StoreError(.invalidArgument, "\(path) is a province replica, not a national store")
             }

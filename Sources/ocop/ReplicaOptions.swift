@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPModel
 import OCOPReplica
+import OCOPStore
 
 /// `--replica PATH`, shared by every command that works on a replica.
 ///
@@ -38,6 +39,9 @@ struct ReplicaOptions: ParsableArguments {
             throw CLIError.notFound("\(path) is a directory, not a replica file")
         }
         do {
+            // The national store is a central replica too: the central office may record on it
+            // directly, its writes numbered in the feed like any other.
+            if try Replica.keepsFeed(at: path) { return try SQLiteNationalStore.open(at: path).replica }
             return try Replica.open(at: path)
         } catch let error as ReplicaError {
             throw CLIError.notFound(error.description)

@@ -90,3 +90,20 @@ extension String {
         return value
     }
 }
+
+/// The feed is the national store's: a national store opened as a plain replica would record
+/// writes no province ever pulls, so it is refused with the way to open it.
+@Suite("A national store is not a plain replica")
+struct NationalStoreIsNotAPlainReplicaTests {
+    @Test func openingItAsAReplicaIsRefusedAndTheStoreStillOpens() throws {
+        let path = try UpgradeInPlaceTests.copy("national.sqlite")
+        #expect {
+            _ = try Replica.open(at: path)
+        } throws: { error in
+            "\(error)".contains("is a national store, not a replica")
+        }
+        let store = try SQLiteNationalStore.open(at: path)
+        #expect(store.replica.storage.keepsFeed)
+        #expect(try !Replica.open(at: try UpgradeInPlaceTests.copy("central.ocop")).storage.keepsFeed)
+    }
+}
