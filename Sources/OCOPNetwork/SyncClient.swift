@@ -237,7 +237,15 @@ final class WireConnection: SyncChannel {
     func authenticate(replica: Replica, user: String, secret: String) async throws -> AuthOK {
         let nonce = (0..<18).map { _ in UInt8.random(in: 0...255) }
         let hello = Hello(schemaVersion: OCOPSchema.version, replica: replica.replicaID, user: user, clientNonce: nonce, software: "ocop/1.0")
-        try await outbound.write(.hello(hello))
+        do {
+            try await outbound.write(.hello(hello))
+        } catch {
+            // A server that refused this connection (BUSY) closes it a moment later; on a loaded
+            // machine our HELLO can come after the close. Its answer is still waiting to be read:
+            // read it, so BUSY is retried rather than reported as a dropped line.
+            _ = try await next(expecting: "CHALLENGE", authenticating: true)
+            throw error
+        }
         guard case .challenge(let challenge) = try await next(expecting: "CHALLENGE", authenticating: true) else { throw SyncClientError(kind: .protocolFailure, message: "unexpected message") }
         guard challenge.nonce.starts(with: nonce), challenge.nonce.count > nonce.count else {
             throw SyncClientError(kind: .protocolFailure, message: "the server's challenge does not extend our nonce")
