@@ -81,9 +81,12 @@ public final class Replica: Sendable {
     /// Whether the file at `path` is a national store (it numbers its changes in a feed).
     package static func keepsFeed(at path: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notAReplica(path) }
-        return try makeDatabase(path: path).read { db in
-            try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
-        }
+        return try makeDatabase(path: path).read(keepsFeed)
+    }
+
+    /// Whether the open database numbers its changes in a feed (a national store; -1 elsewhere).
+    private static func keepsFeed(_ db: Database) throws -> Bool {
+        try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
     }
 
     /// Opens a replica or, with the store's `feed`, a national store. A national store opened
@@ -91,9 +94,7 @@ public final class Replica: Sendable {
     package static func open(at path: String, logger: Logger?, feed: (any ChangeFeed)?) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notAReplica(path) }
         let database = try makeDatabase(path: path)
-        let keepsFeed = try database.read { db in
-            try db.tableExists("_sync_meta") ? (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0 : false
-        }
+        let keepsFeed = try database.read(Self.keepsFeed)
         if keepsFeed, feed == nil {
             throw ReplicaError.invalidArgument("\(path) is a national store, not a replica: open it with the national store (ocop-syncd, or ocop's --national options)")
         }
