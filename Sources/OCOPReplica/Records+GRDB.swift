@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OCOPModel
+import OCOPSync
 
 // The OCOP record types map to their tables through their Codable conformance: coding keys are
 // the column names. Values that are text in SQLite (dates, vocabularies) are stored as text.
@@ -32,3 +33,22 @@ extension Product: SyncedRecord {}
 extension Evaluation: SyncedRecord {}
 extension Certificate: SyncedRecord {}
 extension Batch: SyncedRecord {}
+
+extension SyncedRecord {
+    /// The record's key and column values as the sync engine carries them, for a backend that is
+    /// not SQLite (the PostgreSQL store writes central-office decisions with them).
+    package func syncValues() throws -> (key: SyncValue, values: [String: SyncValue]) {
+        var values: [String: SyncValue] = [:]
+        var key = SyncValue.null
+        for (name, value) in try databaseDictionary {
+            if name == TableSchema.primaryKey { key = SyncValue(value) } else { values[name] = SyncValue(value) }
+        }
+        return (key, values)
+    }
+
+    /// The record a row's values hold (`values` by column name, the key under `id`); throws
+    /// when they do not make one.
+    package init(syncValues values: [String: SyncValue]) throws {
+        try self.init(row: Row(values.mapValues(\.databaseValue)))
+    }
+}

@@ -32,6 +32,18 @@ package struct ReplicaDirectory {
         }
     }
 
+    /// A numbering kept somewhere other than SQLite (the PostgreSQL store): every id a
+    /// transaction will encode must be among `entries`, which that store numbers itself.
+    package init(entries: some Sequence<(index: UInt64, replica: ReplicaID)>) {
+        for (index, replica) in entries {
+            indexes[replica] = index
+            replicas[index] = replica
+        }
+    }
+
+    /// Every numbered id.
+    package var entries: [(index: UInt64, replica: ReplicaID)] { replicas.map { ($0.key, $0.value) } }
+
     package mutating func index(of replica: ReplicaID) -> UInt64 {
         if let index = indexes[replica] { return index }
         let index = UInt64(indexes.count + 1)

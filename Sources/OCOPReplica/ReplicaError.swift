@@ -19,7 +19,7 @@ public struct ReplicaError: Error, CustomStringConvertible, Sendable {
         ReplicaError(code: .invalidChange, message: "\(table) row \(key): \(reason)")
     }
 
-    static func corrupt(_ message: String) -> ReplicaError {
+    package static func corrupt(_ message: String) -> ReplicaError {
         ReplicaError(code: .corrupt, message: message)
     }
 

@@ -40,7 +40,41 @@ package enum StoredRowValidation {
         return try problems(db, table: table.schema.name, row: Row(columns), reference: reference, known: known)
     }
 
+    /// The same judgement for a backend that is not SQLite: `lookup` answers whether a row a
+    /// reference names exists (a deleted row's tombstone counts) and which province it belongs to.
+    package static func problems(
+        table: SyncedTable, key: SyncValue, values: [SyncValue], reference: ReferenceData, known: KnownRows,
+        lookup: (_ table: String, _ key: SyncValue) throws -> ReferencedRow?
+    ) throws -> [ValidationError] {
+        var columns: [String: DatabaseValue] = ["id": key.databaseValue]
+        for (index, name) in table.columnNames.enumerated() { columns[name] = values[index].databaseValue }
+        return try problems(table: table.schema.name, row: Row(columns), reference: reference, known: known) { target, value in
+            try lookup(target, SyncValue(value)).map { $0.tenant.databaseValue }
+        }
+    }
+
     private static func problems(_ db: Database, table: String, row: Row, reference: ReferenceData, known: KnownRows) throws -> [ValidationError] {
+        try problems(table: table, row: row, reference: reference, known: known) { target, value in
+            try storedTenant(db, table: target, key: value)
+        }
+    }
+
+    /// The tenant of the stored row of `table` with `key` (NULL for a table every province sees),
+    /// or nil if there is no such row. A row deleted since (its tombstone) still counts: a product
+    /// of a producer that another machine deleted meanwhile is a conflict for people to settle,
+    /// not invalid data.
+    private static func storedTenant(_ db: Database, table target: String, key value: DatabaseValue) throws -> DatabaseValue? {
+        guard let targetSchema = OCOPSchema.table(named: target) else { return nil }
+        let targetTenant = targetSchema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
+        let graveyard = SyncSchemaSQL.graveyard(targetSchema)
+        let sql = "SELECT \(targetTenant) AS _tenant FROM \"\(target)\" WHERE id = ?1 "
+            + "UNION ALL SELECT \(targetTenant) FROM \"\(graveyard)\" WHERE id = ?1 LIMIT 1"
+        return try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]).map { $0["_tenant"] }
+    }
+
+    private static func problems(
+        table: String, row: Row, reference: ReferenceData, known: KnownRows, lookup: (String, DatabaseValue) throws -> DatabaseValue?
+    ) throws -> [ValidationError] {
         func check<Record: SyncedRecord>(_ type: Record.Type) throws -> [ValidationError] {
             let record: Record?
             do {
@@ -53,7 +87,7 @@ package enum StoredRowValidation {
             }
             guard let record else { return [] }
             return record.validationErrors(reference: reference)
-                + (try referenceProblems(db, schema: Record.schema, row: row, known: known))
+                + (try referenceProblems(schema: Record.schema, row: row, known: known, lookup: lookup))
         }
         switch table {
         case Tenant.schema.name: return try check(Tenant.self)
@@ -69,7 +103,7 @@ package enum StoredRowValidation {
 
     /// Columns that refer to a row that does not exist, or to another province's row.
     private static func referenceProblems(
-        _ db: Database, schema: TableSchema, row: Row, known: KnownRows
+        schema: TableSchema, row: Row, known: KnownRows, lookup: (String, DatabaseValue) throws -> DatabaseValue?
     ) throws -> [ValidationError] {
         let referring = schema.columns.filter { $0.references != nil }
         guard !referring.isEmpty else { return [] }
@@ -77,21 +111,14 @@ package enum StoredRowValidation {
         var problems: [ValidationError] = []
         for column in referring {
             let value: DatabaseValue = row[column.name]
-            guard !value.isNull, let target = column.references, let targetSchema = OCOPSchema.table(named: target) else { continue }
+            guard !value.isNull, let target = column.references, OCOPSchema.table(named: target) != nil else { continue }
             if known.pending[target]?.contains(value) == true { continue }
             let found = KnownRows.Found(table: target, key: value, tenant: mine)
             if known.found.contains(found) { continue }
-            let targetTenant = targetSchema.scope == .tenant ? "\"\(TableSchema.tenantColumn)\"" : "NULL"
-            // A row deleted since (its tombstone) still counts: a product of a producer that another
-            // machine deleted meanwhile is a conflict for people to settle, not invalid data.
-            let graveyard = SyncSchemaSQL.graveyard(targetSchema)
-            let sql = "SELECT \(targetTenant) AS _tenant FROM \"\(target)\" WHERE id = ?1 "
-                + "UNION ALL SELECT \(targetTenant) FROM \"\(graveyard)\" WHERE id = ?1 LIMIT 1"
-            guard let stored = try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]) else {
+            guard let theirs = try lookup(target, value) else {
                 problems.append(ValidationError(record: schema.name, field: column.name, reason: "no \(target) row has this id"))
                 continue
             }
-            let theirs: DatabaseValue = stored["_tenant"]
             if !mine.isNull, !theirs.isNull, mine != theirs, column.name != TableSchema.tenantColumn {
                 problems.append(ValidationError(record: schema.name, field: column.name, reason: "the \(target) row belongs to another province"))
             } else {
@@ -132,5 +159,20 @@ package final class KnownRows {
 
     package init(pending: [String: Set<DatabaseValue>] = [:]) {
         self.pending = pending
+    }
+
+    /// Rows the write creates, by table name, keyed as the sync engine carries them.
+    package convenience init(pendingKeys: [String: Set<SyncValue>]) {
+        self.init(pending: pendingKeys.mapValues { Set($0.map(\.databaseValue)) })
+    }
+}
+
+/// A row a reference names, as a backend found it: which province it belongs to (NULL for a
+/// table every province sees).
+package struct ReferencedRow: Sendable, Equatable {
+    package var tenant: SyncValue
+
+    package init(tenant: SyncValue) {
+        self.tenant = tenant
     }
 }

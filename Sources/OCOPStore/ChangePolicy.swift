@@ -3,21 +3,47 @@ import OCOPModel
 import OCOPSync
 
 /// A change the server will not apply, with the reason reported back to the province.
-struct Refusal: Error {
-    var code: RejectionCode
-    var message: String
+package struct Refusal: Error {
+    package var code: RejectionCode
+    package var message: String
+
+    package init(code: RejectionCode, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
 /// What a principal may write and see, and what a valid row looks like. Enforced by the server;
 /// nothing here is trusted from the client.
-struct ChangePolicy: Sendable {
+package struct ChangePolicy: Sendable {
+    package init() {}
+
     /// How far ahead of the server's clock a write's clock may be (a day: time zones and sloppy
     /// clocks pass, a machine set to the wrong year does not).
     static let maximumClockDrift: UInt64 = 24 * 3_600_000
 
+    /// Checks what a push says about itself before any of it is merged: a schema version this
+    /// server accepts and counters a replica can have. Throws ``StoreError`` (nothing applied).
+    package static func checkHeader(_ batch: PushBatch) throws {
+        guard SchemaCompatibility.accepted.contains(batch.schemaVersion) else {
+            throw StoreError(
+                .schemaVersionNotSupported,
+                "schema version \(batch.schemaVersion) is not accepted; this server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)"
+            )
+        }
+        // Database integers are signed: a counter of 2^63 or more is no replica's (counters count a
+        // replica's writes one by one) and would not fit.
+        guard batch.lastCounter <= UInt64(Int64.max) else {
+            throw StoreError(.invalidArgument, "lastCounter \(batch.lastCounter) is beyond 2^63 − 1, which no replica reaches; nothing was applied")
+        }
+        guard batch.firstCounter <= batch.lastCounter else {
+            throw StoreError(.invalidArgument, "firstCounter \(batch.firstCounter) is after lastCounter \(batch.lastCounter); nothing was applied")
+        }
+    }
+
     /// Checks one incoming change against the row as stored (`local`) and as it would be after
     /// the merge (`merged`). Throws a ``Refusal`` naming the row and field.
-    func check(_ change: RowChange, table: TableSchema, local: RowState?, merged: RowState, principal: Principal) throws {
+    package func check(_ change: RowChange, table: TableSchema, local: RowState?, merged: RowState, principal: Principal) throws {
         // Built only when refusing: this runs for every pushed change.
         var row: String { "\(table.name) row \(Self.describe(change.key))" }
         guard case .blob(let key) = change.key, key.count == 16 else {
@@ -96,18 +122,18 @@ struct ChangePolicy: Sendable {
     }
 
     /// Whether a row with `values` may be sent to `principal`.
-    static func canSee(table: TableSchema, tenantValue: SyncValue?, principal: Principal) -> Bool {
+    package static func canSee(table: TableSchema, tenantValue: SyncValue?, principal: Principal) -> Bool {
         guard principal.role == .province else { return true }
         guard table.scope == .tenant else { return true }
         guard let tenant = principal.tenantID else { return false }
         return tenantValue == .blob(bytes(of: tenant))
     }
 
-    static func bytes(of uuid: UUID) -> [UInt8] {
+    package static func bytes(of uuid: UUID) -> [UInt8] {
         withUnsafeBytes(of: uuid.uuid) { Array($0) }
     }
 
-    static func describe(_ key: SyncValue) -> String {
+    package static func describe(_ key: SyncValue) -> String {
         if case .blob(let bytes) = key, bytes.count == 16, let id = ReplicaID(bytes: bytes) { return id.description }
         return key.description
     }

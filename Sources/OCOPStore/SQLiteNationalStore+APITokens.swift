@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -34,42 +33,29 @@ public struct APIToken: Sendable, Equatable, Codable {
 }
 
 extension SQLiteNationalStore {
-    static let tokenPrefix = "ocop_"
-
     /// Issues a token for a central-office user and returns it with its secret: the full token
     /// (`ocop_<id>_<secret>`) is shown once; the store keeps only a SHA-256 of the secret.
     package func issueAPIToken(name: String, scope: APIScope) throws -> (token: String, record: APIToken) {
-        let name = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw StoreError(.invalidArgument, "a token needs the name of the person or system holding it") }
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        let record = APIToken(id: id, name: name, scope: scope, createdAt: ISO8601DateFormatter().string(from: Date()), revokedAt: nil)
+        let minted = try APITokenSecret.mint(name: name, scope: scope)
         try replica.write { db in
             try db.execute(sql: """
                 INSERT INTO _api_tokens(id, name, scope, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, name, scope.rawValue, Self.digest(secret), record.createdAt])
+                """, arguments: [minted.record.id, minted.record.name, scope.rawValue, Data(minted.digest), minted.record.createdAt])
         }
-        return ("\(Self.tokenPrefix)\(id)_\(secret)", record)
+        return (minted.token, minted.record)
     }
 
     /// The token a bearer presented, or nil if it is malformed, unknown, revoked or its secret
     /// is wrong (callers answer all of these the same way).
     package func authenticateAPIToken(_ token: String) throws -> APIToken? {
-        guard token.hasPrefix(Self.tokenPrefix) else { return nil }
-        let parts = token.dropFirst(Self.tokenPrefix.count).split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 8, parts[1].count == 64 else { return nil }
+        guard let presented = APITokenSecret.parse(token) else { return nil }
         guard let row = try replica.read({ db in
-            try Row.fetchOne(db, sql: "SELECT * FROM _api_tokens WHERE id = ?", arguments: [String(parts[0])])
+            try Row.fetchOne(db, sql: "SELECT * FROM _api_tokens WHERE id = ?", arguments: [presented.id])
         }) else { return nil }
-        let stored: Data = row["secret_sha256"]
-        // Compare digests in constant time: the secret must not leak through timing.
-        let presented = Self.digest(String(parts[1]))
-        guard stored.count == presented.count, zip(stored, presented).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard APITokenSecret.matches(stored: Array(row["secret_sha256"] as Data), presented: presented.digest) else { return nil }
         let record = Self.apiToken(row)
         return record.revokedAt == nil ? record : nil
     }
-
     /// Every token, oldest first, revoked ones included.
     package func apiTokens() throws -> [APIToken] {
         try replica.read { db in try Row.fetchAll(db, sql: "SELECT * FROM _api_tokens ORDER BY created_at, id").map(Self.apiToken) }
@@ -86,8 +72,6 @@ extension SQLiteNationalStore {
             }
         }
     }
-
-    private static func digest(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
 
     private static func apiToken(_ row: Row) -> APIToken {
         APIToken(id: row["id"], name: row["name"], scope: APIScope(rawValue: row["scope"]) ?? .read,

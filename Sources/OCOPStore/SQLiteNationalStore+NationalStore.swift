@@ -6,11 +6,6 @@ import OCOPSync
 // the store's write threads so that no cooperative thread or event loop waits on the disk, and
 // logged as an operator needs them.
 extension SQLiteNationalStore {
-    /// A push slower than this is logged: it holds the single writer, so every province waits.
-    static let slowPushThreshold: Duration = .seconds(2)
-    /// Refused changes logged one by one per push; the rest are counted.
-    static let refusalsLogged = 20
-
     public func account(user: String) async throws -> Account? {
         try await StoreThreads.read { try self.account(user: user) }
     }
@@ -23,21 +18,7 @@ extension SQLiteNationalStore {
         let clock = ContinuousClock()
         let started = clock.now
         let result = try await StoreThreads.write { try self.push(batch, from: principal) }
-        let elapsed = clock.now - started
-        if elapsed > Self.slowPushThreshold {
-            logger.notice("slow push", metadata: [
-                "replica": "\(principal.replica)", "changes": "\(batch.changes.count)", "applied": "\(result.applied)",
-                "seconds": "\(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)",
-            ])
-        }
-        for refusal in result.refused.prefix(Self.refusalsLogged) {
-            logger.warning("change refused", metadata: [
-                "replica": "\(principal.replica)", "table": "\(refusal.table)", "code": "\(refusal.code)", "reason": "\(refusal.message)",
-            ])
-        }
-        if result.refused.count > Self.refusalsLogged {
-            logger.warning("more changes refused", metadata: ["replica": "\(principal.replica)", "count": "\(result.refused.count - Self.refusalsLogged)"])
-        }
+        logger.logPush(batch, result, from: principal, elapsed: clock.now - started)
         return result
     }
 

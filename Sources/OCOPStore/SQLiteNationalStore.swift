@@ -115,20 +115,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     // MARK: Push
 
     public func push(_ batch: PushBatch, from principal: Principal) throws -> PushResult {
-        guard SchemaCompatibility.accepted.contains(batch.schemaVersion) else {
-            throw StoreError(
-                .schemaVersionNotSupported,
-                "schema version \(batch.schemaVersion) is not accepted; this server accepts \(SchemaCompatibility.accepted.lowerBound)–\(SchemaCompatibility.accepted.upperBound)"
-            )
-        }
-        // SQLite integers are signed: a counter of 2^63 or more is no replica's (counters count a
-        // replica's writes one by one) and would not fit.
-        guard batch.lastCounter <= UInt64(Int64.max) else {
-            throw StoreError(.invalidArgument, "lastCounter \(batch.lastCounter) is beyond 2^63 − 1, which no replica reaches; nothing was applied")
-        }
-        guard batch.firstCounter <= batch.lastCounter else {
-            throw StoreError(.invalidArgument, "firstCounter \(batch.firstCounter) is after lastCounter \(batch.lastCounter); nothing was applied")
-        }
+        try ChangePolicy.checkHeader(batch)
         // Rows this batch creates, so a reference to one that comes later in the batch holds.
         var pending: [String: Set<DatabaseValue>] = [:]
         for change in batch.changes where change.state.existence?.isDeleted != true {
@@ -140,8 +127,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
             // The acknowledgement never moves backwards, whatever lastCounter a client sends.
             let previous = try Int64.fetchOne(db, sql: "SELECT acknowledged FROM _server_replicas WHERE replica = ?", arguments: [Data(principal.replica.bytes)]) ?? 0
-            var result = PushResult(acknowledgedThrough: max(batch.lastCounter, UInt64(max(previous, 0))), applied: 0, alreadySeen: 0, conflicts: 0, refused: [])
-            var refusedKeys = Set<String>()
+            var tally = PushTally(batch, previouslyAcknowledged: UInt64(max(previous, 0)))
             let outcomes = try storage.withApplyingFlag(db) {
                 try storage.applyBatch(db, batch.changes, origin: principal.replica, directory: &directory) { index, table, local, outcome in
                     let change = batch.changes[index]
@@ -153,63 +139,24 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                     let problems = try StoredRowValidation.problems(
                         db, table: table, key: change.key.databaseValue, values: values, reference: .standard, known: known
                     )
-                    if !problems.isEmpty {
-                        throw Refusal(code: .invalidData, message: "\(change.table) row \(ChangePolicy.describe(change.key)): \(problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))")
-                    }
+                    if !problems.isEmpty { throw ChangePolicy.invalidData(change, problems) }
                 }
             }
-            for (index, outcome) in outcomes.enumerated() {
-                let change = batch.changes[index]
-                func refuse(_ code: RejectionCode, _ message: String) {
-                    result.refused.append(RefusedChange(index: index, table: change.table, key: change.key, code: code, message: message))
-                    refusedKeys.insert("\(change.table)\u{0}\(change.key)")
-                }
-                switch outcome {
-                case .success(let merged):
-                    if merged.isNoop { result.alreadySeen += 1 } else { result.applied += 1 }
-                    result.conflicts += merged.conflicts.count
-                case .failure(let refusal as Refusal):
-                    refuse(refusal.code, refusal.message)
-                case .failure(let error as ReplicaError) where error.code == .invalidChange:
-                    refuse(storage.table(named: change.table) == nil ? .unknownTable : .unknownColumn, error.message)
-                case .failure(let error as ReplicaError) where error.code == .corrupt:
-                    // One row's damaged metadata refuses its own change, named, and no other
-                    // (logged with every refusal by the async push).
-                    refuse(.other, error.message)
-                case .failure(let error as DatabaseError) where Self.isDataProblem(error):
-                    refuse(.other, "\(change.table) row: \(error.message ?? "\(error)")")
-                case .failure(let error):
-                    // Anything else (busy, full disk, I/O) aborts the whole push: it is rolled
-                    // back, the client is told BUSY and sends it again later.
-                    throw error
-                }
+            try tally.count(outcomes, of: batch, storage: storage) { error in
+                guard let error = error as? DatabaseError, Self.isDataProblem(error) else { return nil }
+                return error.message ?? "\(error)"
             }
             // Conflict records are numbered after the changes in rejections (SPEC §9).
             for (offset, conflict) in batch.conflicts.enumerated() {
-                let index = batch.changes.count + offset
-                func refuse(_ code: RejectionCode, _ message: String) {
-                    result.refused.append(RefusedChange(index: index, table: conflict.table, key: conflict.key, code: code, message: message))
-                }
-                let row = "conflict record on \(conflict.table) row \(ChangePolicy.describe(conflict.key)) column \(conflict.column)"
-                if refusedKeys.contains("\(conflict.table)\u{0}\(conflict.key)") {
-                    refuse(.invalidData, "\(row): its row's change was refused in the same push")
-                    continue
-                }
-                guard let table = storage.table(named: conflict.table) else {
-                    refuse(.unknownTable, "\(row): unknown table \(conflict.table)")
-                    continue
-                }
-                guard table.schema.column(named: conflict.column) != nil else {
-                    refuse(.unknownColumn, "\(row): unknown column \(conflict.column)")
-                    continue
-                }
+                guard let table = tally.admit(conflict, offset: offset, of: batch, storage: storage) else { continue }
                 let owner = try tenantValue(db, table, key: conflict.key, directory: directory)
                 guard ChangePolicy.canSee(table: table.schema, tenantValue: owner, principal: principal) else {
-                    refuse(.forbiddenTenant, "\(row): the row belongs to another province, or does not exist")
+                    tally.refuseForeign(conflict, offset: offset, of: batch)
                     continue
                 }
                 try storage.record(db, conflict, pushed: true, directory: &directory)
             }
+            let result = tally.result
             try storage.observe(db, clocks: batch.changes.lazy.flatMap(\.state.clocks))
             try directory.save(db)
             try db.execute(
@@ -238,17 +185,11 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         return page
     }
 
-    private static func checkCursor(_ cursor: UInt64) throws {
-        guard cursor <= UInt64(Int64.max) else {
-            throw StoreError(.invalidArgument, "cursor \(cursor) was never given by this server (cursors are below 2^63); pull from 0 or from the last nextCursor")
-        }
-    }
-
     /// The first step of a pull: the replica says it durably applied the feed up to `cursor`
     /// (tombstone collection waits for it), and the central office's own writes made since the
     /// last sync are stamped so the page includes them.
     package func recordPullRequest(after cursor: UInt64, for principal: Principal) throws {
-        try Self.checkCursor(cursor)
+        try ChangePolicy.checkCursor(cursor)
         try replica.write { db in
             var directory = try ReplicaDirectory(db)
             try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
@@ -275,7 +216,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     /// anything: it may be read ahead, while the replica is still applying the page before
     /// (a page read earlier is an earlier snapshot; whatever changed since comes later in the feed).
     package func readFeedPage(after cursor: UInt64, limit: Int, for principal: Principal) throws -> PullResult {
-        try Self.checkCursor(cursor)
+        try ChangePolicy.checkCursor(cursor)
         return try replica.read { db in
             let directory = try ReplicaDirectory(db)
             let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
