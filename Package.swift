@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "OCOPWire", targets: ["OCOPWire"]),
         .library(name: "OCOPReplica", targets: ["OCOPReplica"]),
         .library(name: "OCOPStore", targets: ["OCOPStore"]),
+        .library(name: "OCOPPostgres", targets: ["OCOPPostgres"]),
         .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
         .library(name: "OCOPQuery", targets: ["OCOPQuery"]),
         .library(name: "OCOPHTTP", targets: ["OCOPHTTP"]),
@@ -37,6 +38,8 @@ let package = Package(
         // extra Foundation support, and leaving them out keeps the build smaller.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // The national dataset on PostgreSQL, for central offices that outgrow one machine.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // System libraries: zlib for the wire codec (preset dictionaries, output caps).
@@ -73,6 +76,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Threads of its own for blocking SQLite work (StoreThreads).
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The national store on PostgreSQL: the same protocols as the SQLite store, for several
+        // daemons over one database and reads from a standby.
+        .target(
+            name: "OCOPPostgres",
+            dependencies: [
+                "OCOPStore", "OCOPReplica", "OCOPSync", "OCOPModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "ocop-syncd",
             dependencies: [
-                "OCOPModel", "OCOPNetwork", "OCOPStore", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
+                "OCOPModel", "OCOPNetwork", "OCOPStore", "OCOPPostgres", "OCOPSync", "OCOPHTTP", "OCOPFeeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -154,7 +170,9 @@ let package = Package(
         .executableTarget(
             name: "ocop-bench",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPHTTP", "OCOPQuery", "OCOPFeeds", "ocop-syncd",
+                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPPostgres", "OCOPNetwork", "OCOPHTTP", "OCOPQuery", "OCOPFeeds", "ocop-syncd",
+                // The PostgreSQL baseline writes straight into the server (COPY), as the SQLite one does with GRDB.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -167,7 +185,7 @@ let package = Package(
         // Seeded national datasets shared by the tests of the central office's modules.
         .target(
             name: "OCOPTestSupport",
-            dependencies: ["OCOPQuery", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OCOPQuery", "OCOPStore", "OCOPPostgres", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/OCOPTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -186,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "OCOPDaemonTests",
             dependencies: [
-                "ocop-syncd", "ocop", "OCOPTestSupport", "OCOPNetwork", "OCOPStore", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
+                "ocop-syncd", "ocop", "OCOPTestSupport", "OCOPNetwork", "OCOPStore", "OCOPPostgres", "OCOPReplica", "OCOPWire", "OCOPSync", "OCOPModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OCOPStoreTests",
-            dependencies: ["OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OCOPStore", "OCOPPostgres", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

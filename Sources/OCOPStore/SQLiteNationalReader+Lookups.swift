@@ -108,12 +108,15 @@ extension SQLiteNationalReader {
     }
 
     public func producers(matching filter: ProducerFilter) async throws -> [ProducerSummary] {
-        var items = try await producerSummaries(filter, id: nil)
-        if let text = filter.text {
-            let words = SearchText.words(text)
-            items = items.filter { SearchText.matches(words, in: [$0.name]) }
-        }
-        return items
+        Self.producers(try await producerSummaries(filter, id: nil), matchingText: filter.text)
+    }
+
+    /// The producers among `items` whose name has every word of `text` (all when nil): the
+    /// free-text part of a producer lookup, done after the query on every backend.
+    package static func producers(_ items: [ProducerSummary], matchingText text: String?) -> [ProducerSummary] {
+        guard let text else { return items }
+        let words = SearchText.words(text)
+        return items.filter { SearchText.matches(words, in: [$0.name]) }
     }
 
     public func producer(id: UUID, date: LocalDate) async throws -> ProducerSummary? {

@@ -3,7 +3,10 @@ import Foundation
 /// Free-text matching for lookups: every word typed must start a word of one of the fields,
 /// ignoring case, tones and marks (`đ` matches `d`), so people can type without a Vietnamese
 /// keyboard: `nuoc mam` finds `Nước mắm`, `ch` finds `Chè`, `he` does not.
-enum SearchText {
+///
+/// `package` so that every backend matches with it (SQLite inside a query, PostgreSQL in Swift
+/// after reading the names) and lookups find the same rows whichever is behind.
+package enum SearchText {
     /// Latin letters with marks → their folded base (`ằ` → `a`, `Đ` → `d`), computed once with
     /// Foundation; folding a name is then a table lookup per scalar.
     private static let table: [UInt32: Unicode.Scalar] = {
@@ -43,11 +46,13 @@ enum SearchText {
         return String(scalars)
     }
 
-    static func words(_ text: String) -> [Substring] {
+    /// The words typed, folded, to match with ``matches(_:in:)``.
+    package static func words(_ text: String) -> [Substring] {
         fold(text).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation })
     }
 
-    static func matches(_ words: [Substring], in fields: [String]) -> Bool {
+    /// Whether every word starts a word of one of `fields` (stored text, already NFC).
+    package static func matches(_ words: [Substring], in fields: [String]) -> Bool {
         let haystack = Array(fold(normalized: fields.joined(separator: " ")).utf8)
         return words.allSatisfy { startsAWord(Array($0.utf8), in: haystack) }
     }

@@ -1,0 +1,47 @@
+import Foundation
+import OCOPModel
+import OCOPReplica
+import OCOPStore
+
+// Records the central office decides on (NationalReads), read whole (every column) so the
+// decision checks the same record it would on SQLite.
+extension PostgresNationalStore {
+    public func productRecord(id: UUID) async throws -> Product? { try await record(Product.self, id: id) }
+
+    public func evaluationRecord(id: UUID) async throws -> Evaluation? { try await record(Evaluation.self, id: id) }
+
+    public func certificateRecord(id: UUID) async throws -> Certificate? { try await record(Certificate.self, id: id) }
+
+    public func certificates(ofProduct productID: UUID) async throws -> [Certificate] {
+        var parameters = ReadParameters()
+        let product = parameters.bind(productID)
+        return try await reading { connection in
+            try await records(Certificate.self, connection, "WHERE product_id = \(product) ORDER BY issued_on COLLATE \"C\", id", parameters)
+        }
+    }
+
+    public func certificate(numbered number: String) async throws -> Certificate? {
+        var parameters = ReadParameters()
+        let wanted = parameters.bind(number)
+        return try await reading { connection in
+            try await records(Certificate.self, connection, "WHERE number = \(wanted) LIMIT 1", parameters).first
+        }
+    }
+
+    public func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate] {
+        var parameters = ReadParameters()
+        let status = parameters.bind(CertificateStatus.active.rawValue)
+        let day = parameters.bind(date.description)
+        return try await reading { connection in
+            try await records(Certificate.self, connection, """
+                WHERE status = \(status) AND expires_on < \(day) COLLATE "C" ORDER BY expires_on COLLATE "C", id
+                """, parameters)
+        }
+    }
+
+    private func record<Record: SyncedRecord>(_ type: Record.Type, id: UUID) async throws -> Record? {
+        var parameters = ReadParameters()
+        let key = parameters.bind(id)
+        return try await reading { connection in try await records(Record.self, connection, "WHERE id = \(key)", parameters).first }
+    }
+}
