@@ -20,6 +20,15 @@ extension ServerConfiguration {
         endpoint(metrics, "metrics")
         if let http { endpoint(Endpoint(host: http.host, port: http.port), "http") }
         if dataDirectory.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("dataDirectory: empty") }
+        for (key, url) in [("store", store), ("storeStandby", storeStandby)] {
+            guard let url else { continue }
+            if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+                problems.append("\(key): '\(url)' is not a PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE); leave it out to keep the store in SQLite")
+            } else if URLComponents(string: url)?.password != nil {
+                problems.append("\(key): the URL carries a password; put it in a file named by storePasswordFile (or PGPASSWORD) instead")
+            }
+        }
+        if storeStandby != nil, store == nil { problems.append("storeStandby: a standby needs a PostgreSQL store (store)") }
         if let tls {
             if tls.certificate.isEmpty { problems.append("tls.certificate: empty; give the PEM certificate chain's path") }
             if tls.privateKey.isEmpty { problems.append("tls.privateKey: empty; give the PEM private key's path") }

@@ -118,8 +118,17 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
     public var listen = Endpoint(host: "127.0.0.1", port: 7468)
     /// Where Prometheus scrapes `/metrics` (loopback by default); nil turns metrics off.
     public var metrics: Endpoint? = Endpoint(host: "127.0.0.1", port: 9468)
-    /// Holds the national dataset (`national.sqlite`) and the server's secret for fake salts.
+    /// Holds the national dataset (`national.sqlite`, unless ``store`` names another) and the
+    /// server's secret for fake salts.
     public var dataDirectory = "./ocop-data"
+    /// The national dataset on PostgreSQL (`postgres://USER@HOST:PORT/DATABASE?sslmode=…`);
+    /// nil keeps it in SQLite in ``dataDirectory``. Never holds a password.
+    public var store: String?
+    /// A file holding the PostgreSQL password (else `PGPASSWORD`).
+    public var storePasswordFile: String?
+    /// A streaming standby of ``store`` that serves the HTTP API's reads, reports and feeds, so
+    /// heavy reading stays off the primary that merges (same user and password).
+    public var storeStandby: String?
     public var tls: TLS?
     /// The HTTP API, dashboard and feeds; nil (the default) leaves them off.
     public var http: HTTP?
@@ -129,7 +138,7 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case listen, metrics, dataDirectory, tls, http, limits, logLevel }
+    enum CodingKeys: String, CodingKey, CaseIterable { case listen, metrics, dataDirectory, store, storePasswordFile, storeStandby, tls, http, limits, logLevel }
 
     /// Where the feed signing key is read from (and created, if it is the default and missing).
     public var feedSigningKeyPath: String {
@@ -175,6 +184,9 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         // `"metrics": null` turns metrics off; leaving the key out keeps the default.
         metrics = container.contains(.metrics) ? try container.decodeIfPresent(Endpoint.self, forKey: .metrics) : defaults.metrics
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? defaults.dataDirectory
+        store = try container.decodeIfPresent(String.self, forKey: .store)
+        storePasswordFile = try container.decodeIfPresent(String.self, forKey: .storePasswordFile)
+        storeStandby = try container.decodeIfPresent(String.self, forKey: .storeStandby)
         tls = try container.decodeIfPresent(TLS.self, forKey: .tls)
         http = try container.decodeIfPresent(HTTP.self, forKey: .http)
         limits = try container.decodeIfPresent(Limits.self, forKey: .limits) ?? defaults.limits

@@ -26,7 +26,7 @@ struct Tenant: ParsableCommand {
             do { _ = try ProvinceAdmission.check(code: code, name: name, on: date) } catch {
                 throw ValidationError("--\(error.field.rawValue): \(error.message)")
             }
-            let store = try options.openStore(try options.load())
+            let store = try await options.openStore(try options.load())
             let secret = try readSecret(secretFile)
             let tenant = try await store.addCheckedProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret), on: date)
             print("tenant: \(tenant.uuidString.lowercased())")
@@ -41,7 +41,7 @@ struct Tenant: ParsableCommand {
         @Option(help: "Read the new secret from this file instead of generating one.") var secretFile: String?
 
         func run() async throws {
-            let store = try options.existingStore()
+            let store = try await options.existingStore()
             let secret = try readSecret(secretFile)
             try await store.rotateSecret(user: try await account(user, in: store), verifier: ScramVerifier.make(secret: secret))
             if secretFile == nil { print("secret: \(secret)") }
@@ -53,7 +53,7 @@ struct Tenant: ParsableCommand {
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         func run() async throws {
-            let store = try options.existingStore()
+            let store = try await options.existingStore()
             let account = try await account(user, in: store)
             try await store.setEnabled(user: account, false)
             print("disabled \(account): it cannot log in, and its open sessions end at their next request")
@@ -65,7 +65,7 @@ struct Tenant: ParsableCommand {
         @OptionGroup var options: DaemonOptions
         @Argument(help: "The account: a province code (01), a tenant id, or central.") var user: String
         func run() async throws {
-            let store = try options.existingStore()
+            let store = try await options.existingStore()
             let account = try await account(user, in: store)
             try await store.setEnabled(user: account, true)
             print("enabled \(account): it can log in again")
@@ -98,7 +98,7 @@ struct Central: ParsableCommand {
         @Option(help: "Read the secret from this file instead of generating one.") var secretFile: String?
 
         func run() async throws {
-            let store = try options.openStore(try options.load())
+            let store = try await options.openStore(try options.load())
             let secret = try readSecret(secretFile)
             try await store.addCentralAccount(verifier: ScramVerifier.make(secret: secret))
             print("user: central")
@@ -135,7 +135,7 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try options.openExistingStore(configuration)
+        let store = try await options.openExistingStore(configuration)
         let keyCopy = BackupFiles.signingKeyCopy(of: destination)
         // Problems with the destination are the operator's to fix, said plainly (exit 1), never a
         // usage error or an SQLite code.

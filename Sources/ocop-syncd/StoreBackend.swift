@@ -1,18 +1,22 @@
 import Foundation
 import Logging
+import Metrics
+import ServiceLifecycle
 import OCOPNetwork
+import OCOPPostgres
 import OCOPStore
 
 // The composition root: the one place that knows which backend holds the national dataset.
-// Everything else in the daemon talks to the store protocols (`any NationalBackend`), so a
-// PostgreSQL backend is chosen here and nowhere else.
+// Everything else in the daemon talks to the store protocols (`any NationalBackend`): SQLite in
+// the data directory by default, PostgreSQL when the configuration (or --store) names one.
 extension DaemonOptions {
-    /// Opens the national store, creating it (and its directory) on first use: for the
-    /// commands that set a store up (`serve`, `central add`, `tenant add`, `token issue`).
+    /// Opens the national store, creating it on first use: for the commands that set a store up
+    /// (`serve`, `central add`, `tenant add`, `token issue`).
     ///
-    /// Creating one is said on standard error, with where the path came from: run without
-    /// `--config` by mistake, a command would otherwise succeed against a new, empty store.
-    func openStore(_ configuration: ServerConfiguration) throws -> any NationalBackend {
+    /// Creating a SQLite store is said on standard error, with where the path came from: run
+    /// without `--config` by mistake, a command would otherwise succeed against a new, empty store.
+    func openStore(_ configuration: ServerConfiguration) async throws -> any NationalBackend {
+        if let url = configuration.store { return try await openPostgres(url, configuration) }
         let path = configuration.databasePath
         let isNew = !FileManager.default.fileExists(atPath: path)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -27,7 +31,8 @@ extension DaemonOptions {
     /// Opens the national store only if it exists. Every command that reads or changes what is
     /// there uses this: run without `--config` (or with a mistyped data directory) it must say
     /// so, not create a new, empty store and report that it is empty.
-    func openExistingStore(_ configuration: ServerConfiguration) throws -> any NationalBackend {
+    func openExistingStore(_ configuration: ServerConfiguration) async throws -> any NationalBackend {
+        if let url = configuration.store { return try await openPostgres(url, configuration) }
         let path = configuration.databasePath
         guard FileManager.default.fileExists(atPath: path) else {
             let source = dataDir != nil ? "--data-dir" : config.map { "dataDirectory in \($0)" } ?? "the default data directory (no --config given)"
@@ -40,5 +45,54 @@ extension DaemonOptions {
     }
 
     /// The existing store with the configuration loaded (the common case).
-    func existingStore() throws -> any NationalBackend { try openExistingStore(try load()) }
+    func existingStore() async throws -> any NationalBackend { try await openExistingStore(try load()) }
+
+    /// PostgreSQL: the database must exist (an administrator creates it); its tables are made
+    /// or upgraded on first use.
+    private func openPostgres(_ url: String, _ configuration: ServerConfiguration) async throws -> any NationalBackend {
+        do {
+            let settings = try PostgresStoreConfiguration(url: url, passwordFile: configuration.storePasswordFile)
+            let standby = try configuration.storeStandby.map { try PostgresStoreConfiguration(url: $0, passwordFile: configuration.storePasswordFile) }
+            return try await PostgresNationalStore.open(settings, standby: standby, logger: Logger(label: "ocop.store"))
+        } catch let error as PostgresStoreError {
+            throw ConfigurationError(message: error.description)
+        }
+    }
+}
+
+/// Publishes how far the read standby is behind (`ocop_store_standby_lag_seconds`,
+/// `ocop_store_standby_lag_feed_positions`) every few seconds, for alerts.
+struct StandbyLagReporter: Service {
+    let store: PostgresNationalStore
+    let logger: Logger
+    static let interval: Duration = .seconds(10)
+
+    /// Nil unless the store reads from a standby.
+    init?(store: any NationalBackend, logger: Logger) {
+        guard let store = store as? PostgresNationalStore, store.hasStandby else { return nil }
+        self.store = store
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let seconds = Gauge(label: "ocop_store_standby_lag_seconds")
+        let positions = Gauge(label: "ocop_store_standby_lag_feed_positions")
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    do {
+                        if let lag = try await store.standbyLag() {
+                            seconds.record(lag.seconds)
+                            positions.record(Double(lag.feedPositions))
+                        }
+                    } catch {
+                        logger.warning("cannot measure the standby's lag", metadata: ["error": "\(error)"])
+                    }
+                    try await Task.sleep(for: Self.interval)
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown.
+        }
+    }
 }

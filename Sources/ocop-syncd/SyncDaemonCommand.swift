@@ -29,9 +29,22 @@ struct DaemonOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (overrides the configuration file).")
     var dataDir: String?
 
+    @Option(name: .long, help: "The national store on PostgreSQL, as postgres://USER@HOST:PORT/DATABASE (overrides the configuration file; default: SQLite in the data directory).")
+    var store: String?
+
+    @Option(name: .long, help: "A file holding the PostgreSQL password (else PGPASSWORD).")
+    var storePasswordFile: String?
+
+    @Option(name: .long, help: "A read-only streaming standby for the HTTP API's reads, reports and feeds (postgres://…).")
+    var storeStandby: String?
+
     func load() throws -> ServerConfiguration {
         var configuration = try config.map(ServerConfiguration.load(path:)) ?? ServerConfiguration()
         if let dataDir { configuration.dataDirectory = dataDir }
+        if let store { configuration.store = store }
+        if let storePasswordFile { configuration.storePasswordFile = storePasswordFile }
+        if let storeStandby { configuration.storeStandby = storeStandby }
+        if let problem = configuration.problems.first { throw ConfigurationError(message: problem) }
         return configuration
     }
 }
@@ -73,7 +86,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let store = try options.openStore(configuration)
+        let store = try await options.openStore(configuration)
         // Last sync times survive restarts: seed the gauges from the store, so an alert on a
         // province that stopped syncing does not reset when the daemon restarts.
         let parser = ISO8601DateFormatter()
@@ -119,7 +132,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
         if let address = metricsChannel?.localAddress { logger.info("metrics at http://\(address.ipAddress ?? "?"):\(address.port ?? 0)/metrics") }
-        let services: [any Service] = [BoundServer(server: server, listener: listener)] + (httpService.map { [$0] } ?? [])
+        var services: [any Service] = [BoundServer(server: server, listener: listener)] + (httpService.map { [$0] } ?? [])
+        if let lag = StandbyLagReporter(store: store, logger: logger) { services.append(lag) }
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger

@@ -36,14 +36,17 @@ final class DaemonProcess: @unchecked Sendable {
     private(set) var process: Process?
     private(set) var port = 0
 
-    /// - Parameter limits: settings of the config's `limits` beyond the tests' idle timeout.
-    init(limits: [String: Int] = [:]) throws {
+    /// - Parameters:
+    ///   - limits: settings of the config's `limits` beyond the tests' idle timeout.
+    ///   - store: a PostgreSQL store URL (several daemons may share one); nil keeps SQLite.
+    init(limits: [String: Int] = [:], store: String? = nil, storePasswordFile: String? = nil) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // No metrics port: tests run daemons side by side.
         let settings = limits.merging(["idleTimeoutSeconds": 30]) { mine, _ in mine }
             .sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
-        let config = #"{"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {\#(settings)}}"#
+        let postgres = store.map { #""store": "\#($0)", "storePasswordFile": "\#(storePasswordFile ?? "")", "# } ?? ""
+        let config = #"{\#(postgres)"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {\#(settings)}}"#
         try config.write(to: configPath, atomically: true, encoding: .utf8)
     }
 

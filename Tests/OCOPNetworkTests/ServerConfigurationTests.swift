@@ -102,9 +102,19 @@ struct ServerConfigurationTests {
     func examplesLoad() throws {
         let ops = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ops/config")
-        for name in ["syncd.json", "syncd-tls.json"] {
+        for name in ["syncd.json", "syncd-tls.json", "syncd-postgres.json"] {
             _ = try ServerConfiguration.load(path: ops.appendingPathComponent(name).path)
         }
+    }
+
+    @Test("a PostgreSQL store is a URL without a password; a standby needs a store")
+    func postgresSettings() throws {
+        let set = try load(#"{"store": "postgres://ocop@db:5432/ocop", "storePasswordFile": "/etc/p", "storeStandby": "postgres://ocop@db2/ocop"}"#)
+        #expect(set.store == "postgres://ocop@db:5432/ocop" && set.storePasswordFile == "/etc/p" && set.storeStandby == "postgres://ocop@db2/ocop")
+        #expect(try load("{}").store == nil, "SQLite stays the default")
+        #expect(try #require(refusal(#"{"store": "/var/lib/national.sqlite"}"#)).contains("store: '/var/lib/national.sqlite' is not a PostgreSQL URL"))
+        #expect(try #require(refusal(#"{"store": "postgres://ocop:hunter2@db/ocop"}"#)).contains("store: the URL carries a password"))
+        #expect(try #require(refusal(#"{"storeStandby": "postgres://ocop@db2/ocop"}"#)).contains("storeStandby: a standby needs a PostgreSQL store"))
     }
 
     @Test("a missing required field and broken JSON are named")
