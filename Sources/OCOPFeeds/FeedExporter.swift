@@ -95,7 +95,7 @@ public enum FeedExporter {
         _ snapshot: FeedSnapshot, format: FeedFormat, signingKey: Curve25519.Signing.PrivateKey,
         progress: (@Sendable (FeedProgress) -> Void)? = nil
     ) throws -> RenderedExport {
-        let generatedAt = FeedSnapshot.iso8601(.init(rawValue: UInt64(Date().timeIntervalSince1970 * 1000) << 16))
+        let generatedAt = snapshot.issued
         var written: [FeedFile] = []
         let total = snapshot.entries.count
         switch format {

@@ -195,6 +195,19 @@ public struct FeedSnapshot: Sendable {
     }
 
     static func iso8601(_ clock: HLC) -> String { clock.iso8601 }
+
+    /// When the data this snapshot publishes was last changed: the newest `dateModified` of its
+    /// entries, else the start (in Viet Nam) of its cursor's day. Derived from the data, never
+    /// from the clock of the machine rendering it, so every daemon over one national dataset
+    /// renders the same bytes, and the same ETag, for the same snapshot.
+    var issued: String {
+        let newest = entries.compactMap { entry -> String? in
+            if case .upsert(let product) = entry { return product.dateModified }
+            return nil
+        }.max()
+        let midnightInVietnam = max(cursor.date.daysSinceEpoch * 86_400_000 - 7 * 3_600_000, 0)
+        return newest ?? Self.iso8601(HLC(millis: UInt64(midnightInVietnam), logical: 0))
+    }
 }
 
 /// Why a feed could not be exported or verified.

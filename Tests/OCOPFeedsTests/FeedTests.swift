@@ -42,6 +42,23 @@ import Testing
         #expect(try await validateFeedDocuments(csv) == "")
     }
 
+    /// Several daemons serve one national dataset behind a load balancer: a partner must get
+    /// the same bytes (and so the same ETag) whichever answers, whenever it renders.
+    @Test func renderingsOfOneSnapshotAreTheSameBytesWhenAndWhereverMade() async throws {
+        var rng = SplitMix64(state: 17)
+        let data = try Dataset()
+        try data.fill(count: 12, rng: &rng)
+        for format in [FeedFormat.jsonld, .csv] {
+            let snapshot = try await FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
+            let first = try FeedExporter.render(snapshot, format: format, signingKey: testKey)
+            try await Task.sleep(for: .milliseconds(30))
+            let again = try await FeedSnapshot.read(store: data.store, profile: .asean, since: nil, asOf: date("2025-10-01"))
+            let second = try FeedExporter.render(again, format: format, signingKey: testKey)
+            #expect(first.files.map(\.path) == second.files.map(\.path))
+            for (a, b) in zip(first.files, second.files) { #expect(a.data == b.data, "\(format) \(a.path) differs between renderings") }
+        }
+    }
+
     @Test func contentOfAProduct() async throws {
         let data = try Dataset()
         var rng = SplitMix64(state: 5)
