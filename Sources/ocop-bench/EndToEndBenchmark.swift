@@ -89,12 +89,14 @@ final class DaemonRunner: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(dataDirectory: String) throws {
+    /// - Parameter store: a PostgreSQL store URL (several runners may share one); nil keeps SQLite.
+    init(dataDirectory: String, store: String? = nil, storePasswordFile: String? = nil) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ocop-syncd")
         let portFile = dataDirectory + "/port"
         try #"{"metrics": null, "logLevel": "error"}"#.write(toFile: dataDirectory + "/syncd.json", atomically: true, encoding: .utf8)
         process.executableURL = binary
         process.arguments = ["serve", "--config", dataDirectory + "/syncd.json", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--port-file", portFile]
+            + (store.map { ["--store", $0] } ?? []) + (storePasswordFile.map { ["--store-password-file", $0] } ?? [])
         try process.run()
         for _ in 0..<400 {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {

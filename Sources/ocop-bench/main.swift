@@ -3,8 +3,25 @@ import Foundation
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
 // Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http]
+//        swift run -c release ocop-bench [--quick] --store postgres://USER@HOST:PORT/DATABASE   (PostgreSQL figures;
+//        the password from OCOP_STORE_PASSWORD_FILE or PGPASSWORD; each run makes databases of its own)
 let quick = CommandLine.arguments.contains("--quick")
-let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil }
+func argument(after flag: String) -> String? {
+    CommandLine.arguments.firstIndex(of: flag).flatMap { CommandLine.arguments.indices.contains($0 + 1) ? CommandLine.arguments[$0 + 1] : nil }
+}
+let only = argument(after: "--only")
+if let url = argument(after: "--store") {
+    do {
+        for figure in try await PostgresBenchmark.run(url: url, quick: quick) {
+            print("# \(figure.note)")
+            print("\(figure.name)=\(String(format: "%.3f", figure.value))")
+        }
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("benchmark postgres failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
 let benchmarks: [(String, (Bool) throws -> [Figure])] = [
     ("capture", CaptureBenchmark.run),
     ("wire", WireBenchmark.run),
