@@ -4,9 +4,9 @@ import OCOPReplica
 import OCOPStore
 import OCOPSync
 
-/// The producer as a feed shows it. Built only from fields that may leave the country: for a
-/// household business (a natural person) just the business name (the province is the
-/// product's); for an organisation also its id and, if the profile publishes it, its tax code.
+/// The producer as a feed shows it. Built only from fields that may leave the country: the
+/// name is ``PublicProducer``'s (a household's neutral label, "Hộ sản xuất tại {commune},
+/// {province}"); an organisation also has its id and, if the profile publishes it, its tax code.
 /// There is deliberately no place here for a representative, ID number, phone or address.
 public struct FeedProducer: Sendable, Hashable {
     /// `nil` for households.
@@ -16,16 +16,15 @@ public struct FeedProducer: Sendable, Hashable {
     /// Organisations only, and only if the profile publishes ``FeedField/producerTaxID``.
     public var taxID: String?
 
-    init(_ producer: Producer, profile: FeedProfile) {
-        let safe = producer.withoutPersonalData()
-        name = safe.name
-        type = safe.type
-        if safe.isNaturalPerson {
+    init(_ producer: Producer, public face: PublicProducer, profile: FeedProfile) {
+        name = face.name
+        type = face.type
+        if producer.isNaturalPerson {
             id = nil
             taxID = nil
         } else {
-            id = safe.id
-            taxID = profile.fields.contains(.producerTaxID) ? safe.taxCode : nil
+            id = producer.id
+            taxID = profile.fields.contains(.producerTaxID) ? producer.taxCode : nil
         }
     }
 }
@@ -157,16 +156,20 @@ public struct FeedSnapshot: Sendable {
             newest = max(newest, try lastChange(Producer.schema.name, producer.id))
             newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
             newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
+            // The one rule for what leaves the store about a producer (households: label, names
+            // scrubbed, descriptions that name the owner withheld).
+            let face = PublicProducer(producer, provinceName: province.name)
+            let descriptions = profile.fields.contains(.description)
+                ? face.descriptions(vi: product.descriptionVi, en: product.descriptionEn) : (vi: nil, en: nil)
             entries.append(.upsert(FeedProduct(
-                id: product.id, nameVi: product.nameVi, nameEn: product.nameEn,
-                descriptionVi: profile.fields.contains(.description) ? product.descriptionVi : nil,
-                descriptionEn: profile.fields.contains(.description) ? product.descriptionEn : nil,
+                id: product.id, nameVi: face.productName(product.nameVi), nameEn: face.productName(product.nameEn),
+                descriptionVi: descriptions.vi, descriptionEn: descriptions.en,
                 gtin: profile.fields.contains(.gtin) ? product.gtin : nil,
                 classificationVersion: product.classificationVersion, classificationCode: product.classificationCode,
                 classificationLabelVi: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .vi),
                 classificationLabelEn: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .en),
                 certificate: certificate, provinceCode: province.code, provinceName: province.name,
-                producer: FeedProducer(producer, profile: profile),
+                producer: FeedProducer(producer, public: face, profile: profile),
                 dateModified: Self.iso8601(newest)
             )))
         }

@@ -6,7 +6,8 @@ import Foundation
 /// `representative`, `national_id`, `phone` and `address` are personal data
 /// (``ColumnSchema/isPersonalData`` in ``OCOPSchema/producers``): for a household they identify
 /// a natural person and must never leave the country in a feed. ``personalDataFields`` names
-/// them; ``withoutPersonalData()`` strips them.
+/// them; ``withoutPersonalData()`` strips them. A household's own name usually carries its
+/// owner's too: what may be published about a producer is ``PublicProducer``'s to decide.
 public struct Producer: OCOPRecord {
     public static let schema = OCOPSchema.producers
 
@@ -59,7 +60,7 @@ public struct Producer: OCOPRecord {
         schema.columns.filter(\.isPersonalData).map(\.name)
     }
 
-    /// A copy with every personal-data field removed: what may appear in an international feed.
+    /// A copy with every personal-data field removed (the name stays: see ``PublicProducer``).
     public func withoutPersonalData() -> Producer {
         var copy = self
         copy.representative = nil

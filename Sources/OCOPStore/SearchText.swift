@@ -1,50 +1,18 @@
 import Foundation
+import OCOPModel
 
 /// Free-text matching for lookups: every word typed must start a word of one of the fields,
 /// ignoring case, tones and marks (`đ` matches `d`), so people can type without a Vietnamese
 /// keyboard: `nuoc mam` finds `Nước mắm`, `ch` finds `Chè`, `he` does not.
 ///
 /// `package` so that every backend matches with it (SQLite inside a query, PostgreSQL in Swift
-/// after reading the names) and lookups find the same rows whichever is behind.
+/// after reading the names) and lookups find the same rows whichever is behind. The folding
+/// itself is the model's (``OCOPModel/VietnameseFolding``), shared with the privacy rule.
 package enum SearchText {
-    /// Latin letters with marks → their folded base (`ằ` → `a`, `Đ` → `d`), computed once with
-    /// Foundation; folding a name is then a table lookup per scalar.
-    private static let table: [UInt32: Unicode.Scalar] = {
-        var table: [UInt32: Unicode.Scalar] = [:]
-        for range in [UInt32(0x00C0)...0x024F, 0x1E00...0x1EFF] {
-            for value in range {
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                if let first = folded.unicodeScalars.first, folded.unicodeScalars.count == 1, first.value != value {
-                    table[value] = first
-                }
-            }
-        }
-        table[0x0110] = "d" // Đ
-        table[0x0111] = "d" // đ
-        return table
-    }()
-
-    static func fold(_ text: String) -> String {
-        fold(normalized: text.precomposedStringWithCanonicalMapping)
-    }
+    static func fold(_ text: String) -> String { VietnameseFolding.fold(text) }
 
     /// `fold` for text already in NFC (everything stored is: input is normalised on the way in).
-    static func fold(normalized text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x41...0x5A: scalars.append(Unicode.Scalar(scalar.value + 0x20)!)
-            case 0...0x7F: scalars.append(scalar)
-            case 0x0300...0x036F: continue // combining marks left over
-            default:
-                if let folded = table[scalar.value] { scalars.append(folded) } else {
-                    scalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
-                }
-            }
-        }
-        return String(scalars)
-    }
+    static func fold(normalized text: String) -> String { VietnameseFolding.fold(normalized: text) }
 
     /// The words typed, folded, to match with ``matches(_:in:)``.
     package static func words(_ text: String) -> [Substring] {

@@ -25,6 +25,12 @@ extension AdminCommand {
                 credentials stop working; the surviving province receives the rows on its next \
                 sync. Provinces are named by tenant id or by their current code, e.g. \
                 `ocop admin merge-tenant --retired 02 --into 08 --last-day 2025-06-30`.
+
+                The merge must be one of the 2025 reference table (the retired code became the \
+                surviving code, and --last-day is the table's last day, 2025-06-30); anything else \
+                is refused with exit 1 and nothing changes. A merger of a later reform, which the \
+                table cannot know, is given with --reform "its legal basis": the table is then not \
+                consulted, and the override is written to stderr as a notice for the logs.
                 """
         )
 
@@ -33,12 +39,29 @@ extension AdminCommand {
         @Option(help: ArgumentHelp("The surviving province: tenant id or current code.", valueName: "id-or-code")) var into: String
         @Option(help: ArgumentHelp("The retired province's last day, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date)
         var lastDay: LocalDate
+        @Option(help: ArgumentHelp("A merger the 2025 table does not contain: the later reform's legal basis (e.g. its resolution number).",
+                                   valueName: "text"))
+        var reform: String?
 
         func run() async throws {
             let store = try nationalOptions.openStore()
             let retiredID = try await resolve(retired, in: store)
             let survivorID = try await resolve(into, in: store)
-            let result = try await mappingCentralErrors { try await store.mergeTenant(retiredID, into: survivorID, lastDay: lastDay) }
+            let result: TenantMergeResult
+            do {
+                result = try await mappingCentralErrors {
+                    try await store.mergeTenantFollowingReference(retiredID, into: survivorID, lastDay: lastDay, reform: reform)
+                }
+            } catch let error as TenantMergeAdmissionError {
+                throw CLIError.badData("--\(error.field.rawValue): \(error.message)")
+            }
+            if let reform {
+                // An override of the reference data is a decision someone must be able to find later.
+                FileHandle.standardError.write(Data("""
+                    notice: merged outside the 2025 reference table: retired=\(retired) into=\(into) last_day=\(lastDay) reform="\(reform)"
+
+                    """.utf8))
+            }
             for (table, count) in result.movedRows.sorted(by: { $0.key < $1.key }) where count > 0 {
                 print("moved \(count) \(table)")
             }

@@ -35,7 +35,8 @@ import Testing
         #expect(summary["upserts"] as? Int == 1)
         let cursor = try #require(summary["cursor"] as? String)
         let page = try String(contentsOfFile: workspace.path("out1/page-00001.jsonld"), encoding: .utf8)
-        #expect(page.contains("Shan tuyet tea") && page.contains("Cơ sở chè Suối Giàng"))
+        // A household is published under its neutral label, never its own name.
+        #expect(page.contains("Shan tuyet tea") && page.contains("Hộ sản xuất tại Lào Cai") && !page.contains("Cơ sở chè Suối Giàng"))
         for personal in ["Nguyễn Văn Kín", "001234567890", "0912345678", "Số 9 ngõ Riêng"] { #expect(!page.contains(personal)) }
 
         let verified = try workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
@@ -54,5 +55,24 @@ import Testing
         #expect(badCursor.status == 64, "\(badCursor)")
         let noStore = try workspace.run(["export", "--store", workspace.path("missing.sqlite"), "--out", "out4", "--key", keyFile])
         #expect(noStore.status == 2, "\(noStore)")
+    }
+
+    /// The demo's households ("Hộ kinh doanh Nguyễn Văn An", "Hộ kinh doanh Trần Thị Bé") reach
+    /// the ASEAN CSV only as "Hộ sản xuất tại {commune}, {province}".
+    @Test func theDemosAseanCSVNamesNoHouseholdOwner() throws {
+        let workspace = try Workspace()
+        let directory = workspace.path("demo")
+        let demo = try workspace.run(["demo", "--keep", directory])
+        #expect(demo.status == 0, "\(demo)")
+        let keyFile = try workspace.write("key.pem", FeedKeys.pem(Curve25519.Signing.PrivateKey()))
+        let export = try workspace.run(["export", "--national", directory + "/national.sqlite", "--feed", "asean", "--format", "csv",
+                                        "--out", "asean-csv", "--key", keyFile])
+        #expect(export.status == 0, "\(export)")
+        let csv = try String(contentsOfFile: workspace.path("asean-csv/products.csv"), encoding: .utf8)
+        #expect(csv.contains("household business"), "the demo's households should be in the feed: \(csv)")
+        #expect(csv.contains("Hộ sản xuất tại Bát Tràng, Hà Nội"), "\(csv)")
+        for owner in ["Nguyễn Văn An", "Trần Thị Bé", "Hộ kinh doanh"] {
+            #expect(!csv.contains(owner), "the ASEAN CSV names \"\(owner)\": \(csv)")
+        }
     }
 }

@@ -112,6 +112,7 @@ struct AdminCommandTests {
             (["--code", "99", "--name", "Hà Nội"], "--code: 99 is not a province code"),
             (["--code", "1", "--name", "Hà Nội"], "did you mean 01 (Hà Nội)?"),
             (["--code", "10", "--name", "Lào Cai"], "--code: 10 (Lào Cai) is a retired code"),
+            (["--code", "02"], "--code: 02 (Hà Giang) is a retired code: it ended on 2025-06-30; the unit is now 08 (Tuyên Quang)"),
             (["--code", "01", "--name", "Huế"], "--name: 'Huế' is not the name of code 01"),
         ]
         for (arguments, message) in cases {

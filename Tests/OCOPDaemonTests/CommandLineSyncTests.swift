@@ -27,12 +27,19 @@ struct CommandLineSyncTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try ocop(["demo", "--keep", directory.path]).status == 0)
         let national = directory.appendingPathComponent("national.sqlite").path
-        let merged = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2025-06-30"])
+        // Huế and Hà Nội were not merged in 2025: only a later reform, named, can merge them.
+        let outsideTheTable = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2031-06-30"])
+        #expect(outsideTheTable.status == 1, "\(outsideTheTable.errors)")
+        #expect(outsideTheTable.errors.contains("no merger of 46 (Huế) into 01 (Hà Nội)"), "\(outsideTheTable.errors)")
+        let merged = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2031-06-30",
+                               "--reform", "Nghị quyết 999/2031/QH16"])
         #expect(merged.status == 0, "\(merged.errors)")
+        #expect(merged.errors.contains("notice: merged outside the 2025 reference table"), "\(merged.errors)")
         #expect(merged.output.contains("moved 2 products"))
         let stars = try ocop(["report", "stars", "--national", national, "--json"])
         #expect(stars.status == 0 && !stars.output.contains("Huế"), "Huế's products now count for Hà Nội")
-        let again = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2025-06-30"])
+        let again = try ocop(["admin", "merge-tenant", "--national", national, "--retired", "46", "--into", "01", "--last-day", "2031-06-30",
+                              "--reform", "Nghị quyết 999/2031/QH16"])
         #expect(again.status == 2, "the retired code no longer names a current province")
     }
 

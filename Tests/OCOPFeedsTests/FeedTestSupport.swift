@@ -4,6 +4,7 @@ import OCOPFeeds
 import OCOPModel
 import OCOPReplica
 import OCOPStore
+import OCOPTestSupport
 import Testing
 
 let testVerifier = CredentialVerifier(salt: [1, 2, 3], iterations: 4096, storedKey: Array(repeating: 7, count: 32), serverKey: Array(repeating: 9, count: 32))
@@ -37,6 +38,8 @@ final class Dataset {
     var certificates: [Certificate] = []
     /// Every personal value of every household producer ever written.
     var personalValues: Set<String> = []
+    /// The generated households, by producer id: their owners' names must never be published.
+    var households: [UUID: RandomHousehold] = [:]
 
     init() throws {
         store = try SQLiteNationalStore.open(at: ":memory:")
@@ -49,14 +52,21 @@ final class Dataset {
         let digits = { (count: Int, rng: inout SplitMix64) in String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) }) }
         let producer: Producer
         if type == .household {
+            // Named after their owner, as households really are (the owner also in product
+            // names and descriptions, see addProduct).
+            var random = SeededRandom(seed: rng.next())
+            let household = RandomHousehold.make(&random)
             let nationalID = "0" + digits(11, &rng)
             producer = Producer(
-                tenantID: tenant, name: "Cơ sở sản xuất Sen Vàng \(serial)", type: .household,
-                taxCode: nationalID, commune: "Xã Bí Mật \(serial)",
-                representative: "Trần Thị Riêngtư \(serial)-\(digits(4, &rng))", nationalID: nationalID,
+                tenantID: tenant, name: household.name, type: .household,
+                taxCode: nationalID, commune: household.commune,
+                representative: household.representative, nationalID: nationalID,
                 phone: "09" + digits(8, &rng), address: "Số \(digits(3, &rng)) ngõ Kín \(serial)"
             )
-            personalValues.formUnion([producer.representative!, producer.nationalID!, producer.phone!, producer.address!, producer.commune!])
+            households[producer.id] = household
+            // The commune is published on purpose: it is the place in the household's public
+            // label ("Hộ sản xuất tại {commune}, {province}").
+            personalValues.formUnion([producer.representative!, producer.nationalID!, producer.phone!, producer.address!])
         } else {
             producer = Producer(tenantID: tenant, name: "Hợp tác xã Đoàn Kết \(serial)", type: type, taxCode: digits(10, &rng),
                                 representative: "Giám đốc \(serial)", phone: "02" + digits(9, &rng), address: "Thôn \(serial)")
@@ -67,10 +77,13 @@ final class Dataset {
     }
 
     func addProduct(producer: Producer, serial: Int, code: String) throws -> Product {
+        let household = households[producer.id]
         let product = Product(
             tenantID: producer.tenantID, producerID: producer.id, classificationCode: code,
-            nameVi: "Sản phẩm \(serial) \"đặc sản\"", nameEn: serial % 3 == 0 ? nil : "Product \(serial), speciality",
-            descriptionVi: "Mô tả \(serial)\nhai dòng", descriptionEn: "Description \(serial)", gtin: "8930000000002"
+            nameVi: household.map { "\($0.productNameVi) \(serial)" } ?? "Sản phẩm \(serial) \"đặc sản\"",
+            nameEn: serial % 3 == 0 ? nil : household.map { "\($0.productNameEn) \(serial)" } ?? "Product \(serial), speciality",
+            descriptionVi: household?.descriptionVi ?? "Mô tả \(serial)\nhai dòng",
+            descriptionEn: household?.descriptionEn ?? "Description \(serial)", gtin: "8930000000002"
         )
         try store.replica.save(product)
         products.append(product)
