@@ -61,6 +61,9 @@ public final class PostgresNationalStore: Sendable {
         _ configuration: PostgresStoreConfiguration, standby standbyConfiguration: PostgresStoreConfiguration? = nil,
         logger: Logger = Logger(label: "ocop.store")
     ) async throws -> PostgresNationalStore {
+        // One connection first, so a wrong password or a missing database is said at once.
+        try await probe(configuration, logger: logger)
+        if let standbyConfiguration { try await probe(standbyConfiguration, waitingForReplay: true, logger: logger) }
         let client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: Logger(label: "ocop.store.postgres"))
         let standby = try standbyConfiguration.map {
             PostgresClient(configuration: try $0.clientConfiguration(), backgroundLogger: Logger(label: "ocop.store.postgres.standby"))
@@ -100,6 +103,25 @@ public final class PostgresNationalStore: Sendable {
             runner.cancel()
             _ = await runner.value
             throw unreachable(error, configuration)
+        }
+    }
+
+    /// Connects once and closes: the pool would retry a refused login for ever, while an
+    /// operator wants the reason at once. A standby (`waitingForReplay`) is given a few seconds
+    /// to replay a database that was just created on its primary.
+    private static func probe(_ settings: PostgresStoreConfiguration, waitingForReplay: Bool = false, logger: Logger) async throws {
+        var attempt = 0
+        while true {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: try settings.connectionConfiguration(), id: 0, logger: logger)
+                try await connection.close()
+                return
+            } catch let error as PSQLError where waitingForReplay && attempt < 40 && PostgresFailure.sqlState(error) == "3D000" {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250))
+            } catch {
+                throw unreachable(error, settings)
+            }
         }
     }
 

@@ -89,20 +89,10 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
 
     package func clientConfiguration() throws -> PostgresClient.Configuration {
         let tlsSetting: PostgresClient.Configuration.TLS
-        switch tls {
-        case .disable:
-            tlsSetting = .disable
-        case .prefer, .require:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            settings.certificateVerification = .none
-            tlsSetting = tls == .prefer ? .prefer(settings) : .require(settings)
-        case .verifyFull:
-            var settings = TLSConfiguration.makeClientConfiguration()
-            settings.certificateVerification = .fullVerification
-            if let rootCertificatePath {
-                settings.trustRoots = .file(rootCertificatePath)
-            }
-            tlsSetting = .require(settings)
+        switch (tls, try tlsConfiguration()) {
+        case (.disable, _), (_, nil): tlsSetting = .disable
+        case (.prefer, let settings?): tlsSetting = .prefer(settings)
+        case (_, let settings?): tlsSetting = .require(settings)
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsSetting
@@ -110,6 +100,37 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
         return configuration
+    }
+
+    /// One connection's settings, for the probe a store makes before it starts its pool: the pool
+    /// retries a refused login for ever, while an operator wants the reason at once.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tlsSetting: PostgresConnection.Configuration.TLS
+        switch (tls, try tlsConfiguration()) {
+        case (.disable, _), (_, nil): tlsSetting = .disable
+        case (.prefer, let settings?): tlsSetting = .prefer(try NIOSSLContext(configuration: settings))
+        case (_, let settings?): tlsSetting = .require(try NIOSSLContext(configuration: settings))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsSetting
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// The TLS settings `sslmode` asks for; nil for `disable`.
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            settings.certificateVerification = .none
+        case .verifyFull:
+            settings.certificateVerification = .fullVerification
+            if let rootCertificatePath { settings.trustRoots = .file(rootCertificatePath) }
+        }
+        return settings
     }
 
     private static func redacted(_ url: String) -> String {
