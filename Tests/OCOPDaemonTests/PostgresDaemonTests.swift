@@ -127,4 +127,35 @@ struct PostgresDaemonTests {
         let inURL = try await runTool(try builtBinary("ocop-syncd").path, ["status", "--store", "postgres://ocop:hunter2@127.0.0.1:1/ocop"])
         #expect(inURL.status != 0 && inURL.errors.contains("the URL carries a password") && !inURL.errors.contains("hunter2"), "\(inURL.errors)")
     }
+
+    @Test("a central office moves from SQLite to PostgreSQL with store copy, and its provinces sync on without re-initialising")
+    func movingACentralOfficeFromSQLite() async throws {
+        let old = try DaemonProcess()
+        defer { old.cleanUp() }
+        try await old.start()
+        let province = try old.addProvince(code: "01", name: "Hà Nội")
+        try insertProducts(province, range: 0..<200)
+        _ = try await province.sync(old)
+        old.stop()
+
+        let database = try await TestPostgres.newDatabase()
+        let arguments = ["store", "copy", "--from", old.databasePath, "--to", database.description]
+            + (TestPostgres.passwordFile.map { ["--store-password-file", $0] } ?? [])
+        let copy = try await runTool(try builtBinary("ocop-syncd").path, arguments)
+        #expect(copy.status == 0, "\(copy.errors)")
+        let digests = copy.output.split(separator: "\n").filter { $0.contains("digest") }.map { $0.split(separator: " ").last! }
+        #expect(digests.count == 2 && digests[0] == digests[1], "\(copy.output)")
+
+        let moved = try DaemonProcess(store: database.description, storePasswordFile: TestPostgres.passwordFile)
+        defer { moved.cleanUp() }
+        try await moved.start()
+        try insertProducts(province, range: 200..<250)
+        let summary = try await province.sync(moved)
+        #expect(summary.report.changesPushed == 50 && summary.report.changesPulled == 0, "\(summary.report)")
+        #expect(try province.replica.syncPosition().pendingWrites == 0)
+
+        // The destination is no longer empty: a second copy is refused and changes nothing.
+        let again = try await runTool(try builtBinary("ocop-syncd").path, arguments)
+        #expect(again.status != 0 && again.errors.contains("is not empty"), "\(again.errors)")
+    }
 }
