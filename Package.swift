@@ -221,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "OCOPFeedsTests",
             dependencies: [
-                "OCOPFeeds", "OCOPTestSupport", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync",
+                "OCOPFeeds", "OCOPTestSupport", "OCOPStore", "OCOPPostgres", "OCOPReplica", "OCOPModel", "OCOPSync",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

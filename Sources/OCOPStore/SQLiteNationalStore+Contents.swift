@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OCOPModel
 import OCOPReplica
 import OCOPSync
 
@@ -71,5 +72,93 @@ extension SQLiteNationalStore: StoreContentsSource {
         contents.server["state"] = try records("SELECT * FROM _server_state")
         contents.server["tenant_merges"] = try db.tableExists("_tenant_merges") ? records("SELECT * FROM _tenant_merges") : []
         return contents
+    }
+}
+
+extension SQLiteNationalStore: StoreContentsDestination {
+    /// Loads a whole national store into this one, which must be new and empty, in one
+    /// transaction. The store takes over the source's replica id and dot counter, so this object
+    /// must be closed afterwards and the file opened again (`ocop-syncd store copy` does).
+    package func load(_ contents: StoreContents) async throws {
+        try await StoreThreads.write {
+            try self.replica.write { db in
+                try self.checkEmpty(db)
+                try self.replica.storage.withApplyingFlag(db) { try self.load(contents, into: db) }
+            }
+        }
+        logger.notice("national store loaded", metadata: ["summary": "\(contents.summary)"])
+    }
+
+    private func checkEmpty(_ db: Database) throws {
+        let accounts = try Int.fetchOne(db, sql: "SELECT count(*) FROM _server_accounts") ?? 0
+        let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM _sync_rows") ?? 0
+        let position = try SyncMeta.int(db, .feedSequence) ?? 0
+        guard accounts == 0, rows == 0, position == 0 else {
+            throw StoreError(.invalidArgument, "the destination is not empty (\(accounts) accounts, \(rows) synced rows, feed at \(position)); copy into a new file")
+        }
+    }
+
+    private func load(_ contents: StoreContents, into db: Database) throws {
+        let storage = replica.storage
+        var directory = try ReplicaDirectory(db)
+        var newestClock = HLC.zero
+        for (name, rows) in contents.rows {
+            guard let table = storage.table(named: name) else {
+                throw StoreError(.invalidArgument, "the source has rows of \(name), which this release does not know")
+            }
+            let tenantColumn = table.columnNames.firstIndex(of: TableSchema.tenantColumn)
+            for row in rows {
+                var values: [DatabaseValue] = [row.key.databaseValue]
+                for column in table.columnNames { values.append(row.state.columns[column]?.value.databaseValue ?? .null) }
+                try db.cachedStatement(sql: row.state.isVisible ? table.insertRow : table.insertTomb).execute(arguments: StatementArguments(values))
+                var owner: Int64 = 0
+                if table.schema.scope == .tenant, let tenantColumn, case .blob(let bytes) = row.state.columns[table.columnNames[tenantColumn]]?.value,
+                   let tenant = ReplicaID(bytes: bytes) {
+                    owner = Int64(directory.index(of: tenant))
+                }
+                let meta = Data(RowMeta(row.state, columnNames: table.columnNames).encoded(&directory))
+                try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta, seq, owner, echo) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [
+                    table.index, row.key.databaseValue, meta, row.seq, owner, row.echo.map { Int64(directory.index(of: $0)) },
+                ])
+                newestClock = row.state.clocks.reduce(newestClock) { max($0, $1) }
+            }
+        }
+        for conflict in contents.conflicts {
+            let record = conflict.record
+            try db.execute(sql: """
+                INSERT INTO _sync_conflicts(tbl, pk, col, kind, replica, counter, hlc, value, pushed, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                """, arguments: [
+                    record.table, record.key.databaseValue, record.column, Int64(record.kind.rawValue), Data(record.origin.bytes),
+                    Int64(bitPattern: record.losingStamp.dot.counter), Int64(bitPattern: record.losingStamp.hlc.rawValue),
+                    record.losingValue.databaseValue, conflict.seq,
+                ])
+        }
+        try db.execute(sql: Self.createResolutions)
+        try db.execute(sql: Self.createTenantMerges)
+        let tables = ["accounts": "_server_accounts", "replicas": "_server_replicas", "api_tokens": "_api_tokens",
+                      "resolutions": "_central_resolutions", "state": "_server_state", "tenant_merges": "_tenant_merges"]
+        for (name, _) in StoreContents.serverTables {
+            for var record in contents.server[name] ?? [] {
+                if name == "replicas", let served = record.removeValue(forKey: "served_through"), !served.isNull {
+                    try db.execute(sql: "INSERT INTO _server_pull_served(replica, served_through) VALUES (?, ?)",
+                                   arguments: [record["replica"]?.databaseValue ?? .null, served.databaseValue])
+                }
+                let columns = record.keys.sorted()
+                try db.execute(
+                    sql: "INSERT INTO \(tables[name]!) (\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: StatementArguments(columns.map { record[$0]!.databaseValue })
+                )
+            }
+        }
+        // The store's identity and counters: its next central write is stamped after all of these.
+        try SyncMeta.set(db, .replicaID, contents.storeReplica.description)
+        try SyncMeta.set(db, .feedSequence, contents.feedPosition)
+        try SyncMeta.set(db, .stampedThrough, contents.centralCounter)
+        try SyncMeta.set(db, .clock, Int64(bitPattern: max(newestClock.rawValue, UInt64(bitPattern: try SyncMeta.int(db, .clock) ?? 0))))
+        if contents.centralCounter > 0 {
+            // The log keeps its newest row so counters go on from it (see Replica.acknowledge).
+            try db.execute(sql: "INSERT INTO _sync_log(seq, tbl, pk, op, mask, wall) VALUES (?, 0, x'', 1, 0, 0)", arguments: [contents.centralCounter])
+        }
+        try directory.save(db)
     }
 }

@@ -20,6 +20,13 @@ public struct TenantMergeResult: Sendable, Equatable {
 }
 
 extension SQLiteNationalStore {
+    /// Where rows came from when their province was merged into another (made on first use).
+    static let createTenantMerges = """
+        CREATE TABLE IF NOT EXISTS _tenant_merges (
+          tbl TEXT NOT NULL, pk BLOB NOT NULL, from_tenant BLOB NOT NULL, into_tenant BLOB NOT NULL, merged_on TEXT NOT NULL,
+          PRIMARY KEY (tbl, pk, from_tenant))
+        """
+
     /// Merges a retired province into the one that absorbs it (the 1 July 2025 consolidation).
     ///
     /// In one transaction: every row of the retired tenant gets the survivor's `tenant_id` (a
@@ -30,11 +37,7 @@ extension SQLiteNationalStore {
     package func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) throws -> TenantMergeResult {
         guard retired != survivor else { throw StoreError(.invalidArgument, "a province cannot be merged into itself") }
         return try replica.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS _tenant_merges (
-                  tbl TEXT NOT NULL, pk BLOB NOT NULL, from_tenant BLOB NOT NULL, into_tenant BLOB NOT NULL, merged_on TEXT NOT NULL,
-                  PRIMARY KEY (tbl, pk, from_tenant))
-                """)
+            try db.execute(sql: Self.createTenantMerges)
             for (id, role) in [(retired, "retired"), (survivor, "surviving")] {
                 guard let row = try Row.fetchOne(db, sql: "SELECT merged_into FROM tenants WHERE id = ?", arguments: [id]) else {
                     throw StoreError(.invalidArgument, "no \(role) province \(id.uuidString.lowercased()) in the national dataset")

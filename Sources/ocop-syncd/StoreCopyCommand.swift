@@ -17,9 +17,10 @@ struct StoreCommand: AsyncParsableCommand {
 struct StoreCopy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy a national SQLite store into an empty PostgreSQL database, verified by a digest of both.",
+        abstract: "Copy the national dataset between SQLite and PostgreSQL (either way), verified by a digest of both.",
         discussion: """
-            Every synced row keeps its clocks, dots and feed position, every conflict record, cursor, account, \
+            From a national SQLite store into an empty PostgreSQL database, or from PostgreSQL into a new SQLite \
+            file. Every synced row keeps its clocks, dots and feed position, every conflict record, cursor, account, \
             token and resolution is carried, and the store keeps its replica id and counter: provinces go on \
             syncing from where they were, with the same secrets, without re-initialising. Stop the daemon first \
             (the copy reads one consistent state, and writes made after it would stay behind). The copy is one \
@@ -28,55 +29,89 @@ struct StoreCopy: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The national SQLite store to copy (e.g. /var/lib/ocop-sync/national.sqlite).")
+    @Option(name: .long, help: "The store to copy: a national SQLite file, or postgres://USER@HOST:PORT/DATABASE.")
     var from: String
 
-    @Option(name: .long, help: "An empty PostgreSQL database: postgres://USER@HOST:PORT/DATABASE.")
+    @Option(name: .long, help: "Where to: an empty PostgreSQL database (postgres://…), or a SQLite file that does not exist yet.")
     var to: String
 
     @Option(name: .long, help: "A file holding the PostgreSQL password (else PGPASSWORD).")
     var storePasswordFile: String?
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: from) else {
-            throw ConfigurationError(message: "store copy: there is no national store at \(from); nothing was copied")
-        }
-        guard PostgresStoreConfiguration.isURL(to) else {
-            throw ConfigurationError(message: "store copy: --to must be a PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE), got \(to)")
-        }
         let logger = Logger(label: "ocop.store")
-        let source = try SQLiteNationalStore.open(at: from, logger: logger)
-        let settings: PostgresStoreConfiguration
+        switch (PostgresStoreConfiguration.isURL(from), PostgresStoreConfiguration.isURL(to)) {
+        case (false, true):
+            guard FileManager.default.fileExists(atPath: from) else {
+                throw ConfigurationError(message: "store copy: there is no national store at \(from); nothing was copied")
+            }
+            let settings = try postgres(to)
+            try await copy(
+                from: SQLiteNationalStore.open(at: from, logger: logger), named: from,
+                into: { try await PostgresNationalStore.open(settings, logger: logger) }, named: settings.description,
+                close: { await ($0 as? PostgresNationalStore)?.close() }
+            )
+        case (true, false):
+            guard !FileManager.default.fileExists(atPath: to) else {
+                throw ConfigurationError(message: "store copy: \(to) already exists; a copy never overwrites a store — choose a new file")
+            }
+            let settings = try postgres(from)
+            let source = try await open(settings, logger: logger)
+            defer { Task { await source.close() } }
+            try await copy(
+                from: source, named: settings.description,
+                into: { try SQLiteNationalStore.open(at: to, logger: logger) }, named: to, close: { _ in }
+            )
+        default:
+            throw ConfigurationError(message: "store copy: give one SQLite file and one PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE), got \(from) → \(to)")
+        }
+    }
+
+    private func postgres(_ url: String) throws -> PostgresStoreConfiguration {
         do {
-            settings = try PostgresStoreConfiguration(url: to, passwordFile: storePasswordFile)
+            return try PostgresStoreConfiguration(url: url, passwordFile: storePasswordFile)
         } catch let error as PostgresStoreError {
             throw ConfigurationError(message: error.description)
         }
-        let contents = try await source.contents()
-        print("read \(from): \(contents.summary)")
-        let destination: PostgresNationalStore
+    }
+
+    private func open(_ settings: PostgresStoreConfiguration, logger: Logger) async throws -> PostgresNationalStore {
         do {
-            destination = try await PostgresNationalStore.open(settings, logger: logger)
+            return try await PostgresNationalStore.open(settings, logger: logger)
+        } catch let error as PostgresStoreError {
+            throw ConfigurationError(message: error.description)
+        }
+    }
+
+    /// Reads `source`, loads it into a new destination, then reads both again from scratch and
+    /// compares their digests: the digest proves what is stored, not what was sent.
+    private func copy(
+        from source: some StoreContentsSource, named sourceName: String,
+        into makeDestination: () async throws -> any StoreContentsDestination, named destinationName: String,
+        close: (any StoreContentsDestination) async -> Void
+    ) async throws {
+        let contents = try await source.contents()
+        print("read \(sourceName): \(contents.summary)")
+        let destination: any StoreContentsDestination
+        do {
+            destination = try await makeDestination()
         } catch let error as PostgresStoreError {
             throw ConfigurationError(message: error.description)
         }
         do {
             try await destination.load(contents)
         } catch let error as StoreError {
-            await destination.close()
+            await close(destination)
             throw ConfigurationError(message: "store copy: \(error.message)")
         }
-        await destination.close()
-        // Read both back from scratch: the digest proves what is stored, not what was sent.
-        let reopened = try await PostgresNationalStore.open(settings, logger: logger)
-        let copied = try await reopened.contents()
-        await reopened.close()
+        await close(destination)
+        let copied = try await makeDestination().contents()
         let expected = try await source.contents().digest
         print("source digest      \(expected)")
         print("destination digest \(copied.digest)")
         guard expected == copied.digest else {
-            throw ConfigurationError(message: "store copy: the digests differ; do not switch the daemon to \(settings). Drop that database and copy again")
+            throw ConfigurationError(message: "store copy: the digests differ; do not switch the daemon to \(destinationName). Remove it and copy again")
         }
-        print("copied to \(settings): \(copied.summary). Point the daemon at it (store: \(settings)) and start it.")
+        print("copied to \(destinationName): \(copied.summary). Point the daemon at it and start it.")
     }
 }

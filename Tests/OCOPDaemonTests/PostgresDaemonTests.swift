@@ -157,5 +157,17 @@ struct PostgresDaemonTests {
         // The destination is no longer empty: a second copy is refused and changes nothing.
         let again = try await runTool(try builtBinary("ocop-syncd").path, arguments)
         #expect(again.status != 0 && again.errors.contains("is not empty"), "\(again.errors)")
+
+        // And back to a new SQLite file, as a way out; an existing file is never overwritten.
+        moved.stop()
+        let back = moved.dataDirectory.appendingPathComponent("back.sqlite").path
+        let reverse = ["store", "copy", "--from", database.description, "--to", back]
+            + (TestPostgres.passwordFile.map { ["--store-password-file", $0] } ?? [])
+        let returned = try await runTool(try builtBinary("ocop-syncd").path, reverse)
+        #expect(returned.status == 0, "\(returned.errors)")
+        let backDigests = returned.output.split(separator: "\n").filter { $0.contains("digest") }.map { $0.split(separator: " ").last! }
+        #expect(backDigests.count == 2 && backDigests[0] == backDigests[1], "\(returned.output)")
+        let overwrite = try await runTool(try builtBinary("ocop-syncd").path, reverse)
+        #expect(overwrite.status != 0 && overwrite.errors.contains("already exists"), "\(overwrite.errors)")
     }
 }

@@ -72,6 +72,18 @@ struct StoreCopyTests {
         #expect(copied.digest == original.digest)
         #expect(copied.summary == original.summary)
 
+        // And back to a new SQLite file: the same digest again.
+        let back = scratch.appendingPathComponent("back.sqlite").path
+        try await SQLiteNationalStore.open(at: back).load(copied)
+        let returned = try SQLiteNationalStore.open(at: back)
+        #expect(try await returned.contents().digest == original.digest)
+        // Its next central decision gets a counter after every one the store made before.
+        let day = LocalDate("2026-10-01")!
+        try await returned.saveCertificates([Certificate(
+            tenantID: provinces[1].tenant, productID: provinces[1].products[20].id, evaluationID: nil, number: "HUE-3S",
+            stars: 3, issuer: .province, issuedOn: day, expiresOn: try day.adding(months: 36))], reference: .standard)
+        #expect(try await returned.contents().centralCounter == original.centralCounter + 1)
+
         // Loading again into a store that is no longer empty is refused and changes nothing.
         await #expect(throws: StoreError.self) { try await moved.load(original) }
         #expect(try await moved.contents().digest == original.digest)
