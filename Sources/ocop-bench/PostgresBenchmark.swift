@@ -243,6 +243,9 @@ final class PlainCopyUpsert: Sendable {
         case .real(let number): return String(number)
         case .blob(let bytes): return "\\\\x" + hex(bytes)
         case .text(let text):
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                return text
+            }
             var escaped = ""
             for character in text.unicodeScalars {
                 switch character {
@@ -257,5 +260,16 @@ final class PlainCopyUpsert: Sendable {
         }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Bytes as hex, without a formatter per byte: the baseline must be as fast as we can make it.
+    static func hex(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
