@@ -90,7 +90,16 @@ struct ConnectionSession {
         }
         let user = hello.user
         let store = server.store
-        let account = try await store.account(user: user)
+        let account: Account?
+        do {
+            account = try await store.account(user: user)
+        } catch {
+            // The database away (restarting, unreachable): the province is told to come back,
+            // not left with a dropped line it cannot tell from a broken network.
+            logger.error("store failed at login", metadata: ["error": "\(error)"])
+            try await close(.busy, "the server could not check the account now; retry later")
+            return nil
+        }
         let verifier = account?.verifier ?? server.fakeVerifier(user: user)
         let serverNonce = (0..<18).map { _ in UInt8.random(in: 0...255) }
         let challenge = Challenge(version: version, salt: verifier.salt, iterations: verifier.iterations, nonce: hello.clientNonce + serverNonce)
@@ -205,7 +214,13 @@ struct ConnectionSession {
         case .push, .pull:
             // Credentials are checked on every request, not only at login: a disabled account or
             // a rotated secret ends the sessions opened with the old one at their next request.
-            if let reason = try await credentialsNoLongerValid(account) {
+            let reason: String?
+            do {
+                reason = try await credentialsNoLongerValid(account)
+            } catch {
+                return try await reportStoreFailure(error, request: "\(message.type)", here: here)
+            }
+            if let reason {
                 server.metrics.authenticationFailed()
                 logger.notice("ending session", metadata: ["reason": "\(reason)"])
                 try await outbound.write(.error(ErrorMessage(code: .forbidden, message: reason, detail: "\(here): \(message.type)")))

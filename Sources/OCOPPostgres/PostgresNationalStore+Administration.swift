@@ -81,20 +81,18 @@ extension PostgresNationalStore: NationalAdministration {
         let next = bindings.count
         bindings.append(Self.now())
         bindings.append(user)
-        let updated = try await client.query(PostgresQuery(
-            sql: "UPDATE _server_accounts SET \(assignments), updated_at = $\(next + 1) WHERE \"user\" = $\(next + 2) RETURNING 1", bindings
-        ), logger: logger).collect()
+        let updated = try await statement("UPDATE _server_accounts SET \(assignments), updated_at = $\(next + 1) WHERE \"user\" = $\(next + 2) RETURNING 1", bindings)
         if updated.isEmpty { throw StoreError(.unknownAccount, "no account \(user)") }
     }
 
     public func accounts() async throws -> [AccountSummary] {
-        try await client.query("""
+        try await statement("""
             SELECT a."user", a.role, a.tenant_id, a.enabled, t.code, t.name,
                    (SELECT count(*) FROM _server_replicas r WHERE r."user" = a."user"),
                    (SELECT max(greatest(coalesce(last_push_at, ''), coalesce(last_pull_at, ''))) FROM _server_replicas r WHERE r."user" = a."user")
             FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
             ORDER BY a.role, t.code, a."user"
-            """, logger: logger).collect().map { row in
+            """).map { row in
             let cells = row.makeRandomAccess()
             let lastSync = try cells[7].decode(String?.self)
             return AccountSummary(
@@ -108,12 +106,12 @@ extension PostgresNationalStore: NationalAdministration {
     }
 
     public func replicaStatuses() async throws -> [ReplicaStatus] {
-        try await client.query("""
+        try await statement("""
             SELECT r.replica, r."user", t.code, t.name, r.acknowledged, r.pulled, r.last_push_at, r.last_pull_at,
                    r.changes_merged, r.conflicts, r.refused
             FROM _server_replicas r LEFT JOIN _server_accounts a ON a."user" = r."user" LEFT JOIN tenants t ON t.id = a.tenant_id
             ORDER BY t.code IS NULL, t.code, r."user", r.replica
-            """, logger: logger).collect().map { row in
+            """).map { row in
             let cells = row.makeRandomAccess()
             return ReplicaStatus(
                 replica: try PostgresValues.bytes(cells[0]).flatMap { ReplicaID(bytes: $0)?.description } ?? "?",
@@ -128,15 +126,13 @@ extension PostgresNationalStore: NationalAdministration {
     public func currentTenants(code: String) async throws -> [UUID] {
         var bindings = PostgresBindings()
         bindings.append(code)
-        return try await client.query(PostgresQuery(
-            sql: "SELECT id FROM tenants WHERE code = $1 AND merged_into IS NULL AND valid_until IS NULL ORDER BY id", bindings
-        ), logger: logger).collect().compactMap { try PostgresValues.bytes($0.makeRandomAccess()[0]).flatMap { ReplicaID(bytes: $0)?.uuid } }
+        return try await statement("SELECT id FROM tenants WHERE code = $1 AND merged_into IS NULL AND valid_until IS NULL ORDER BY id", bindings).compactMap { try PostgresValues.bytes($0.makeRandomAccess()[0]).flatMap { ReplicaID(bytes: $0)?.uuid } }
     }
 
     public func forgetReplica(_ id: ReplicaID) async throws {
         var bindings = PostgresBindings()
         bindings.append(ByteBuffer(bytes: id.bytes))
-        let removed = try await client.query(PostgresQuery(sql: "DELETE FROM _server_replicas WHERE replica = $1 RETURNING 1", bindings), logger: logger).collect()
+        let removed = try await statement("DELETE FROM _server_replicas WHERE replica = $1 RETURNING 1", bindings)
         if removed.isEmpty { throw StoreError(.invalidArgument, "no replica \(id) is registered") }
         logger.notice("replica forgotten", metadata: ["replica": "\(id)"])
     }
@@ -192,9 +188,7 @@ extension PostgresNationalStore: NationalAdministration {
         bindings.append(scope.rawValue)
         bindings.append(ByteBuffer(bytes: minted.digest))
         bindings.append(minted.record.createdAt)
-        try await client.query(PostgresQuery(
-            sql: "INSERT INTO _api_tokens(id, name, scope, secret_sha256, created_at) VALUES ($1, $2, $3, $4, $5)", bindings
-        ), logger: logger)
+        try await statement("INSERT INTO _api_tokens(id, name, scope, secret_sha256, created_at) VALUES ($1, $2, $3, $4, $5)", bindings)
         return (minted.token, minted.record)
     }
 
@@ -202,9 +196,7 @@ extension PostgresNationalStore: NationalAdministration {
         guard let presented = APITokenSecret.parse(token) else { return nil }
         var bindings = PostgresBindings()
         bindings.append(presented.id)
-        guard let row = try await client.query(PostgresQuery(
-            sql: "SELECT id, name, scope, created_at, revoked_at, secret_sha256 FROM _api_tokens WHERE id = $1", bindings
-        ), logger: logger).collect().first else { return nil }
+        guard let row = try await statement("SELECT id, name, scope, created_at, revoked_at, secret_sha256 FROM _api_tokens WHERE id = $1", bindings).first else { return nil }
         let cells = row.makeRandomAccess()
         guard APITokenSecret.matches(stored: try PostgresValues.bytes(cells[5]) ?? [], presented: presented.digest) else { return nil }
         let record = try Self.apiToken(row)
@@ -212,21 +204,18 @@ extension PostgresNationalStore: NationalAdministration {
     }
 
     public func apiTokens() async throws -> [APIToken] {
-        try await client.query("SELECT id, name, scope, created_at, revoked_at FROM _api_tokens ORDER BY created_at, id", logger: logger)
-            .collect().map(Self.apiToken)
+        try await statement("SELECT id, name, scope, created_at, revoked_at FROM _api_tokens ORDER BY created_at, id").map(Self.apiToken)
     }
 
     public func revokeAPIToken(id: String) async throws {
         var bindings = PostgresBindings()
         bindings.append(Self.now())
         bindings.append(id)
-        let revoked = try await client.query(PostgresQuery(
-            sql: "UPDATE _api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1", bindings
-        ), logger: logger).collect()
+        let revoked = try await statement("UPDATE _api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING 1", bindings)
         if revoked.isEmpty {
             var key = PostgresBindings()
             key.append(id)
-            let exists = try await !client.query(PostgresQuery(sql: "SELECT 1 FROM _api_tokens WHERE id = $1", key), logger: logger).collect().isEmpty
+            let exists = try await !statement("SELECT 1 FROM _api_tokens WHERE id = $1", key).isEmpty
             throw StoreError(.invalidArgument, exists ? "token \(id) is already revoked" : "no token \(id)")
         }
         logger.notice("API token revoked", metadata: ["token": "\(id)"])

@@ -10,11 +10,11 @@ extension PostgresNationalStore: NationalStore {
     public func account(user: String) async throws -> Account? {
         var bindings = PostgresBindings()
         bindings.append(user)
-        let rows = try await client.query(PostgresQuery(sql: """
+        let rows = try await statement("""
             SELECT a."user", a.role, a.tenant_id, a.salt, a.iterations, a.stored_key, a.server_key, a.enabled,
                    coalesce(t.code, a."user")
             FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id WHERE a."user" = $1
-            """, bindings), logger: logger).collect()
+            """, bindings)
         return try rows.first.map(Self.account(from:))
     }
 
@@ -169,7 +169,7 @@ extension PostgresNationalStore: NationalStore {
         bindings.append(Int64(cursor))
         bindings.append(Self.now())
         bindings.append(ByteBuffer(bytes: principal.replica.bytes))
-        try await client.query(PostgresQuery(sql: "UPDATE _server_replicas SET pulled = $1, last_pull_at = $2 WHERE replica = $3", bindings), logger: logger)
+        try await statement("UPDATE _server_replicas SET pulled = $1, last_pull_at = $2 WHERE replica = $3", bindings)
     }
 
     /// How far the replica has been served, for reports of how far each province is behind.
@@ -177,7 +177,7 @@ extension PostgresNationalStore: NationalStore {
         var bindings = PostgresBindings()
         bindings.append(Int64(page.nextCursor))
         bindings.append(ByteBuffer(bytes: principal.replica.bytes))
-        try await client.query(PostgresQuery(sql: "UPDATE _server_replicas SET served_through = $1 WHERE replica = $2", bindings), logger: logger)
+        try await statement("UPDATE _server_replicas SET served_through = $1 WHERE replica = $2", bindings)
     }
 
     /// A page of the feed after `cursor` for `principal`, from one snapshot.

@@ -36,6 +36,8 @@ public final class PostgresNationalStore: Sendable {
     /// Replica numbering used in row metadata; numbers are permanent once committed, so every
     /// daemon may cache them (see ``directory(including:_:)``).
     let numbering = NIOLockedValueBox([ReplicaID: UInt64]())
+    /// Ends statements whose connection the server closed (see ``PostgresConnectionWatch``).
+    let watch = PostgresConnectionWatch()
 
     private init(
         client: PostgresClient, standby: PostgresClient?, runner: Task<Void, Never>, logger: Logger,
@@ -194,20 +196,21 @@ public final class PostgresNationalStore: Sendable {
         while true {
             do {
                 return try await target.withConnection { connection in
-                    try await connection.withTransaction(logger: logger) { connection in
-                        if readOnly {
-                            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                        }
-                        return try await body(connection)
+                    try await rows(connection, readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN")
+                    let value: T
+                    do {
+                        value = try await body(connection)
+                    } catch {
+                        // The connection may be gone already; the transaction then ended with it.
+                        _ = try? await rows(connection, "ROLLBACK")
+                        throw error
                     }
+                    try await rows(connection, "COMMIT")
+                    return value
                 }
             } catch where attempt < 5 && PostgresFailure.isRetryableNow(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(5 << attempt))
-            } catch let error as PostgresTransactionError {
-                // The error the caller's work threw, not the wrapper, so refusals keep their type.
-                if let inner = error.closureError, !(inner is PSQLError) { throw inner }
-                throw error
             }
         }
     }
@@ -215,7 +218,16 @@ public final class PostgresNationalStore: Sendable {
     /// Runs one statement and returns its rows.
     @discardableResult
     func rows(_ connection: PostgresConnection, _ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
-        try await connection.query(PostgresQuery(sql: sql, bindings), logger: logger).collect()
+        let logger = self.logger
+        return try await watch.run(on: connection) {
+            try await connection.query(PostgresQuery(sql: sql, bindings), logger: logger).collect()
+        }
+    }
+
+    /// Runs one statement on a connection of the primary's pool, outside any transaction.
+    @discardableResult
+    func statement(_ sql: String, _ bindings: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        try await client.withConnection { connection in try await rows(connection, sql, bindings) }
     }
 
     // MARK: Replica numbering
