@@ -43,7 +43,8 @@ final class DaemonProcess: @unchecked Sendable {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // No metrics port: tests run daemons side by side.
-        let settings = limits.merging(["idleTimeoutSeconds": 30]) { mine, _ in mine }
+        // A loaded two-core machine can take more than the default 10 s to finish a handshake.
+        let settings = limits.merging(["idleTimeoutSeconds": 30, "handshakeTimeoutSeconds": 30]) { mine, _ in mine }
             .sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
         let postgres = store.map { #""store": "\#($0)", "storePasswordFile": "\#(storePasswordFile ?? "")", "# } ?? ""
         let config = #"{\#(postgres)"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {\#(settings)}}"#

@@ -4,11 +4,17 @@ import OCOPNetwork
 import OCOPReplica
 import OCOPStore
 import OCOPSync
+import OCOPTestSupport
 import Testing
 
 @Suite("Daemon: provinces and the central office sync over loopback", .serialized)
 struct DaemonSyncTests {
     @Test func provincesAndCentralConvergeInRandomOrdersWithEveryConflictRecorded() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.provincesAndCentralConvergeInRandomOrdersWithEveryConflictRecordedAlone() }
+    }
+
+    func provincesAndCentralConvergeInRandomOrdersWithEveryConflictRecordedAlone() async throws {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try await daemon.start()
@@ -62,6 +68,11 @@ struct DaemonSyncTests {
     }
 
     @Test func thirtyFourProvincesSyncAtTheSameTime() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.thirtyFourProvincesSyncAtTheSameTimeAlone() }
+    }
+
+    func thirtyFourProvincesSyncAtTheSameTimeAlone() async throws {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try await daemon.start()
@@ -79,6 +90,11 @@ struct DaemonSyncTests {
     }
 
     @Test func killedDaemonLosesNothingAcknowledged() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.killedDaemonLosesNothingAcknowledgedAlone() }
+    }
+
+    func killedDaemonLosesNothingAcknowledgedAlone() async throws {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         try await daemon.start()

@@ -26,6 +26,11 @@ struct PostgresDaemonTests {
     }
 
     @Test func provincesSpreadOverThreeDaemonsConvergeWhileOneIsKilledMidPush() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.provincesSpreadOverThreeDaemonsConvergeWhileOneIsKilledMidPushAlone() }
+    }
+
+    func provincesSpreadOverThreeDaemonsConvergeWhileOneIsKilledMidPushAlone() async throws {
         let database = try await TestPostgres.newDatabase()
         let admin = try await PostgresNationalStore.open(database)
         let daemons = try (0..<3).map { _ in try DaemonProcess(store: database.description, storePasswordFile: TestPostgres.passwordFile) }
@@ -130,6 +135,11 @@ struct PostgresDaemonTests {
 
     @Test("a central office moves from SQLite to PostgreSQL with store copy, and its provinces sync on without re-initialising")
     func movingACentralOfficeFromSQLite() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.movingACentralOfficeFromSQLiteAlone() }
+    }
+
+    func movingACentralOfficeFromSQLiteAlone() async throws {
         let old = try DaemonProcess()
         defer { old.cleanUp() }
         try await old.start()

@@ -23,6 +23,11 @@ import Testing
                 "PostgreSQL is not installed (apt-get install postgresql): the restart test starts a cluster of its own"))
 struct PostgresRestartTests {
     @Test func pushesInFlightFailCleanlyAndEverythingArrivesAfterTheDatabaseRestarts() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.pushesInFlightFailCleanlyAndEverythingArrivesAfterTheDatabaseRestartsAlone() }
+    }
+
+    func pushesInFlightFailCleanlyAndEverythingArrivesAfterTheDatabaseRestartsAlone() async throws {
         let cluster = try await RestartCluster.start()
         do {
             try await Self.restartUnderLoad(cluster)

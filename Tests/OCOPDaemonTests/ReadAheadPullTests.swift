@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OCOPReplica
 import OCOPStore
+import OCOPTestSupport
 import Testing
 
 /// The daemon reads the next page of a long pull while the replica applies the one before. A
@@ -10,10 +11,22 @@ import Testing
 @Suite("Pull pages read ahead")
 struct ReadAheadPullTests {
     @Test func aLongPullMeetsConcurrentPushesAndEndsIdenticalToTheStore() async throws {
-        let daemon = try DaemonProcess()
-        defer { daemon.cleanUp() }
-        try await daemon.start()
-        defer { daemon.stop() }
+        // 75 pages against five pushes: takes its turn with the other heavy tests.
+        try await HeavyTests.run {
+            let daemon = try DaemonProcess()
+            defer { daemon.cleanUp() }
+            try await daemon.start()
+            defer { daemon.stop() }
+            do {
+                try await Self.pullDuringPushes(daemon)
+            } catch {
+                Issue.record("the daemon's log: \(daemon.logText().suffix(3_000))")
+                throw error
+            }
+        }
+    }
+
+    static func pullDuringPushes(_ daemon: DaemonProcess) async throws {
         let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
         let hue = try daemon.addProvince(code: "46", name: "Huế")
         let central = try daemon.addCentral()

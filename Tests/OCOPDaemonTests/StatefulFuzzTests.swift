@@ -19,6 +19,11 @@ import Testing
 @Suite("Daemon: stateful fuzzing", .serialized)
 struct StatefulFuzzTests {
     @Test func theDaemonSurvivesEveryStateAndKeepsServing() async throws {
+        // Starts several servers at once: takes its turn with the other heavy tests.
+        try await HeavyTests.run { try await self.theDaemonSurvivesEveryStateAndKeepsServingAlone() }
+    }
+
+    func theDaemonSurvivesEveryStateAndKeepsServingAlone() async throws {
         let budget = ProcessInfo.processInfo.environment["OCOP_FUZZ_MESSAGES"].flatMap(Int.init) ?? 4_000
         let seed = ProcessInfo.processInfo.environment["OCOP_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_130
         let daemon = try DaemonProcess(limits: ["handshakeTimeoutSeconds": 3])
