@@ -51,7 +51,7 @@ struct PostgresRestartTests {
 
         var provinces: [Participant] = []
         for (code, province) in [("01", "Hà Nội"), ("04", "Cao Bằng"), ("08", "Tuyên Quang"), ("46", "Huế")] {
-            provinces.append(try await Self.province(admin, code: code, name: province))
+            provinces.append(try await PostgresDaemonTests.province(admin, code: code, name: province))
         }
         let centralSecret = "central-\(UUID().uuidString)"
         try await admin.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
@@ -192,19 +192,6 @@ struct PostgresRestartTests {
             admin store answered after \(adminAttempts.map(String.init).joined(separator: "/")) calls, \
             \(finalAttempts) final syncs, \(Self.milliseconds(clock.now - began)) ms
             """)
-    }
-
-    /// A province whose replica holds its own producer (the test cannot write the national
-    /// tables behind the store's back on PostgreSQL).
-    static func province(_ admin: PostgresNationalStore, code: String, name: String) async throws -> Participant {
-        let secret = "secret-\(code)-\(UUID().uuidString)"
-        let tenant = try await admin.addProvince(code: code, name: name, verifier: ScramVerifier.make(secret: secret))
-        let replica = try Replica.create(at: ":memory:", role: .province, tenantID: tenant)
-        try replica.write { db in
-            try db.execute(sql: "INSERT INTO producers(id, tenant_id, name, type) VALUES (?, ?, ?, 'cooperative')",
-                           arguments: [producerKey(tenant: tenant), tenant, "HTX \(name)"])
-        }
-        return Participant(name: name, replica: replica, user: tenant.uuidString.lowercased(), secret: secret, tenant: tenant)
     }
 
     /// One sync as a province's timer runs it, with the fewest retries inside: the client tries
