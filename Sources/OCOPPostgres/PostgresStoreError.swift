@@ -57,7 +57,12 @@ enum PostgresFailure {
             if let info = error.serverInfo {
                 return "\(info[.message] ?? "error") (SQLSTATE \(info[.sqlState] ?? "?"))"
             }
-            return "\(error.code)"
+            switch error.code {
+            case .connectionError: return "no connection (refused, or no answer)"
+            case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
+            case .sslUnsupported: return "the server does not offer TLS"
+            default: return "\(error.code)"
+            }
         }
         if let error = error as? StoreError { return error.message }
         return "\(error)"
