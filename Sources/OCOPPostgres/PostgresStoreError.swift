@@ -15,27 +15,9 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// How the store tells a database's passing trouble (retry the transaction or the push later)
-/// from a problem with the data.
+/// How the store tells a failure worth retrying at once (a serialization failure, a deadlock)
+/// from the rest, and how it says a PostgreSQL error in words.
 enum PostgresFailure {
-    /// SQLSTATE classes and codes worth retrying: serialization failures and deadlocks (40),
-    /// the server shutting down or out of resources (53, 57P01–03), lost connections (08).
-    static func isTransient(_ error: any Error) -> Bool {
-        if let error = error as? PostgresTransactionError {
-            return [error.beginError, error.closureError, error.commitError].contains { $0.map(isTransient) ?? false }
-        }
-        guard let error = error as? PSQLError else { return false }
-        if let state = sqlState(error) {
-            return state.hasPrefix("40") || state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P")
-        }
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed, .queryCancelled:
-            return true
-        default:
-            return false
-        }
-    }
-
     /// Whether a retry of the same transaction may succeed at once (a serialization failure or a
     /// deadlock), as opposed to the database being away for a while.
     static func isRetryableNow(_ error: any Error) -> Bool {

@@ -6,30 +6,9 @@ import PostgresNIO
 
 /// Column values between the sync engine's ``SyncValue`` and PostgreSQL's typed columns.
 ///
-/// A column's declared type decides the PostgreSQL type; the server's validation
-/// (`ChangePolicy`) has already refused a value of another type, so the mapping is total.
+/// A column's declared type decides how a cell is read; rows are written as JSON cast by column
+/// type (``PostgresRows/write(_:_:directory:)``).
 enum PostgresValues {
-    static func bind(_ value: SyncValue, as type: ColumnType, into bindings: inout PostgresBindings) {
-        switch (value, type) {
-        case (.null, _): bindings.appendNull()
-        case (.integer(let number), .real): bindings.append(Double(number))
-        case (.integer(let number), _): bindings.append(number)
-        case (.real(let number), _): bindings.append(number)
-        case (.text(let text), _): bindings.append(text)
-        case (.blob(let bytes), _): bindings.append(ByteBuffer(bytes: bytes))
-        }
-    }
-
-    static func bind(_ value: SyncValue, into bindings: inout PostgresBindings) {
-        switch value {
-        case .null: bindings.appendNull()
-        case .integer(let number): bindings.append(number)
-        case .real(let number): bindings.append(number)
-        case .text(let text): bindings.append(text)
-        case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
-        }
-    }
-
     static func read(_ cell: PostgresCell, as type: ColumnType) throws -> SyncValue {
         guard cell.bytes != nil else { return .null }
         switch type {
