@@ -52,6 +52,10 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     var configPath: URL { dataDirectory.appendingPathComponent("syncd.json") }
+
+    /// Run the daemon as this user and group id instead of the test's own (with `setpriv`, which
+    /// execs the daemon itself, so signals reach it); nil runs it as the test does.
+    var runAs: (uid: UInt32, gid: UInt32)?
     var databasePath: String { dataDirectory.appendingPathComponent("national.sqlite").path }
 
     /// Opens the national store the daemon uses (administration and checks, as an operator would).
@@ -68,6 +72,11 @@ final class DaemonProcess: @unchecked Sendable {
         process.executableURL = try builtBinary("ocop-syncd")
         process.arguments = ["serve", "--config", configPath.path, "--listen", "127.0.0.1:0", "--port-file", portFile.path]
             + (http ? ["--http", "127.0.0.1:0", "--http-port-file", httpPortFile.path] : [])
+        if let runAs {
+            process.arguments = ["--reuid=\(runAs.uid)", "--regid=\(runAs.gid)", "--clear-groups", "--", process.executableURL!.path]
+                + process.arguments!
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        }
         process.standardOutput = FileHandle.nullDevice
         let log = dataDirectory.appendingPathComponent("daemon.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
