@@ -174,7 +174,7 @@ extension PostgresNationalStore: NationalAdministration {
     public func backup(to path: String) async throws {
         throw StoreError(.invalidArgument, """
             a PostgreSQL store is backed up with PostgreSQL's tools, not by the daemon: \
-            pg_dump --format=custom --file=\(path) '\(configuration)' (see ops/RUNBOOK.md, PostgreSQL)
+            pg_dump --format=custom --file=ocop-$(date +%F).dump '\(configuration)' (see ops/RUNBOOK.md, §14)
             """)
     }
 

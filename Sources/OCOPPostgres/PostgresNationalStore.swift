@@ -146,6 +146,8 @@ public final class PostgresNationalStore: Sendable {
             case "42501": hint = "the role needs CREATE on the database the first time, to make the tables"
             default: hint = "check the server's log"
             }
+        } else if let error = error as? PSQLError, error.code == .authMechanismRequiresPassword {
+            hint = "give the password in a file (storePasswordFile, --store-password-file) or PGPASSWORD"
         } else {
             hint = "check that PostgreSQL runs there and accepts TCP connections (listen_addresses, pg_hba.conf, firewall)"
         }
@@ -166,7 +168,7 @@ public final class PostgresNationalStore: Sendable {
                 guard done.isEmpty else { return }
                 for statement in migration.statements { try await connection.query(PostgresQuery(sql: statement), logger: logger) }
                 try await connection.query(PostgresQuery(sql: "INSERT INTO _ocop_migrations(name) VALUES ($1)", bindings), logger: logger)
-                logger.notice("store layout upgraded", metadata: ["migration": "\(migration.name)"])
+                logger.notice("store layout migration applied", metadata: ["migration": "\(migration.name)"])
             }
         }
     }

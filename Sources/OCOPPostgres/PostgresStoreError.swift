@@ -43,6 +43,7 @@ enum PostgresFailure {
             case .connectionError: return "no connection (refused, or no answer)"
             case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
             case .sslUnsupported: return "the server does not offer TLS"
+            case .authMechanismRequiresPassword: return "the server asks for a password and none was given"
             default: return "\(error.code)"
             }
         }

@@ -240,6 +240,11 @@ extension SQLiteNationalStore {
     /// (SQLite's online backup). Restore by stopping the daemon and putting the copy in place.
     package func backup(to path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.invalidArgument, "\(path) already exists") }
+        // The copy holds account verifiers and token digests: readable by its owner only,
+        // whatever the umask of the shell that made it.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.invalidArgument, "cannot create \(path)")
+        }
         let destination = try DatabaseQueue(path: path)
         try replica.database.backup(to: destination)
         try destination.close()

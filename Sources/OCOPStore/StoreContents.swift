@@ -72,8 +72,10 @@ package struct StoreContents: Sendable {
     /// How many rows of each kind, for people.
     package var summary: String {
         let synced = rows.values.reduce(0) { $0 + $1.count }
-        let parts = Self.serverTables.map { "\(server[$0.name]?.count ?? 0) \($0.name.replacingOccurrences(of: "_", with: " "))" }
-        return "\(synced) synced rows, \(conflicts.count) conflict records, " + parts.joined(separator: ", ") + ", feed at \(feedPosition)"
+        let labels = ["accounts": "accounts", "replicas": "replicas met", "api_tokens": "API tokens", "resolutions": "conflict resolutions",
+                      "state": "server settings", "tenant_merges": "rows moved by province merges"]
+        let parts = Self.serverTables.map { "\(labels[$0.name] ?? $0.name): \(server[$0.name]?.count ?? 0)" }
+        return "synced rows: \(synced), conflict records: \(conflicts.count), " + parts.joined(separator: ", ") + ", feed position: \(feedPosition)"
     }
 
     /// A SHA-256 over a canonical text of everything: equal on two stores exactly when they hold

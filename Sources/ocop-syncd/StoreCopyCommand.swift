@@ -112,6 +112,9 @@ struct StoreCopy: AsyncParsableCommand {
         guard expected == copied.digest else {
             throw ConfigurationError(message: "store copy: the digests differ; do not switch the daemon to \(destinationName). Remove it and copy again")
         }
-        print("copied to \(destinationName): \(copied.summary). Point the daemon at it and start it.")
+        let next = PostgresStoreConfiguration.isURL(destinationName)
+            ? "Set store: \(destinationName) in the daemon's configuration and start it."
+            : "A daemon serves national.sqlite in its dataDirectory: move the file there under that name, then start it."
+        print("copied to \(destinationName): \(copied.summary). \(next)")
     }
 }

@@ -87,6 +87,8 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let store = try await options.openStore(configuration)
+        // Which store this daemon serves, so the journal shows that `store` took effect.
+        logger.info("national store", metadata: ["store": "\(configuration.store ?? configuration.databasePath)"])
         // Last sync times survive restarts: seed the gauges from the store, so an alert on a
         // province that stopped syncing does not reset when the daemon restarts.
         let parser = ISO8601DateFormatter()

@@ -170,6 +170,8 @@ struct AdminCommandTests {
         #expect(FileManager.default.contents(atPath: copy) == FileManager.default.contents(atPath: original))
         let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+        let dataMode = try FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] as? Int
+        #expect(dataMode == 0o600, "the copy holds verifiers and token digests")
         let existing = try await syncd(daemon, ["backup", destination])
         #expect(existing.status == 1, "an existing destination is refused, as an error, not a usage error")
         #expect(existing.errors.contains("backup: \(destination) already exists"), "\(existing.errors)")
