@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OCOPModel
 import OCOPReplica
+import OCOPStore
 import OCOPSync
 import PostgresNIO
 
@@ -159,12 +160,12 @@ struct PostgresRows {
             json.reserveCapacity(group.count * (table.columnNames.count + 4) * 24)
             for (index, write) in group.enumerated() {
                 if index > 0 { json += "," }
-                json += "[\"" + Self.hex(Self.keyBytes(write.key)) + "\""
+                json += "[\"" + Hex.string(Self.keyBytes(write.key)) + "\""
                 for column in table.schema.columns {
                     json += ","
                     Self.appendJSON(write.state.columns[column.name]?.value ?? .null, to: &json)
                 }
-                json += ",\"" + Self.hex(RowMeta(write.state, columnNames: table.columnNames).encoded(&directory)) + "\""
+                json += ",\"" + Hex.string(RowMeta(write.state, columnNames: table.columnNames).encoded(&directory)) + "\""
                 json += ",\"\(write.seq)\"," + (write.echo.map { "\"\($0)\"" } ?? "null") + "]"
             }
             json += "]"
@@ -201,7 +202,7 @@ struct PostgresRows {
         case .null: json += "null"
         case .integer(let number): json += "\"\(number)\""
         case .real(let number): json += "\"\(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : "\(number)")\""
-        case .blob(let bytes): json += "\"" + hex(bytes) + "\""
+        case .blob(let bytes): json += "\"" + Hex.string(bytes) + "\""
         case .text(let text):
             json += "\""
             for scalar in text.unicodeScalars {
@@ -221,17 +222,6 @@ struct PostgresRows {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     static func keyBytes(_ key: SyncValue) -> [UInt8] {
         if case .blob(let bytes) = key { return bytes }

@@ -35,7 +35,7 @@ extension SQLiteNationalReader {
 
     /// Bytes as lowercase hex, two digits each, as conflict ids spell keys and replicas.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        Hex.string(bytes)
     }
 
     static func conflicts(_ db: Database) throws -> [ConflictItem] {

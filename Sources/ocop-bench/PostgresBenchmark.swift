@@ -203,7 +203,7 @@ final class PlainCopyUpsert: Sendable {
         for change in changes where change.table == "products" {
             guard case .blob(let key) = change.key else { continue }
             var mask = 0
-            var fields = ["\\\\x" + PlainCopyUpsert.hex(key)]
+            var fields = ["\\\\x" + Hex.string(key)]
             for (index, name) in names.enumerated() {
                 if let write = change.state.columns[name] {
                     mask |= 1 << index
@@ -241,7 +241,7 @@ final class PlainCopyUpsert: Sendable {
         case .null: return "\\N"
         case .integer(let number): return String(number)
         case .real(let number): return String(number)
-        case .blob(let bytes): return "\\\\x" + hex(bytes)
+        case .blob(let bytes): return "\\\\x" + Hex.string(bytes)
         case .text(let text):
             guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
                 return text
@@ -260,16 +260,4 @@ final class PlainCopyUpsert: Sendable {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Bytes as hex, without a formatter per byte: the baseline must be as fast as we can make it.
-    static func hex(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
