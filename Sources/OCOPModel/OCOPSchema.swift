@@ -4,7 +4,12 @@
 /// not here: it is versioned in ``ReferenceData`` and loaded into every replica identically.
 public enum OCOPSchema {
     /// The schema version every sync batch carries. The server accepts this and the previous one.
-    public static let version: UInt32 = 1
+    ///
+    /// - 1: tenants, producers, material areas, products, evaluations, certificates, batches.
+    /// - 2: certificate events (dated status history), application dossiers, council members'
+    ///   score sheets, producers' consent to publish a trading name. Only tables were added, so a
+    ///   version 1 replica keeps working: it is not sent the new tables' rows.
+    public static let version: UInt32 = 2
 
     public static let tenants = TableSchema(
         name: "tenants", scope: .central,
@@ -115,10 +120,98 @@ public enum OCOPSchema {
         indexes: [["tenant_id"], ["product_id"]]
     )
 
-    /// Every synced table, parents before children.
+    /// A dated fact in a certificate's life: issued, superseded, revoked or expired, with the
+    /// authority that decided it as it was named on that day.
+    public static let certificateEvents = TableSchema(
+        name: "certificate_events", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("certificate_id", .uuid, references: "certificates"),
+            ColumnSchema("kind", .text),
+            ColumnSchema("effective_on", .date),
+            ColumnSchema("authority_level", .text),
+            ColumnSchema("authority_code", .text, nullable: true),
+            ColumnSchema("authority_name", .text),
+            ColumnSchema("decided_by", .text),
+            ColumnSchema("decision_number", .text, nullable: true),
+            ColumnSchema("reason", .text, nullable: true),
+            ColumnSchema("evaluation_id", .uuid, nullable: true, references: "evaluations"),
+        ],
+        indexes: [["tenant_id"], ["certificate_id"]],
+        since: 2
+    )
+
+    /// An application dossier (hồ sơ) for a product's evaluation, from receipt to decision.
+    public static let dossiers = TableSchema(
+        name: "dossiers", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("product_id", .uuid, references: "products"),
+            ColumnSchema("producer_id", .uuid, references: "producers"),
+            ColumnSchema("reference", .text),
+            ColumnSchema("received_on", .date),
+            ColumnSchema("received_by", .text),
+            ColumnSchema("rules", .text),
+            ColumnSchema("checklist", .text),
+            ColumnSchema("stage", .text),
+            ColumnSchema("checked_on", .date, nullable: true),
+            ColumnSchema("returned_on", .date, nullable: true),
+            ColumnSchema("sent_on", .date, nullable: true),
+            ColumnSchema("decided_on", .date, nullable: true),
+            ColumnSchema("outcome", .text, nullable: true),
+            ColumnSchema("reasons", .text, nullable: true),
+            ColumnSchema("evaluation_id", .uuid, nullable: true, references: "evaluations"),
+            ColumnSchema("certificate_id", .uuid, nullable: true, references: "certificates"),
+        ],
+        indexes: [["tenant_id"], ["product_id"]],
+        since: 2
+    )
+
+    /// One council member's score sheet for a dossier; the product's score is computed from
+    /// the members' sheets.
+    public static let councilScores = TableSchema(
+        name: "council_scores", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("dossier_id", .uuid, references: "dossiers"),
+            ColumnSchema("member", .text),
+            ColumnSchema("scored_on", .date),
+            ColumnSchema("criteria_set", .text),
+            ColumnSchema("criterion_scores", .text),
+            ColumnSchema("bonus", .real),
+            ColumnSchema("total", .real),
+        ],
+        indexes: [["tenant_id"], ["dossier_id"]],
+        since: 2
+    )
+
+    /// A producer's recorded consent to publish a trading name (households are otherwise shown
+    /// under a neutral label).
+    public static let producerConsents = TableSchema(
+        name: "producer_consents", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("producer_id", .uuid, references: "producers"),
+            ColumnSchema("public_name", .text),
+            ColumnSchema("consented_on", .date),
+            ColumnSchema("withdrawn_on", .date, nullable: true),
+            ColumnSchema("recorded_by", .text),
+        ],
+        indexes: [["tenant_id"], ["producer_id"]],
+        since: 2
+    )
+
+    /// Every synced table, parents before children. New tables go at the end: a table's
+    /// position is its number in change logs.
     public static let tables: [TableSchema] = [
         tenants, producers, materialAreas, products, evaluations, certificates, batches,
+        certificateEvents, dossiers, councilScores, producerConsents,
     ]
+
+    /// The tables a replica of schema `version` has.
+    public static func tables(upTo version: UInt32) -> [TableSchema] {
+        tables.filter { $0.since <= version }
+    }
 
     public static func table(named name: String) -> TableSchema? {
         tables.first { $0.name == name }

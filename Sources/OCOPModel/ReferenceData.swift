@@ -28,6 +28,10 @@ public struct ReferenceData: Sendable, Hashable {
         provinces: .standard
     )
 
+    /// The day the OCOP programme began: Decision 490/QĐ-TTg of 7 May 2018 approved it. No
+    /// certificate, dossier or report date is earlier.
+    public static let programmeStart = LocalDate.known(2018, 5, 7)
+
     /// The classification version with this id (e.g. `QD148-2023`), or `nil`.
     public func classification(version: String) -> ClassificationVersion? {
         classifications.first { $0.id == version }

@@ -59,12 +59,16 @@ public struct TableSchema: Sendable, Hashable {
     public var columns: [ColumnSchema]
     /// Extra indexes to create, as lists of column names.
     public var indexes: [[String]]
+    /// The schema version that added the table. A replica of an older version is not sent its
+    /// rows (it could not store them); it fetches them when it upgrades.
+    public var since: UInt32
 
-    public init(name: String, scope: TableScope, columns: [ColumnSchema], indexes: [[String]] = []) {
+    public init(name: String, scope: TableScope, columns: [ColumnSchema], indexes: [[String]] = [], since: UInt32 = 1) {
         self.name = name
         self.scope = scope
         self.columns = columns
         self.indexes = indexes
+        self.since = since
     }
 
     public static let primaryKey = "id"

@@ -22,6 +22,9 @@ struct ConnectionSession {
     /// The next page of a long pull, read while the replica applies the one just sent, so that
     /// the server's reading and the replica's writing overlap instead of taking turns.
     private var readAhead: ReadAhead?
+    /// The schema version the client said it writes (HELLO): a client of an older version is
+    /// not sent rows of tables it does not have.
+    private var clientSchemaVersion = SchemaCompatibility.current
 
     private struct ReadAhead {
         var cursor: UInt64
@@ -88,6 +91,7 @@ struct ConnectionSession {
             )
             return nil
         }
+        clientSchemaVersion = hello.schemaVersion
         let user = hello.user
         let store = server.store
         let account: Account?
@@ -331,9 +335,12 @@ struct ConnectionSession {
             return try await reportStoreFailure(error, request: "PULL", here: here)
         }
         server.metrics.synced(tenant: account.label)
+        let known = SchemaCompatibility.tableNames(upTo: clientSchemaVersion)
+        let older = clientSchemaVersion < SchemaCompatibility.current
         try await outbound.write(.changes(Changes(
             schemaVersion: SchemaCompatibility.current, nextCursor: page.nextCursor, hasMore: page.hasMore,
-            changes: page.changes, conflicts: page.conflicts
+            changes: older ? page.changes.filter { known.contains($0.table) } : page.changes,
+            conflicts: older ? page.conflicts.filter { known.contains($0.table) } : page.conflicts
         )))
         if page.hasMore {
             let next = page.nextCursor

@@ -17,7 +17,7 @@ enum PostgresSchema {
 
     /// Every migration, oldest first. Never edit one that has shipped: add another.
     static let migrations: [Migration] = [
-        Migration(name: "2026-12 national store", statements: bookkeeping + OCOPSchema.tables.flatMap(tableStatements)),
+        Migration(name: "2026-12 national store", statements: bookkeeping + OCOPSchema.tables(upTo: 1).flatMap(tableStatements)),
         // Where a row came from when its province was merged into another (reports show it).
         Migration(name: "2026-12 tenant merges", statements: [
             """
@@ -26,6 +26,8 @@ enum PostgresSchema {
               PRIMARY KEY (tbl, pk, from_tenant))
             """,
         ]),
+        // Schema 2: certificate events, dossiers, council score sheets, producers' consents.
+        Migration(name: "2027-01 schema 2 tables", statements: OCOPSchema.tables.filter { $0.since == 2 }.flatMap(tableStatements)),
     ]
 
     /// The advisory lock key under which daemons starting at once migrate one after another.

@@ -18,6 +18,9 @@ extension ProductStatus: DatabaseValueConvertible {}
 extension CertificateStatus: DatabaseValueConvertible {}
 extension CouncilLevel: DatabaseValueConvertible {}
 extension ProvinceKind: DatabaseValueConvertible {}
+extension CertificateEvent.Kind: DatabaseValueConvertible {}
+extension Dossier.Stage: DatabaseValueConvertible {}
+extension Dossier.Outcome: DatabaseValueConvertible {}
 
 /// A record of a synced table, readable and writable through GRDB.
 package protocol SyncedRecord: OCOPRecord, FetchableRecord, PersistableRecord {}
@@ -33,6 +36,10 @@ extension Product: SyncedRecord {}
 extension Evaluation: SyncedRecord {}
 extension Certificate: SyncedRecord {}
 extension Batch: SyncedRecord {}
+extension CertificateEvent: SyncedRecord {}
+extension Dossier: SyncedRecord {}
+extension CouncilScoreSheet: SyncedRecord {}
+extension ProducerConsent: SyncedRecord {}
 
 extension SyncedRecord {
     /// The record's key and column values as the sync engine carries them, for a backend that is

@@ -256,6 +256,12 @@ extension Replica {
             try storage.stampPendingWrites(db, local: replicaID, directory: &directory)
             var hasher = FNV1a()
             for table in storage.tables {
+                // A table added by a later schema adds nothing while empty, so the same data has
+                // the same digest before and after an upgrade.
+                let empty = try table.schema.since > 1
+                    && Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM _sync_rows WHERE tbl = ?)", arguments: [table.index]) ?? true
+                    && Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \"\(table.schema.name)\")") ?? true
+                if empty { continue }
                 for name in [table.schema.name, SyncSchemaSQL.graveyard(table.schema)] {
                     hasher.add("table \(name)")
                     for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY id") { hasher.add(row.description) }

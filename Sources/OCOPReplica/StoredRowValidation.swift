@@ -97,6 +97,10 @@ package enum StoredRowValidation {
         case Evaluation.schema.name: return try check(Evaluation.self)
         case Certificate.schema.name: return try check(Certificate.self)
         case Batch.schema.name: return try check(Batch.self)
+        case CertificateEvent.schema.name: return try check(CertificateEvent.self)
+        case Dossier.schema.name: return try check(Dossier.self)
+        case CouncilScoreSheet.schema.name: return try check(CouncilScoreSheet.self)
+        case ProducerConsent.schema.name: return try check(ProducerConsent.self)
         default: return []
         }
     }

@@ -1,4 +1,5 @@
 import GRDB
+import OCOPModel
 
 /// The versions of a replica's sync layout, applied in order when a replica or national store is
 /// created or opened.
@@ -18,6 +19,19 @@ enum SyncSchemaMigrations {
         migrator.registerMigration("2026-12 feed position indexes") { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS _sync_rows_by_seq ON _sync_rows(seq) WHERE seq IS NOT NULL")
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS _sync_conflicts_by_seq ON _sync_conflicts(seq) WHERE seq IS NOT NULL")
+        }
+        // Schema 2 added tables (certificate events, dossiers, council score sheets, consents). A
+        // replica of schema 1 was not sent their rows, so it pulls again from the start: rows it
+        // has are no-ops, rows of the new tables arrive.
+        migrator.registerMigration("2027-01 schema 2 tables") { db in
+            try storage.install(db)
+            let isNationalStore = (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0
+            if !isNationalStore, (try SyncMeta.int(db, .pulledCursor) ?? 0) > 0 {
+                try SyncMeta.set(db, .pulledCursor, 0)
+            }
+            if try SyncMeta.int(db, .schemaVersion) != nil {
+                try SyncMeta.set(db, .schemaVersion, Int64(OCOPSchema.version))
+            }
         }
         return migrator
     }

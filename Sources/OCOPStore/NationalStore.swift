@@ -38,6 +38,12 @@ public protocol NationalStore: Sendable {
 public enum SchemaCompatibility {
     public static let current: UInt32 = OCOPSchema.version
     public static let accepted: ClosedRange<UInt32> = max(current, 2) - 1...current
+
+    /// The tables a replica of schema `version` has: a pull for an older replica leaves the
+    /// others out (it fetches them from the start when it upgrades).
+    public static func tableNames(upTo version: UInt32) -> Set<String> {
+        Set(OCOPSchema.tables(upTo: version).map(\.name))
+    }
 }
 
 /// Who is connected: a replica acting for an account.
