@@ -32,6 +32,14 @@ public enum CertificateLedger {
         id: UUID = UUIDv7.generate(), number: String, for evaluation: Evaluation, authority: DecisionAuthority,
         decidedBy: String, issuedOn: LocalDate, replacing previous: Certificate?, reference: ReferenceData = .standard
     ) throws(ValidationErrors) -> Decision {
+        // A 5★ certificate is the central office's: a province cannot replace one in force, and
+        // one that has lapsed keeps its status (only the central office writes it).
+        let centralPrevious = previous.map { $0.issuer == .central && authority.level != .central } ?? false
+        if let previous, centralPrevious, CertificateHistory(previous, events: []).isInForce(on: issuedOn) {
+            throw ValidationErrors([ValidationError(
+                record: Certificate.schema.name, field: "previous_certificate_id",
+                reason: "the product holds 5★ certificate \(previous.number) of the central office in force on \(issuedOn); only the central office replaces it")])
+        }
         let issuance = try reference.certificationPolicy.issue(
             id: id, number: number, for: evaluation, issuer: authority.level, issuedOn: issuedOn, replacing: previous, reference: reference)
         let certificate = issuance.certificate
@@ -41,7 +49,7 @@ public enum CertificateLedger {
             decidedBy: decidedBy, decisionNumber: certificate.number, evaluationID: evaluation.id)]
         var certificates = [certificate]
         var expected: [UUID: CertificateStatus] = [:]
-        if let previous, let updated = issuance.previous {
+        if let previous, let updated = issuance.previous, !centralPrevious {
             expected[previous.id] = previous.status
             if updated.status != previous.status {
                 certificates.append(updated)
