@@ -101,6 +101,10 @@ package enum StoredRowValidation {
         case Dossier.schema.name: return try check(Dossier.self)
         case CouncilScoreSheet.schema.name: return try check(CouncilScoreSheet.self)
         case ProducerConsent.schema.name: return try check(ProducerConsent.self)
+        case GrowingAreaCode.schema.name: return try check(GrowingAreaCode.self)
+        case LotEvent.schema.name: return try check(LotEvent.self)
+        case InspectionKey.schema.name: return try check(InspectionKey.self)
+        case Inspection.schema.name: return try check(Inspection.self)
         default: return []
         }
     }
