@@ -3,6 +3,8 @@
 public indirect enum FeedJSON: Sendable, Hashable {
     case string(String)
     case int(Int)
+    /// A finite number; written in its shortest form (`2.5`, `1200`).
+    case number(Double)
     case bool(Bool)
     case null
     case array([FeedJSON])
@@ -37,6 +39,9 @@ public indirect enum FeedJSON: Sendable, Hashable {
         switch self {
         case .string(let text): Self.writeString(text, to: &out)
         case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .number(let number):
+            let text = number.isFinite ? (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)) : "null"
+            out.append(contentsOf: text.utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):

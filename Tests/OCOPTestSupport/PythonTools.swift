@@ -67,3 +67,27 @@ public func validateFeedDocuments(_ directory: URL) async throws -> String {
     if run.status == 3 { throw ToolError("JSON Schema validation cannot run: \(run.errors)") }
     return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
 }
+
+/// The published standards beside the checkout (`../shared/standards`: schema.org's release
+/// files, GS1's EPCIS 2.0 JSON Schema and context), used from tests, never copied in.
+public var sharedStandards: URL? {
+    let url = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/standards")
+    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+}
+
+/// Validates the EPCIS document in `file` against GS1's published EPCIS 2.0 JSON Schema with
+/// Python's `jsonschema` (Draft 7, formats checked). Returns the complaints, "" if none.
+public func validateEPCISDocument(_ file: URL, schema: URL) async throws -> String {
+    let script = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1], encoding="utf-8"))
+        document = json.load(open(sys.argv[2], encoding="utf-8"))
+        validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+        for error in errors[:20]:
+            print("/".join(str(p) for p in error.absolute_path) + ": " + error.message[:300], file=sys.stderr)
+        sys.exit(1 if errors else 0)
+        """
+    let run = try await runTool("python3", ["-c", script, schema.path, file.path])
+    return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
+}
