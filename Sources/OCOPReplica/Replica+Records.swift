@@ -18,6 +18,14 @@ extension Replica {
         try write { db in for record in records { try record.save(db) } }
     }
 
+    /// Saves records of several tables in one transaction (a decision writes an evaluation, a
+    /// certificate and the dossier together): each checked as ``save(_:reference:)`` checks it,
+    /// then all of them or, on the first bad one, none.
+    package func saveTogether(_ records: [any SyncedRecord], reference: ReferenceData = .standard) throws {
+        for record in records { try checkWritable(record, reference: reference) }
+        try write { db in for record in records { try record.save(db) } }
+    }
+
     /// Deletes the row with `id`; returns whether there was one.
     @discardableResult
     package func delete<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Bool {

@@ -32,6 +32,7 @@ struct OCOPCommand: AsyncParsableCommand {
             ClassificationCommand.self,
             EvaluateCommand.self,
             CertifyCommand.self,
+            DossierCommand.self,
             ImportCommand.self,
             PendingCommand.self,
             ConflictsCommand.self,

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import OCOPModel
+import OCOPReplica
+
+/// `ocop dossier decide`: the council's score from the members' sheets, and the decision.
+struct DossierDecideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Compute the product's score from the members' sheets and record the decision.",
+        discussion: """
+            The score is the mean of the members' sheet totals (at least \(ReferenceData.standard.dossierProcedure.minimumSheets) \
+            sheets); the council's evaluation is recorded with it. Then, by stars:
+              below 3★   not certified, the reasons saying the score (plus --reason)
+              3★ or 4★   certified: the certificate --number is issued on the evaluation
+              5★ (≥ 90)  proposed to the central office; the dossier stays before the council
+                         until the central office's 5★ certificate arrives, when `decide` again
+                         records it certified with that certificate
+            Example:
+              ocop dossier decide --dossier HS-2025-0042 --date 2025-09-15 --number 125/QĐ-UBND
+            A dossier already decided exits 2 (dossiers.stage) and nothing changes.
+            """
+    )
+
+    @OptionGroup var options: DossierMoveOptions
+    @Option(help: ArgumentHelp("The certificate (decision) number, for 3★ and 4★, e.g. 125/QĐ-UBND.", valueName: "number"))
+    var number: String?
+    @Option(help: ArgumentHelp("Why not certified, after the score (below 3★).", valueName: "text")) var reason: String?
+
+    func run() throws {
+        let day = try options.day("a decision is recorded once it is signed")
+        let replica = try options.replicaOptions.open()
+        let reference = ReferenceData.standard
+        let dossier = try replica.dossier(options.dossier)
+        if let refusal = dossier.refusal(of: .decide) { throw CLIError(.notFound, lines: ["error: \(refusal)"]) }
+        if dossier.isProposedToCentralOffice {
+            try closeProposal(dossier, on: day, in: replica)
+            return
+        }
+        let score = try movingDossier { try CouncilScoring.score(dossier, sheets: try replica.councilSheets(of: dossier)) }
+        let evaluation = score.evaluation(tenantID: dossier.tenantID, productID: dossier.productID, council: replica.councilLevel)
+        let summary = "Council score for dossier \(dossier.reference): mean of \(score.members.count) sheets "
+            + "(\(score.memberTotals.map(formatScore).joined(separator: ", "))) = \(formatScore(score.total)), \(starsText(score.stars))."
+        switch reference.certificationPolicy.decision(for: evaluation) {
+        case .noCertificate:
+            let reasons = Dossier.notCertifiedReasons(for: evaluation, extra: reason)
+            let decided = try movingDossier { try dossier.notCertified(on: day, evaluation: evaluation, reasons: reasons) }
+            try options.finish(showing: decided, saving: [evaluation, decided], in: replica,
+                               saying: summary + "\nDecided on \(day): not certified (\(reasons)).")
+        case .certify(let stars):
+            guard let number else {
+                throw CLIError.usage("--number: dossier \(dossier.reference) earned \(starsText(stars)); give the certificate (decision) number to issue")
+            }
+            let issued = try issueCertificate(number: number, for: evaluation, on: day, in: replica)
+            let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: issued.certificate) }
+            try options.finish(showing: decided, saving: [evaluation] + issued.records + [decided], in: replica,
+                               saying: summary + "\nDecided on \(day): certified \(starsText(stars)), certificate \(issued.certificate.number) (\(issued.certificate.id.lowercasedString)), valid until \(issued.certificate.expiresOn).")
+        case .propose(let stars, _):
+            let proposed = try movingDossier { try dossier.proposed(evaluation: evaluation) }
+            try options.finish(showing: proposed, saving: [evaluation, proposed], in: replica,
+                               saying: summary + "\n\(starsText(stars)) candidate: proposed to the central office; the dossier is decided when its certificate arrives.")
+        case .notAuthorised(let level):
+            throw CLIError.badData("evaluations.council: the \(level.rawValue) level certifies nothing on \(evaluation.evaluatedOn)")
+        }
+    }
+
+    /// A 5★ proposal is decided by the central office's certificate on its evaluation, pulled
+    /// by the last sync; without it the dossier waits (exit 2).
+    private func closeProposal(_ dossier: Dossier, on day: LocalDate, in replica: Replica) throws {
+        guard let evaluationID = dossier.evaluationID else { return }
+        let evaluation = try replica.evaluation(evaluationID)
+        guard let certificate = try replica.certificates(ofProduct: dossier.productID).first(where: { $0.evaluationID == evaluationID }) else {
+            throw CLIError(.notFound, lines: ["error: dossiers.stage: dossier \(dossier.reference) is proposed to the central office for \(starsText(evaluation.stars)); it is decided when the central office's certificate arrives (run `ocop sync`)"])
+        }
+        let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: certificate) }
+        try options.finish(decided, in: replica,
+                           saying: "Dossier \(dossier.reference) decided on \(day): certified \(starsText(certificate.stars)) by the central office, certificate \(certificate.number).")
+    }
+
+    /// Issues the certificate for a 3★/4★ evaluation; returns it with every record to save.
+    // TODO(merge main): issue through CertificateLedger (the dated `issued` event and the authority's name).
+    private func issueCertificate(number: String, for evaluation: Evaluation, on day: LocalDate,
+                                  in replica: Replica) throws -> (certificate: Certificate, records: [any SyncedRecord]) {
+        let number = number.trimmedNFC()
+        if let clash = try replica.fetchAll(Certificate.self).first(where: { $0.number == number }) {
+            throw CLIError.badData("certificates.number: \(number) is already the number of certificate \(clash.id.lowercasedString)")
+        }
+        let previous = try replica.certificates(ofProduct: evaluation.productID).last { $0.status != .superseded }
+        let issuance = try CertificationPolicy.standard.issue(number: number, for: evaluation, issuer: replica.councilLevel,
+                                                              issuedOn: day, replacing: previous)
+        return (issuance.certificate, [issuance.certificate] + (issuance.previous.map { [$0] } ?? []))
+    }
+}
