@@ -36,12 +36,22 @@ public enum FeedDocuments {
         return items.isEmpty ? nil : .array(items)
     }
 
-    static func issuerName(_ level: CouncilLevel, province: String) -> String {
-        switch level {
-        case .central: return "Ministry of Agriculture and Environment of Viet Nam (central OCOP office)"
-        case .province: return "People's Committee of \(province) (provincial OCOP council)"
-        case .district: return "District People's Committee in \(province) (district OCOP council, until 2025)"
+    /// The issuer in English, from the authority as it was named on the day of issue.
+    static func issuerName(_ issuer: DecisionAuthority, reference: ReferenceData = .standard) -> String {
+        switch issuer.level {
+        case .central:
+            return issuer.name == DecisionAuthority.central(on: DecisionAuthority.ministryRenamed).name
+                ? "Ministry of Agriculture and Environment of Viet Nam (central OCOP office)"
+                : "Ministry of Agriculture and Rural Development of Viet Nam (central OCOP office)"
+        case .province:
+            return "\(issuer.name) — People's Committee\(provinceSuffix(issuer)) (provincial OCOP council)"
+        case .district:
+            return "\(issuer.name) — District People's Committee\(provinceSuffix(issuer)) (district OCOP council, until 2025)"
         }
+    }
+
+    private static func provinceSuffix(_ issuer: DecisionAuthority) -> String {
+        issuer.code.map { " of province code \($0)" } ?? ""
     }
 
     static func producerType(_ type: ProducerType) -> String {
@@ -57,11 +67,15 @@ public enum FeedDocuments {
     public static func product(_ product: FeedProduct, profile: FeedProfile) -> FeedJSON {
         let languages = profile.languages
         let certificate = product.certificate
-        let provinceID = FeedJSON.object([
+        var identifiers = [FeedJSON.object([
             ("@type", .string("PropertyValue")),
             ("propertyID", .string("VN-province-code-2025")),
             ("value", .string(product.provinceCode)),
-        ])
+        ])]
+        if let iso = product.provinceISO {
+            identifiers.append(.object([("@type", .string("PropertyValue")), ("propertyID", .string("ISO 3166-2")), ("value", .string(iso))]))
+        }
+        let provinceID = FeedJSON.array(identifiers)
         let province = FeedJSON.object([
             ("@type", .string("AdministrativeArea")),
             ("identifier", provinceID),
@@ -94,7 +108,7 @@ public enum FeedDocuments {
                 ("worstRating", .int(3)),
             ])),
             ("certificationStatus", .string("https://schema.org/CertificationActive")),
-            ("issuedBy", .object([("@type", .string("Organization")), ("name", .string(issuerName(certificate.issuer, province: product.provinceName)))])),
+            ("issuedBy", .object([("@type", .string("Organization")), ("name", .string(issuerName(product.issuer)))])),
             ("validFrom", .string(certificate.issuedOn.description)),
             ("expires", .string(certificate.expiresOn.description)),
             ("validIn", province),
@@ -176,7 +190,7 @@ public enum FeedDocuments {
         if profile.fields.contains(.gtin) { header.append("gtin") }
         header += ["stars", "certificate_id"]
         if profile.fields.contains(.certificateNumber) { header.append("certificate_number") }
-        header += ["certificate_issuer", "valid_from", "valid_until", "province_code", "province_name",
+        header += ["certificate_issuer", "valid_from", "valid_until", "province_code", "province_name", "province_iso",
                    "producer_id", "producer_name", "producer_type"]
         if profile.fields.contains(.producerTaxID) { header.append("producer_tax_id") }
         header += ["date_modified", "date_deleted"]
@@ -201,9 +215,9 @@ public enum FeedDocuments {
                 "classification_label_en": product.classificationLabelEn ?? "", "classification_label_vi": product.classificationLabelVi ?? "",
                 "gtin": product.gtin ?? "", "stars": String(certificate.stars), "certificate_id": urn(certificate.id),
                 "certificate_number": certificate.number,
-                "certificate_issuer": issuerName(certificate.issuer, province: product.provinceName),
+                "certificate_issuer": issuerName(product.issuer),
                 "valid_from": certificate.issuedOn.description, "valid_until": certificate.expiresOn.description,
-                "province_code": product.provinceCode, "province_name": product.provinceName,
+                "province_code": product.provinceCode, "province_name": product.provinceName, "province_iso": product.provinceISO ?? "",
                 "producer_id": product.producer.id.map(urn) ?? "", "producer_name": product.producer.name,
                 "producer_type": producerType(product.producer.type), "producer_tax_id": product.producer.taxID ?? "",
                 "date_modified": product.dateModified,

@@ -43,8 +43,13 @@ public struct FeedProduct: Sendable, Hashable {
     public var classificationLabelVi: String?
     public var classificationLabelEn: String?
     public var certificate: Certificate
+    /// Who issued the certificate, as named on the day of issue.
+    public var issuer: DecisionAuthority
+    /// The province's code and name on the feed's date.
     public var provinceCode: String
     public var provinceName: String
+    /// The province's ISO 3166-2:VN code on the feed's date.
+    public var provinceISO: String?
     public var producer: FeedProducer
     /// The latest change to the product, its producer, province or certificate (UTC, ISO 8601).
     public var dateModified: String
@@ -118,6 +123,12 @@ public struct FeedSnapshot: Sendable {
         let tenants = Dictionary(source.tenants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let certificates = Dictionary(grouping: source.certificates, by: \.productID)
         let policy = reference.certificationPolicy
+        let histories = Self.histories(source)
+        let issuedEvents = Dictionary(source.certificateEvents.filter { $0.kind == .issued }.map { ($0.certificateID, $0) },
+                                      uniquingKeysWith: { a, b in a.id.uuidString < b.id.uuidString ? a : b })
+        func inForce(_ certificate: Certificate, on day: LocalDate) -> Bool {
+            histories[certificate.id]?.isInForce(on: day) ?? policy.isInForce(certificate, on: day)
+        }
 
         // Which products to look at.
         var candidates: Set<UUID>? = nil
@@ -125,7 +136,7 @@ public struct FeedSnapshot: Sendable {
             let changes = source.changes ?? FeedChanges()
             var set = changes.products.union(changes.certificateProducts)
             for certificate in certificates.values.joined()
-            where policy.isInForce(certificate, on: since.date) != policy.isInForce(certificate, on: date) {
+            where inForce(certificate, on: since.date) != inForce(certificate, on: date) {
                 set.insert(certificate.productID)
             }
             for product in products where changes.tenantsChanged || changes.producers.contains(product.producerID) {
@@ -143,7 +154,7 @@ public struct FeedSnapshot: Sendable {
             if let candidates, !candidates.contains(product.id) { continue }
             guard product.status == .registered,
                   let certificate = (certificates[product.id] ?? [])
-                    .filter({ policy.isInForce($0, on: date) && $0.stars >= policy.minimumCertifiedStars })
+                    .filter({ inForce($0, on: date) && $0.stars >= policy.minimumCertifiedStars })
                     .max(by: { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }),
                   profile.includes(classificationVersion: product.classificationVersion, code: product.classificationCode, stars: certificate.stars),
                   let producer = producers[product.producerID]
@@ -151,14 +162,14 @@ public struct FeedSnapshot: Sendable {
                 if candidates != nil { entries.append(.removal(product.id)) }
                 continue
             }
-            let province = Self.province(of: product.tenantID, tenants: tenants, reference: reference)
+            let province = Self.province(of: product.tenantID, tenants: tenants, on: date, reference: reference)
             var newest = try lastChange(Product.schema.name, product.id)
             newest = max(newest, try lastChange(Producer.schema.name, producer.id))
             newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
             newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
             // The one rule for what leaves the store about a producer (households: label, names
             // scrubbed, descriptions that name the owner withheld).
-            let face = PublicProducer(producer, provinceName: province.name)
+            let face = PublicProducer(producer, provinceName: province.name, consents: source.consents, on: date)
             let descriptions = profile.fields.contains(.description)
                 ? face.descriptions(vi: product.descriptionVi, en: product.descriptionEn) : (vi: nil, en: nil)
             entries.append(.upsert(FeedProduct(
@@ -168,7 +179,10 @@ public struct FeedSnapshot: Sendable {
                 classificationVersion: product.classificationVersion, classificationCode: product.classificationCode,
                 classificationLabelVi: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .vi),
                 classificationLabelEn: reference.label(version: product.classificationVersion, code: product.classificationCode, in: .en),
-                certificate: certificate, provinceCode: province.code, provinceName: province.name,
+                certificate: certificate,
+                issuer: Self.issuer(of: certificate, issued: issuedEvents[certificate.id], tenant: product.tenantID, tenants: tenants, reference: reference),
+                provinceCode: province.code, provinceName: province.name,
+                provinceISO: reference.provinces.isoCode(code: province.code, on: date),
                 producer: FeedProducer(producer, public: face, profile: profile),
                 dateModified: Self.iso8601(newest)
             )))
@@ -181,20 +195,47 @@ public struct FeedSnapshot: Sendable {
         return FeedSnapshot(profile: profile, since: since, cursor: FeedCursor(sequence: sequence, date: date), entries: entries)
     }
 
-    /// Today's code and name of the province a tenant was: merged tenants are followed to the
-    /// tenant that took their rows, and codes are read as they were meant when the tenant began.
-    static func province(of tenantID: UUID, tenants: [UUID: Tenant], reference: ReferenceData) -> (code: String, name: String) {
+    /// The code and name, on `date`, of the province a tenant was: merged tenants are followed
+    /// to the tenant that took their rows, and a code the reference data retired by `date` (a
+    /// merger not recorded in the dataset yet) is replaced by the unit that absorbed it.
+    static func province(of tenantID: UUID, tenants: [UUID: Tenant], on date: LocalDate, reference: ReferenceData) -> (code: String, name: String) {
         guard var tenant = tenants[tenantID] else { return ("", "") }
         var hops = 0
         while let next = tenant.mergedInto.flatMap({ tenants[$0] }), hops < 16 {
             tenant = next
             hops += 1
         }
-        let asOf = tenant.validFrom ?? tenant.validUntil ?? LocalDate(Date())
-        if let unit = reference.provinces.currentUnit(forCode: tenant.code, asOf: asOf) {
-            return (unit.code, unit.name)
-        }
+        if let unit = reference.provinces.unit(ofTenantCode: tenant.code, on: date) { return (unit.code, unit.name) }
         return (tenant.code, tenant.name)
+    }
+
+    /// Who issued `certificate`, named as on its day of issue: recorded with its `issued` fact;
+    /// for a certificate from before facts were recorded, derived from its province's code on
+    /// that day.
+    static func issuer(of certificate: Certificate, issued: CertificateEvent?, tenant: UUID, tenants: [UUID: Tenant],
+                       reference: ReferenceData) -> DecisionAuthority {
+        if let issued {
+            return DecisionAuthority(level: issued.authorityLevel, code: issued.authorityCode, name: issued.authorityName)
+        }
+        if certificate.issuer == .central { return .central(on: certificate.issuedOn) }
+        let code = tenants[certificate.tenantID]?.code ?? tenants[tenant]?.code ?? ""
+        return DecisionAuthority.province(code: code, on: certificate.issuedOn, level: certificate.issuer, registry: reference.provinces)
+            ?? DecisionAuthority(level: certificate.issuer, code: nil, name: "UBND cấp tỉnh")
+    }
+
+    /// Each certificate's dated history, from the source's facts.
+    static func histories(_ source: FeedSource) -> [UUID: CertificateHistory] {
+        let events = Dictionary(grouping: source.certificateEvents, by: \.certificateID)
+        var successors: [UUID: LocalDate] = [:]
+        for certificate in source.certificates {
+            guard let previous = certificate.previousCertificateID else { continue }
+            successors[previous] = min(successors[previous] ?? certificate.issuedOn, certificate.issuedOn)
+        }
+        var histories: [UUID: CertificateHistory] = [:]
+        for certificate in source.certificates {
+            histories[certificate.id] = CertificateHistory(certificate, events: events[certificate.id] ?? [], successorIssuedOn: successors[certificate.id])
+        }
+        return histories
     }
 
     static func iso8601(_ clock: HLC) -> String { clock.iso8601 }

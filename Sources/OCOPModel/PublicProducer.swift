@@ -36,10 +36,22 @@ public struct PublicProducer: Sendable, Hashable {
     /// The public face of `producer`, whose products are in `provinceName` (today's name of the
     /// province).
     ///
-    /// - Parameter tradingNameConsent: the producer's recorded consent to publish its trading
-    ///   name. The producers table has no such field yet (see the README's privacy section), so
-    ///   every caller passes `false` today and every household is published under its label.
+    /// - Parameter tradingNameConsent: whether the producer consented to publish its own
+    ///   `name` (see ``init(_:provinceName:consents:on:)`` for recorded consents).
     public init(_ producer: Producer, provinceName: String, tradingNameConsent: Bool = false) {
+        self.init(producer, provinceName: provinceName, consentedName: tradingNameConsent ? producer.name : nil)
+    }
+
+    /// The public face of `producer` on `date`: a household with a recorded consent in force
+    /// that day (``ProducerConsent``) is published under the name it consented to; without
+    /// one, under its neutral label.
+    public init(_ producer: Producer, provinceName: String, consents: [ProducerConsent], on date: LocalDate) {
+        let consent = consents.filter { $0.producerID == producer.id && $0.isInForce(on: date) }
+            .max { ($0.consentedOn, $0.id.uuidString) < ($1.consentedOn, $1.id.uuidString) }
+        self.init(producer, provinceName: provinceName, consentedName: consent?.publicName)
+    }
+
+    private init(_ producer: Producer, provinceName: String, consentedName: String?) {
         type = producer.type
         guard producer.isNaturalPerson else {
             name = producer.name
@@ -49,9 +61,9 @@ public struct PublicProducer: Sendable, Hashable {
             return
         }
         owner = OwnerNames(producer)
-        isNeutralLabel = !tradingNameConsent
-        scrubsProductNames = !tradingNameConsent
-        name = tradingNameConsent ? producer.name : Self.neutralLabel(commune: producer.commune, provinceName: provinceName)
+        isNeutralLabel = consentedName == nil
+        scrubsProductNames = consentedName == nil
+        name = consentedName ?? Self.neutralLabel(commune: producer.commune, provinceName: provinceName)
     }
 
     /// "Hộ sản xuất tại {commune}, {province}", leaving out what is not known.

@@ -8,12 +8,32 @@ import PostgresNIO
 // Central-office decisions: writes of the store's own replica, stamped and numbered in the feed
 // like any province's change (``PostgresNationalStore/writeCentrally(_:_:reference:)``).
 extension PostgresNationalStore: CentralOffice {
-    public func saveCertificates(_ certificates: [Certificate], reference: ReferenceData) async throws {
-        let writes = try certificates.map { certificate -> CentralWrite in
+    public func saveCertificateDecision(_ decision: CertificateLedger.Decision, reference: ReferenceData) async throws {
+        var writes = try decision.certificates.map { certificate -> CentralWrite in
             let (key, values) = try certificate.syncValues()
             return CentralWrite(table: Certificate.schema.name, key: key, values: values)
         }
-        let directory = try await transaction { connection in try await writeCentrally(writes, connection, reference: reference) }
+        writes += try decision.events.map { event -> CentralWrite in
+            let (key, values) = try event.syncValues()
+            return CentralWrite(table: CertificateEvent.schema.name, key: key, values: values)
+        }
+        let directory = try await transaction { connection in
+            // The certificates decided on are locked first, then checked: a concurrent decision
+            // on one of them waits for this transaction, and this one sees what it wrote.
+            let rows = PostgresRows(store: self, connection: connection)
+            guard let table = storage.table(named: Certificate.schema.name) else { throw StoreError(.invalidArgument, "no certificates table") }
+            let ids = decision.expectedStatuses.keys.sorted { $0.uuidString < $1.uuidString }
+            try await rows.lock(ids.map { id in (table: table.index, key: SyncValue.blob(withUnsafeBytes(of: id.uuid) { Array($0) })) })
+            var stored: [UUID: String] = [:]
+            for id in ids {
+                var parameters = ReadParameters()
+                let key = parameters.bind(id)
+                stored[id] = try await self.rows(connection, "SELECT status FROM certificates WHERE id = \(key)", parameters.bindings)
+                    .first.map { try ReadRow($0).text(0) }
+            }
+            try Replica.checkUnchanged(decision.expectedStatuses) { stored[$0] }
+            return try await writeCentrally(writes, connection, reference: reference)
+        }
         remember(directory)
     }
 

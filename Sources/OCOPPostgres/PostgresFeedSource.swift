@@ -18,6 +18,8 @@ struct PostgresFeedRead: Sendable {
     var producers: [Producer]
     var tenants: [Tenant]
     var certificates: [Certificate]
+    var certificateEvents: [CertificateEvent]
+    var consents: [ProducerConsent]
     var changes: FeedChanges?
     /// Each row's `_meta`, by table name and id.
     var metadata: [String: [UUID: [UInt8]]]
@@ -43,6 +45,8 @@ struct PostgresFeedRead: Sendable {
         let producers = try await live(Producer.self, store, connection, metadata: &metadata)
         let tenants = try await live(Tenant.self, store, connection, metadata: &metadata)
         let certificates = try await live(Certificate.self, store, connection, metadata: &metadata)
+        let certificateEvents = try await live(CertificateEvent.self, store, connection, metadata: &metadata)
+        let consents = try await live(ProducerConsent.self, store, connection, metadata: &metadata)
         // A product may still name a province that was deleted: its tombstone has the clock.
         for row in try await store.rows(connection, "SELECT id, _meta FROM \"\(PostgresSchema.tombName(Tenant.schema))\"") {
             let row = ReadRow(row)
@@ -55,7 +59,8 @@ struct PostgresFeedRead: Sendable {
         }
         return PostgresFeedRead(
             position: position, tombstonesCollectedThrough: UInt64(max(collected, 0)), products: products, producers: producers,
-            tenants: tenants, certificates: certificates, changes: changes, metadata: metadata, replicas: replicas)
+            tenants: tenants, certificates: certificates, certificateEvents: certificateEvents, consents: consents,
+            changes: changes, metadata: metadata, replicas: replicas)
     }
 
     /// The live rows of a table as records, in id order, keeping each row's metadata.
@@ -95,6 +100,13 @@ struct PostgresFeedRead: Sendable {
         changes.tenantsChanged = try await !keys(Tenant.schema).isEmpty
         // A deleted certificate is found in its tombstone, with its product.
         changes.certificateProducts = try await keys(Certificate.schema, "product_id")
+        // A certificate's new fact changes its product's entry; a consent, its producer's.
+        let events = [CertificateEvent.schema.name, PostgresSchema.tombName(CertificateEvent.schema)]
+            .map { "SELECT certificate_id FROM \"\($0)\" WHERE _seq > $1" }.joined(separator: " UNION ALL ")
+        for row in try await store.rows(connection, "SELECT product_id FROM certificates WHERE id IN (\(events))", bindings) {
+            if let product = try ReadRow(row).optionalUUID(0) { changes.certificateProducts.insert(product) }
+        }
+        changes.producers.formUnion(try await keys(ProducerConsent.schema, "producer_id"))
         return changes
     }
 
@@ -104,7 +116,8 @@ struct PostgresFeedRead: Sendable {
         let metadata = self.metadata
         return FeedSource(
             position: position, tombstonesCollectedThrough: tombstonesCollectedThrough, products: products,
-            producers: producers, tenants: tenants, certificates: certificates, changes: changes,
+            producers: producers, tenants: tenants, certificates: certificates, certificateEvents: certificateEvents,
+            consents: consents, changes: changes,
             lastChange: { table, id in
                 guard let bytes = metadata[table]?[id], let schema = OCOPSchema.table(named: table) else { return .zero }
                 let meta: RowMeta

@@ -39,6 +39,18 @@ extension PostgresNationalStore {
         }
     }
 
+    public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
+        var events: [CertificateEvent] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            var parameters = ReadParameters()
+            let list = ids[start..<min(start + 500, ids.count)].map { parameters.bind($0) }.joined(separator: ", ")
+            events += try await reading { connection in
+                try await records(CertificateEvent.self, connection, "WHERE certificate_id IN (\(list))", parameters)
+            }
+        }
+        return events.sorted { ($0.effectiveOn, $0.id.uuidString) < ($1.effectiveOn, $1.id.uuidString) }
+    }
+
     private func record<Record: SyncedRecord>(_ type: Record.Type, id: UUID) async throws -> Record? {
         var parameters = ReadParameters()
         let key = parameters.bind(id)

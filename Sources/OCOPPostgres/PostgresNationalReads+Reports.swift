@@ -12,19 +12,23 @@ extension PostgresNationalStore {
         let day = parameters.bind(date.description)
         return try await reading { connection in
             try await rows(connection, """
-                SELECT f.stars, t.code, t.name, p.classification_version, p.classification_code, r.type
-                FROM (SELECT product_id, max(stars) AS stars FROM certificates
-                      WHERE status = 'active' AND issued_on <= \(day) COLLATE "C" AND expires_on >= \(day) COLLATE "C"
-                      GROUP BY product_id) f
-                JOIN products p ON p.id = f.product_id
-                LEFT JOIN tenants t ON t.id = p.tenant_id
+                SELECT c.product_id, c.stars, c.status, c.issued_on, c.expires_on, ev.revoked_on, ev.superseded_on, s.issued_on,
+                       t.code, t.name, p.classification_version, p.classification_code, r.type
+                FROM certificates c
+                JOIN products p ON p.id = c.product_id
+                \(CertificateFacts.joins)
+                LEFT JOIN tenants t ON t.id = \(CertificateFacts.tenantOnDate("\(day) COLLATE \"C\""))
                 LEFT JOIN producers r ON r.id = p.producer_id
-                """, parameters.bindings).map { row in
+                WHERE c.issued_on <= \(day) COLLATE "C" AND c.expires_on >= \(day) COLLATE "C"
+                """, parameters.bindings).compactMap { row in
                 let row = ReadRow(row)
+                guard let history = CertificateFacts.history(
+                    issuedOn: try row.optionalText(3), expiresOn: try row.optionalText(4), status: try row.optionalText(2),
+                    revokedOn: try row.optionalText(5), supersededOn: try row.optionalText(6), successorOn: try row.optionalText(7)) else { return nil }
                 return CertifiedProduct(
-                    stars: try row.int(0), provinceCode: try row.optionalText(1), provinceName: try row.optionalText(2),
-                    classificationVersion: try row.optionalText(3), classificationCode: try row.optionalText(4),
-                    producerType: try row.optionalText(5))
+                    productID: try row.uuid(0), stars: try row.int(1), provinceCode: try row.optionalText(8), provinceName: try row.optionalText(9),
+                    classificationVersion: try row.optionalText(10), classificationCode: try row.optionalText(11),
+                    producerType: try row.optionalText(12), history: history)
             }
         }
     }
@@ -34,19 +38,23 @@ extension PostgresNationalStore {
         let last = parameters.bind(limit.description)
         return try await reading { connection in
             try await rows(connection, """
-                SELECT c.id, c.number, c.stars, c.issuer, c.expires_on, c.status, c.product_id, p.name_vi, t.code
+                SELECT c.id, c.number, c.stars, c.issuer, c.issued_on, c.expires_on, c.status, c.product_id, p.name_vi, t.code,
+                       ev.revoked_on, ev.superseded_on, s.issued_on
                 FROM certificates c
                 LEFT JOIN products p ON p.id = c.product_id
                 LEFT JOIN tenants t ON t.id = c.tenant_id
-                WHERE (c.status = 'active' AND c.expires_on <= \(last) COLLATE "C") OR c.status = 'expired'
+                \(CertificateFacts.joins)
+                WHERE c.expires_on <= \(last) COLLATE "C"
                 ORDER BY c.expires_on COLLATE "C", c.number COLLATE "C"
                 """, parameters.bindings).compactMap { row in
                 let row = ReadRow(row)
-                guard let expires = LocalDate(try row.text(4)) else { return nil }
+                guard let history = CertificateFacts.history(
+                    issuedOn: try row.optionalText(4), expiresOn: try row.optionalText(5), status: try row.optionalText(6),
+                    revokedOn: try row.optionalText(10), supersededOn: try row.optionalText(11), successorOn: try row.optionalText(12)) else { return nil }
                 return CertificateDue(
                     certificateID: try row.uuid(0), number: try row.text(1), stars: try row.int(2), issuer: try row.text(3),
-                    expiresOn: expires, storedStatus: try row.text(5), productID: try row.uuid(6),
-                    productName: try row.optionalText(7), provinceCode: try row.optionalText(8))
+                    expiresOn: history.expiresOn, storedStatus: try row.text(6), productID: try row.uuid(7),
+                    productName: try row.optionalText(8), provinceCode: try row.optionalText(9), history: history)
             }
         }
     }

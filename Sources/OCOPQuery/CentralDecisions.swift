@@ -8,9 +8,14 @@ public struct CentralDecisions: Sendable {
     public let store: any NationalReads & CentralOffice
     public let reference: ReferenceData
 
-    public init(store: any NationalReads & CentralOffice, reference: ReferenceData = .standard) {
+    /// Who the decisions are recorded as made by (the officer, or the office).
+    public let decidedBy: String
+
+    public init(store: any NationalReads & CentralOffice, reference: ReferenceData = .standard,
+                decidedBy: String = "Văn phòng Điều phối nông thôn mới Trung ương") {
         self.store = store
         self.reference = reference
+        self.decidedBy = decidedBy.trimmedNFC()
     }
 
     private var policy: CertificationPolicy { reference.certificationPolicy }
@@ -43,37 +48,39 @@ public struct CentralDecisions: Sendable {
             throw CentralError(.badData, "certificates.number: \(trimmed) is already the number of certificate \(clash.id.uuidString.lowercased())")
         }
         let previous = certificates.last { $0.status != .superseded }
-        let issuance = try policy.issue(number: trimmed, for: evaluation, issuer: .central, issuedOn: date,
-                                        replacing: previous, reference: reference)
-        try await store.saveCertificates([issuance.certificate] + (issuance.previous.map { [$0] } ?? []), reference: reference)
-        return issuance
+        let decision = try CertificateLedger.issue(
+            number: trimmed, for: evaluation, authority: .central(on: date), decidedBy: decidedBy, issuedOn: date,
+            replacing: previous, reference: reference)
+        try await store.saveCertificateDecision(decision, reference: reference)
+        let issued = decision.certificates[0]
+        return CertificateIssuance(certificate: issued, previous: previous.map { old in decision.certificates.first { $0.id == old.id } ?? old })
     }
 
-    /// Revokes a certificate (final). Refuses one already revoked or superseded.
-    public func revoke(certificate id: UUID) async throws -> Certificate {
+    /// Revokes a certificate (final) from `date`, for `reason`, with the ministry as named that
+    /// day. Refuses one already revoked or superseded (see ``CertificateLedger/revoke(_:events:effectiveOn:reason:authority:decidedBy:decisionNumber:evaluationID:reference:)``),
+    /// and writes nothing if the certificate changed between reading and writing.
+    public func revoke(certificate id: UUID, on date: LocalDate, reason: String, decisionNumber: String? = nil) async throws -> Certificate {
         guard let certificate = try await store.certificateRecord(id: id) else {
             throw CentralError(.notFound, "no certificate \(id.uuidString.lowercased()) in the national dataset")
         }
-        switch certificate.status {
-        case .revoked: throw CentralError(.badData, "certificate \(certificate.number) is already revoked")
-        case .superseded: throw CentralError(.badData, "certificate \(certificate.number) is superseded by a newer certificate; revoke that one")
-        case .active, .expired: break
-        }
-        let revoked = certificate.revoked()
-        try await store.saveCertificates([revoked], reference: reference)
-        return revoked
+        let events = try await store.certificateEvents(ofCertificates: [id])
+        let decision = try CertificateLedger.revoke(
+            certificate, events: events, effectiveOn: date, reason: reason, authority: .central(on: date),
+            decidedBy: decidedBy, decisionNumber: decisionNumber, reference: reference)
+        try await store.saveCertificateDecision(decision, reference: reference)
+        return decision.certificates[0]
     }
 
-    /// Marks every active certificate whose `expires_on` is before `date` as expired (valid
-    /// through `expires_on` inclusive); returns them, in one transaction.
+    /// Marks every active certificate whose validity ended before `date` as expired, recording
+    /// the day each lapsed; returns them. Certificates revoked or superseded meanwhile are left
+    /// alone, and a revocation written between the read and the write makes this write nothing
+    /// (run it again).
     public func expire(asOf date: LocalDate) async throws -> [Certificate] {
         let due = try await store.activeCertificates(expiringBefore: date)
-        let expired = due.map { certificate -> Certificate in
-            var copy = certificate
-            copy.status = .expired
-            return copy
-        }
-        if !expired.isEmpty { try await store.saveCertificates(expired, reference: reference) }
-        return expired
+        guard !due.isEmpty else { return [] }
+        let events = try await store.certificateEvents(ofCertificates: due.map(\.id))
+        let decision = CertificateLedger.expire(due, events: events, asOf: date, recordedBy: decidedBy)
+        if !decision.certificates.isEmpty { try await store.saveCertificateDecision(decision, reference: reference) }
+        return decision.certificates
     }
 }

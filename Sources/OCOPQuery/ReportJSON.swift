@@ -11,7 +11,7 @@ import OCOPSync
 extension StarsRow: Encodable {
     enum CodingKeys: String, CodingKey {
         case stars, products
-        case provinceCode = "province_code", provinceName = "province_name"
+        case provinceCode = "province_code", provinceName = "province_name", provinceISO = "province_iso"
         case sector, sectorName = "sector_name", producerType = "producer_type"
     }
 
@@ -22,6 +22,7 @@ extension StarsRow: Encodable {
         try container.encode(products, forKey: .products)
         try container.encodeIfPresent(provinceCode, forKey: .provinceCode)
         try container.encodeIfPresent(provinceName, forKey: .provinceName)
+        try container.encodeIfPresent(provinceISO, forKey: .provinceISO)
         try container.encodeIfPresent(sector, forKey: .sector)
         try container.encodeIfPresent(sectorName, forKey: .sectorName)
         try container.encodeIfPresent(producerType, forKey: .producerType)

@@ -13,8 +13,11 @@ public enum StarsDimension: String, Sendable, Hashable, CaseIterable {
 /// in one cell of the chosen dimensions (nil where the dimension was not chosen).
 public struct StarsRow: Sendable, Hashable {
     public var stars: Int
+    /// The province's code and name on the report's date.
     public var provinceCode: String?
     public var provinceName: String?
+    /// The province's ISO 3166-2:VN code on the report's date.
+    public var provinceISO: String?
     /// `version:sector`, e.g. `QD148-2023:1`.
     public var sector: String?
     public var sectorName: String?
@@ -53,17 +56,27 @@ public struct CentralReports: Sendable {
 
     // MARK: Stars
 
-    /// Products with a certificate in force on `date` (stored status active and
-    /// `issued_on ≤ date ≤ expires_on`), counted by stars and the chosen dimensions, like the
-    /// programme's published statistics. A product with several such certificates counts once,
-    /// at its highest level. Sorted by stars descending, then the dimensions.
+    /// Products with a certificate in force on `date` (by its dated history: issued by then, not
+    /// revoked or superseded by then, `date ≤ expires_on`), counted by stars and the chosen
+    /// dimensions, like the programme's published statistics. A product with several such
+    /// certificates counts once, at its highest level. Provinces are the units of that date:
+    /// their code, name and ISO 3166-2:VN code then. Sorted by stars descending, then the
+    /// dimensions.
     public func stars(on date: LocalDate, by dimensions: Set<StarsDimension>) async throws -> [StarsRow] {
+        try Self.requireProgrammeDate(date)
+        var highest: [UUID: CertifiedProduct] = [:]
+        for certificate in try await store.certifiedProducts(on: date) where certificate.history.isInForce(on: date) {
+            if let known = highest[certificate.productID], known.stars >= certificate.stars { continue }
+            highest[certificate.productID] = certificate
+        }
         var counts: [StarsRow: Int] = [:]
-        for product in try await store.certifiedProducts(on: date) {
+        for product in highest.values {
             var key = StarsRow(stars: product.stars, products: 0)
             if dimensions.contains(.province) {
-                key.provinceCode = product.provinceCode ?? "?"
-                key.provinceName = product.provinceName ?? "?"
+                let unit = product.provinceCode.flatMap { reference.provinces.unit(ofTenantCode: $0, on: date) }
+                key.provinceCode = unit?.code ?? product.provinceCode ?? "?"
+                key.provinceName = unit?.name ?? product.provinceName ?? "?"
+                key.provinceISO = unit.flatMap { reference.provinces.isoCode(code: $0.code, on: date) }
             }
             if dimensions.contains(.sector) {
                 let version = product.classificationVersion ?? "?"
@@ -84,18 +97,34 @@ public struct CentralReports: Sendable {
         }
     }
 
+    /// Refuses a report date before the programme began: there is nothing to report then, and
+    /// such a date is almost always a typing slip.
+    static func requireProgrammeDate(_ date: LocalDate) throws {
+        if date < ReferenceData.programmeStart {
+            throw CentralError(.badData, "date: \(date) is before the OCOP programme began (\(ReferenceData.programmeStart), Decision 490/QĐ-TTg)")
+        }
+    }
+
     // MARK: Expiry
 
-    /// Certificates whose 30-day notice is due on `date` (active, `date ≤ expires_on ≤ date + days`)
-    /// and certificates already expired (active with `expires_on < date`, or stored as expired),
-    /// ordered by expiry date. A certificate is valid through `expires_on` inclusive.
+    /// What the expiry report says on `date`: certificates in force whose 30-day notice is due
+    /// (`date ≤ expires_on ≤ date + days`) and certificates whose validity had ended by `date`
+    /// (`expires_on < date`) without being revoked or superseded first — all by their dated
+    /// history, so a past date gets the answer it had then, whatever was recorded since.
+    /// Ordered by expiry date. A certificate is valid through `expires_on` inclusive.
     public func expiring(on date: LocalDate, withinDays days: Int) async throws -> [ExpiringCertificate] {
+        try Self.requireProgrammeDate(date)
         let limit = (try? date.adding(days: days)) ?? date
-        return try await store.certificatesDue(through: limit).map { due in
-            let left = date.days(to: due.expiresOn)
+        return try await store.certificatesDue(through: limit).compactMap { due in
+            let state: ExpiringCertificate.State
+            switch due.history.status(on: date) {
+            case .active: state = .expiring
+            case .expired: state = .expired
+            case .revoked, .superseded, nil: return nil
+            }
             return ExpiringCertificate(
                 certificateID: due.certificateID, number: due.number, stars: due.stars, issuer: due.issuer,
-                expiresOn: due.expiresOn, daysLeft: left, state: due.storedStatus == "expired" || left < 0 ? .expired : .expiring,
+                expiresOn: due.expiresOn, daysLeft: date.days(to: due.expiresOn), state: state,
                 storedStatus: due.storedStatus, productID: due.productID, productName: due.productName ?? "?",
                 provinceCode: due.provinceCode
             )

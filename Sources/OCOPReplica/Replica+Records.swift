@@ -83,3 +83,58 @@ extension Replica {
         }
     }
 }
+
+extension Replica {
+    /// Writes a certificate decision in one transaction, if every certificate it was decided on
+    /// still has the stored status the decision read; otherwise writes nothing and throws
+    /// ``OCOPModel/ValidationErrors`` naming the certificate that changed meanwhile.
+    package func save(_ decision: CertificateLedger.Decision, reference: ReferenceData = .standard) throws {
+        for certificate in decision.certificates { try checkWritable(certificate, reference: reference) }
+        for event in decision.events { try checkWritable(event, reference: reference) }
+        try write { db in try Self.write(decision, db) }
+    }
+
+    private static func write(_ decision: CertificateLedger.Decision, _ db: Database) throws {
+        try checkUnchanged(decision.expectedStatuses) { id in
+            try String.fetchOne(db, sql: "SELECT status FROM certificates WHERE id = ?", arguments: [id])
+        }
+        for certificate in decision.certificates { try certificate.save(db) }
+        for event in decision.events { try event.save(db) }
+    }
+
+    /// Saves `first`, then `decision` if there is one, in one transaction: an evaluation and what
+    /// it does to the product's certificates are recorded together or not at all.
+    package func save<Record: SyncedRecord>(_ first: Record, then decision: CertificateLedger.Decision?, reference: ReferenceData = .standard) throws {
+        try checkWritable(first, reference: reference)
+        guard let decision else { return try write { db in try first.save(db) } }
+        for certificate in decision.certificates { try checkWritable(certificate, reference: reference) }
+        for event in decision.events { try checkWritable(event, reference: reference) }
+        try write { db in
+            try first.save(db)
+            try Self.write(decision, db)
+        }
+    }
+
+    /// The dated facts of these certificates, by effective date then id.
+    package func certificateEvents(ofCertificates ids: [UUID]) throws -> [CertificateEvent] {
+        let wanted = Set(ids)
+        return try fetchAll(CertificateEvent.self).filter { wanted.contains($0.certificateID) }
+            .sorted { ($0.effectiveOn, $0.id.uuidString) < ($1.effectiveOn, $1.id.uuidString) }
+    }
+
+    /// Throws unless each certificate's stored status (read by `status`) is the expected one.
+    package static func checkUnchanged(
+        _ expected: [UUID: CertificateStatus], status: (UUID) throws -> String?
+    ) throws {
+        var problems: [ValidationError] = []
+        for (id, wanted) in expected.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            let stored = try status(id)
+            if stored != wanted.rawValue {
+                problems.append(ValidationError(
+                    record: Certificate.schema.name, field: "status",
+                    reason: "certificate \(id.uuidString.lowercased()) changed meanwhile (now \(stored ?? "gone"), was \(wanted.rawValue) when the decision was made); nothing was written, decide again"))
+            }
+        }
+        if !problems.isEmpty { throw ValidationErrors(problems) }
+    }
+}

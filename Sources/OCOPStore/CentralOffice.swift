@@ -7,9 +7,12 @@ import OCOPSync
 /// Each is a write of the store's own central replica, so it is captured, stamped and numbered
 /// in the feed like any province's change and reaches the owning province on its next pull.
 public protocol CentralOffice: Sendable {
-    /// Saves certificates the central office issued, superseded, revoked or expired, in one
-    /// transaction, after validating each against `reference`.
-    func saveCertificates(_ certificates: [Certificate], reference: ReferenceData) async throws
+    /// Writes a certificate decision (``OCOPModel/CertificateLedger/Decision``: certificates and
+    /// their dated events) in one transaction, after validating each row against `reference` —
+    /// but only if every certificate it was decided on still has the stored status the decision
+    /// read. Otherwise nothing is written and ``OCOPModel/ValidationErrors`` says which one
+    /// changed: a decision never overwrites one made meanwhile (an `expire` racing a revocation).
+    func saveCertificateDecision(_ decision: CertificateLedger.Decision, reference: ReferenceData) async throws
 
     /// Settles a conflict: writes `value` to the conflict's column (nil: keep the row as it is)
     /// and records the resolution, in one transaction; the row is validated before the

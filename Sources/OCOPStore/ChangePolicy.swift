@@ -63,6 +63,10 @@ package struct ChangePolicy: Sendable {
             if table.name == OCOPSchema.certificates.name, case .integer(let stars)? = change.state.columns["stars"]?.value, stars >= 5 {
                 throw Refusal(code: .forbiddenTenant, message: "\(row): stars: 5★ certificates are issued by the central office only")
             }
+            // What the central office certified (5★) it alone supersedes or revokes.
+            if table.name == OCOPSchema.certificates.name, local?.columns["issuer"]?.value == .text(CouncilLevel.central.rawValue) {
+                throw Refusal(code: .forbiddenTenant, message: "\(row): issuer: a certificate issued by the central office is changed by the central office only")
+            }
         }
         // A clock far ahead would drag every replica's hybrid clock with it and win every
         // concurrent edit; refuse it so the province fixes its clock (the change stays parked).

@@ -17,13 +17,20 @@ public struct FeedSource {
     public var producers: [Producer]
     public var tenants: [Tenant]
     public var certificates: [Certificate]
+    /// The certificates' dated facts (who issued each, when one ended).
+    public var certificateEvents: [CertificateEvent]
+    /// Producers' consents to publish a trading name.
+    public var consents: [ProducerConsent]
     /// Rows changed after the `since` position asked for; nil when none was asked.
     public var changes: FeedChanges?
     private let lastChangeOf: (String, UUID) throws -> HLC
 
     public init(position: UInt64, tombstonesCollectedThrough: UInt64, products: [Product], producers: [Producer],
-                tenants: [Tenant], certificates: [Certificate], changes: FeedChanges?,
+                tenants: [Tenant], certificates: [Certificate], certificateEvents: [CertificateEvent] = [],
+                consents: [ProducerConsent] = [], changes: FeedChanges?,
                 lastChange: @escaping (String, UUID) throws -> HLC) {
+        self.certificateEvents = certificateEvents
+        self.consents = consents
         self.position = position
         self.tombstonesCollectedThrough = tombstonesCollectedThrough
         self.products = products

@@ -58,6 +58,9 @@ public protocol NationalReads: Sendable {
     func certificate(numbered number: String) async throws -> Certificate?
     /// Active certificates whose `expires_on` is before `date`, by expiry then id.
     func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate]
+    /// The dated facts (issued, superseded, revoked, expired) of these certificates, by
+    /// effective date then id.
+    func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent]
 
     // MARK: Conflicts
 

@@ -4,29 +4,36 @@ import OCOPModel
 // What the central office's reports are made of, as a backend returns them: typed values,
 // so the reports' composition and JSON stay the same whichever database is behind.
 
-/// A product with a certificate in force on a day, at its highest star level, with what the
-/// stars report breaks counts down by.
+/// A certificate that may have been in force on a day (issued on or before it, expiring on or
+/// after it), with the dated facts that decide whether it was (``OCOPModel/CertificateHistory``)
+/// and what the stars report breaks counts down by. The province is the one the product
+/// belonged to that day (before a merger recorded later, the retired province).
 public struct CertifiedProduct: Sendable, Hashable {
+    public var productID: UUID
     public var stars: Int
     public var provinceCode: String?
     public var provinceName: String?
     public var classificationVersion: String?
     public var classificationCode: String?
     public var producerType: String?
+    /// The certificate's dates, stored status and dated ends.
+    public var history: CertificateHistory
 
     /// Every field, so that a backend in another module can return one.
-    public init(stars: Int, provinceCode: String?, provinceName: String?, classificationVersion: String?,
-                classificationCode: String?, producerType: String?) {
+    public init(productID: UUID, stars: Int, provinceCode: String?, provinceName: String?, classificationVersion: String?,
+                classificationCode: String?, producerType: String?, history: CertificateHistory) {
+        self.productID = productID
         self.stars = stars
         self.provinceCode = provinceCode
         self.provinceName = provinceName
         self.classificationVersion = classificationVersion
         self.classificationCode = classificationCode
         self.producerType = producerType
+        self.history = history
     }
 }
 
-/// A certificate the expiry report looks at: active and expiring by a day, or stored as expired.
+/// A certificate the expiry report looks at: one expiring by a day, with its dated history.
 public struct CertificateDue: Sendable, Hashable {
     public var certificateID: UUID
     public var number: String
@@ -38,10 +45,13 @@ public struct CertificateDue: Sendable, Hashable {
     public var productID: UUID
     public var productName: String?
     public var provinceCode: String?
+    /// The certificate's dates, stored status and dated ends.
+    public var history: CertificateHistory
 
     /// Every field, so that a backend in another module can return one.
     public init(certificateID: UUID, number: String, stars: Int, issuer: String, expiresOn: LocalDate, storedStatus: String,
-                productID: UUID, productName: String?, provinceCode: String?) {
+                productID: UUID, productName: String?, provinceCode: String?, history: CertificateHistory) {
+        self.history = history
         self.certificateID = certificateID
         self.number = number
         self.stars = stars

@@ -39,6 +39,21 @@ extension SQLiteNationalReader {
                         """, arguments: [key, key]) {
                         changed.certificateProducts.insert(product)
                     }
+                case CertificateEvent.schema.name:
+                    if let product = try UUID.fetchOne(db, sql: """
+                        SELECT c.product_id FROM certificates c WHERE c.id IN (
+                          SELECT certificate_id FROM certificate_events WHERE id = ?1
+                          UNION ALL SELECT certificate_id FROM "\(SyncSchemaSQL.graveyard(CertificateEvent.schema))" WHERE id = ?1) LIMIT 1
+                        """, arguments: [key]) {
+                        changed.certificateProducts.insert(product)
+                    }
+                case ProducerConsent.schema.name:
+                    if let producer = try UUID.fetchOne(db, sql: """
+                        SELECT producer_id FROM producer_consents WHERE id = ?1
+                        UNION ALL SELECT producer_id FROM "\(SyncSchemaSQL.graveyard(ProducerConsent.schema))" WHERE id = ?1 LIMIT 1
+                        """, arguments: [key]) {
+                        changed.producers.insert(producer)
+                    }
                 default: break
                 }
             }
@@ -48,6 +63,7 @@ extension SQLiteNationalReader {
         return FeedSource(
             position: sequence, tombstonesCollectedThrough: collected, products: products,
             producers: try Producer.fetchAll(db), tenants: try Tenant.fetchAll(db), certificates: try Certificate.fetchAll(db),
+            certificateEvents: try CertificateEvent.fetchAll(db), consents: try ProducerConsent.fetchAll(db),
             changes: changes,
             lastChange: { table, id in
                 guard let synced = storage.table(named: table),

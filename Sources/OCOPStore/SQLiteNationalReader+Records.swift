@@ -33,4 +33,16 @@ extension SQLiteNationalReader {
                 .order(Column("expires_on"), Column("id")).fetchAll(db)
         }
     }
+
+    public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
+        try await reading { db in
+            var events: [CertificateEvent] = []
+            // In chunks: SQLite caps the number of parameters of one statement.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(start + 500, ids.count)]
+                events += try CertificateEvent.filter(chunk.contains(Column("certificate_id"))).fetchAll(db)
+            }
+            return events.sorted { ($0.effectiveOn, $0.id.uuidString) < ($1.effectiveOn, $1.id.uuidString) }
+        }
+    }
 }

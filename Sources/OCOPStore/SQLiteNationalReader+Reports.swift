@@ -7,18 +7,25 @@ import OCOPReplica
 extension SQLiteNationalReader {
     public func certifiedProducts(on date: LocalDate) async throws -> [CertifiedProduct] {
         try await reading { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.stars, t.code AS province_code, t.name AS province_name,
+            let tenant = try db.tableExists("_tenant_merges") ? CertificateFacts.tenantOnDate(":date") : "p.tenant_id"
+            return try Row.fetchAll(db, sql: """
+                SELECT c.product_id, c.stars, c.status, c.issued_on, c.expires_on, ev.revoked_on, ev.superseded_on, s.issued_on AS successor_on,
+                       t.code AS province_code, t.name AS province_name,
                        p.classification_version AS version, p.classification_code AS code, r.type AS producer_type
-                FROM (SELECT product_id, max(stars) AS stars FROM certificates
-                      WHERE status = 'active' AND issued_on <= :date AND expires_on >= :date
-                      GROUP BY product_id) f
-                JOIN products p ON p.id = f.product_id
-                LEFT JOIN tenants t ON t.id = p.tenant_id
+                FROM certificates c
+                JOIN products p ON p.id = c.product_id
+                \(CertificateFacts.joins)
+                LEFT JOIN tenants t ON t.id = \(tenant)
                 LEFT JOIN producers r ON r.id = p.producer_id
-                """, arguments: ["date": date.description]).map { row in
-                CertifiedProduct(stars: row["stars"], provinceCode: row["province_code"], provinceName: row["province_name"],
-                                 classificationVersion: row["version"], classificationCode: row["code"], producerType: row["producer_type"])
+                WHERE c.issued_on <= :date AND c.expires_on >= :date
+                """, arguments: ["date": date.description]).compactMap { row in
+                guard let history = CertificateFacts.history(
+                    issuedOn: row["issued_on"], expiresOn: row["expires_on"], status: row["status"],
+                    revokedOn: row["revoked_on"], supersededOn: row["superseded_on"], successorOn: row["successor_on"]) else { return nil }
+                return CertifiedProduct(
+                    productID: row["product_id"], stars: row["stars"], provinceCode: row["province_code"], provinceName: row["province_name"],
+                    classificationVersion: row["version"], classificationCode: row["code"], producerType: row["producer_type"],
+                    history: history)
             }
         }
     }
@@ -26,19 +33,22 @@ extension SQLiteNationalReader {
     public func certificatesDue(through limit: LocalDate) async throws -> [CertificateDue] {
         try await reading { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id, c.number, c.stars, c.issuer, c.expires_on, c.status, c.product_id,
-                       p.name_vi, t.code AS province_code
+                SELECT c.id, c.number, c.stars, c.issuer, c.issued_on, c.expires_on, c.status, c.product_id,
+                       p.name_vi, t.code AS province_code, ev.revoked_on, ev.superseded_on, s.issued_on AS successor_on
                 FROM certificates c
                 LEFT JOIN products p ON p.id = c.product_id
                 LEFT JOIN tenants t ON t.id = c.tenant_id
-                WHERE (c.status = 'active' AND c.expires_on <= :limit) OR c.status = 'expired'
+                \(CertificateFacts.joins)
+                WHERE c.expires_on <= :limit
                 ORDER BY c.expires_on, c.number
                 """, arguments: ["limit": limit.description]).compactMap { row in
-                guard let expires = LocalDate.fromDatabaseValue(row["expires_on"]) else { return nil }
+                guard let history = CertificateFacts.history(
+                    issuedOn: row["issued_on"], expiresOn: row["expires_on"], status: row["status"],
+                    revokedOn: row["revoked_on"], supersededOn: row["superseded_on"], successorOn: row["successor_on"]) else { return nil }
                 return CertificateDue(
                     certificateID: row["id"], number: row["number"], stars: row["stars"], issuer: row["issuer"],
-                    expiresOn: expires, storedStatus: row["status"], productID: row["product_id"],
-                    productName: row["name_vi"], provinceCode: row["province_code"])
+                    expiresOn: history.expiresOn, storedStatus: row["status"], productID: row["product_id"],
+                    productName: row["name_vi"], provinceCode: row["province_code"], history: history)
             }
         }
     }

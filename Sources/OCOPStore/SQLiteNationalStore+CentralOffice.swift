@@ -15,9 +15,9 @@ extension SQLiteNationalStore: CentralOffice {
           choice TEXT NOT NULL, value ANY, resolved_at TEXT NOT NULL)
         """
 
-    public func saveCertificates(_ certificates: [Certificate], reference: ReferenceData) async throws {
+    public func saveCertificateDecision(_ decision: CertificateLedger.Decision, reference: ReferenceData) async throws {
         let replica = self.replica
-        try await StoreThreads.write { try replica.saveAll(certificates, reference: reference) }
+        try await StoreThreads.write { try replica.save(decision, reference: reference) }
     }
 
     public func resolveConflict(_ item: ConflictItem, choice: ConflictChoice, writing value: SyncValue?,

@@ -31,6 +31,10 @@ extension SQLiteNationalStore: NationalReads {
         try await reader.activeCertificates(expiringBefore: date)
     }
 
+    public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
+        try await reader.certificateEvents(ofCertificates: ids)
+    }
+
     public func conflicts() async throws -> [ConflictItem] { try await reader.conflicts() }
 
     public func feedPosition() async throws -> UInt64 {

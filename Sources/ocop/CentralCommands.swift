@@ -51,15 +51,31 @@ extension CentralCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a certificate (final).")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Revoke a certificate (final), from a date, with the reason.",
+            discussion: """
+                The revocation is a dated fact: reports and feeds for earlier dates still count the \
+                certificate. Example:
+                  ocop central revoke CERT-UUID --reason "Không duy trì chất lượng sau giám sát" --date 2026-03-01 --national national.sqlite
+                """
+        )
 
         @Argument(help: ArgumentHelp("The certificate id.", valueName: "cert-id"), transform: ArgumentParsers.uuid) var certificate: UUID
         @OptionGroup var nationalOptions: NationalOptions
+        @Option(help: ArgumentHelp("Why it is revoked (recorded with the decision).", valueName: "text")) var reason: String
+        @Option(help: ArgumentHelp("The day it takes effect (default: today).", valueName: "date"), transform: ArgumentParsers.date)
+        var date: LocalDate?
+        @Option(help: ArgumentHelp("The revocation decision's number, if any.", valueName: "number")) var number: String?
 
         func run() async throws {
+            let day = date ?? today()
+            try requireNotInTheFuture(day, option: "--date", what: "a revocation is recorded once it is decided")
             let store = try nationalOptions.openStore()
-            let revoked = try await mappingCentralErrors { try await CentralDecisions(store: store).revoke(certificate: certificate) }
-            print("Revoked certificate \(revoked.number) (\(revoked.id.lowercasedString)); it reaches the province on its next sync.")
+            let revoked = try await mappingCentralErrors {
+                try await CentralDecisions(store: store).revoke(certificate: certificate, on: day, reason: reason, decisionNumber: number)
+            }
+            print("Revoked certificate \(revoked.number) (\(revoked.id.lowercasedString)) from \(day); it reaches the province on its next sync.")
         }
     }
 

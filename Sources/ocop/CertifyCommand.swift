@@ -27,6 +27,7 @@ struct CertifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Date of issue, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date)
     var date: LocalDate
     @Option(help: ArgumentHelp("The star level expected (checked against the evaluation).", valueName: "n")) var stars: Int?
+    @Option(help: ArgumentHelp("Who records the decision (default: the system user).", valueName: "name")) var decidedBy: String?
     @Flag(help: "Print the certificate (and the one it supersedes) as JSON.") var json = false
 
     func run() throws {
@@ -65,9 +66,12 @@ struct CertifyCommand: ParsableCommand {
         }
         // The chain's head: the newest certificate not yet superseded (active, expired or revoked).
         let previous = certificates.last { $0.status != .superseded }
-        let issuance = try policy.issue(number: trimmedNumber, for: evaluation, issuer: issuer, issuedOn: date,
-                                        replacing: previous, reference: reference)
-        try replica.saveAll([issuance.certificate] + (issuance.previous.map { [$0] } ?? []), reference: reference)
+        let decision = try CertificateLedger.issue(
+            number: trimmedNumber, for: evaluation, authority: try replica.decisionAuthority(on: date, level: issuer),
+            decidedBy: Replica.decider(decidedBy), issuedOn: date, replacing: previous, reference: reference)
+        try replica.save(decision, reference: reference)
+        let issuance = CertificateIssuance(
+            certificate: decision.certificates[0], previous: previous.map { old in decision.certificates.first { $0.id == old.id } ?? old })
 
         let certificate = issuance.certificate
         if json {

@@ -96,7 +96,13 @@ struct EvaluateRecordCommand: ParsableCommand {
                                         sheet: scoreSheet, reference: reference)
         try evaluation.validate(reference: reference)
         let decision = reference.certificationPolicy.decision(for: evaluation)
-        if !dryRun { try replica.save(evaluation, reference: reference) }
+        // A re-evaluation below 3★ ends the certificates in force that day (a dated revocation).
+        let certificates = try replica.certificates(ofProduct: product.id)
+        let ended = try CertificateLedger.end(
+            certificates, events: try replica.certificateEvents(ofCertificates: certificates.map(\.id)), byReevaluation: evaluation,
+            authority: certificates.isEmpty ? .central(on: date) : try replica.decisionAuthority(on: date, level: council),
+            decidedBy: Replica.decider(nil), reference: reference)
+        if !dryRun { try replica.save(evaluation, then: ended, reference: reference) }
 
         if json {
             try printJSON(.object([
@@ -139,6 +145,9 @@ struct EvaluateRecordCommand: ParsableCommand {
             print("\(starsText(stars)) is certified at the \(level.rawValue) level: proposed there.")
         case .notAuthorised(let level):
             print("The \(level.rawValue) level certifies nothing on \(date).")
+        }
+        for certificate in ended?.certificates ?? [] {
+            print("\(dryRun ? "Would end" : "Ended") certificate \(certificate.number) (\(starsText(certificate.stars))) from \(date): re-evaluated below \(starsText(reference.certificationPolicy.minimumCertifiedStars)).")
         }
         print(dryRun ? "Dry run: nothing recorded." : "Recorded evaluation \(evaluation.id.lowercasedString).")
     }

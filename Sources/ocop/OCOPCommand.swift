@@ -32,6 +32,7 @@ struct OCOPCommand: AsyncParsableCommand {
             ClassificationCommand.self,
             EvaluateCommand.self,
             CertifyCommand.self,
+            CertificateCommand.self,
             DossierCommand.self,
             ImportCommand.self,
             PendingCommand.self,

@@ -56,11 +56,17 @@ struct CentralCommandTests {
         let notYet = try workspace.run(["report", "expiring", "--days", "30", "--date", "2026-06-14", "--json", "--national", path])
         #expect(try notYet.array().isEmpty)
 
-        let revoke = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--national", path])
+        let unexplained = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--national", path])
+        #expect(unexplained.status == 64 && unexplained.stderr.contains("--reason"), "a revocation says why")
+        let revoke = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "Vi phạm an toàn thực phẩm",
+                                        "--date", "2026-07-01", "--national", path])
         #expect(revoke.status == 0, "\(revoke)")
         let after = try workspace.run(["report", "stars", "--date", "2026-07-15", "--json", "--national", path])
         #expect(try after.array().isEmpty)
-        let again = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--national", path])
+        let before = try workspace.run(["report", "stars", "--date", "2026-06-30", "--json", "--national", path])
+        #expect(try before.array().count == 1, "the day before the revocation, the certificate was in force")
+        let again = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "lần nữa",
+                                       "--date", "2026-07-02", "--national", path])
         #expect(again.status == 1 && again.stderr.contains("already revoked"))
     }
 }

@@ -63,7 +63,7 @@ struct APITests {
             #expect(try JSONSerialization.jsonObject(with: JSONEncoder.report.encode(expected)) as? NSArray == rows as NSArray)
 
             let byProvince = try #require(try await server.get("/api/v1/reports/stars?by=province&date=\(date)").json)
-            #expect((byProvince["rows"] as? [[String: Any]])?.first?.keys.sorted() == ["products", "province_code", "province_name", "stars"])
+            #expect((byProvince["rows"] as? [[String: Any]])?.first?.keys.sorted() == ["products", "province_code", "province_iso", "province_name", "stars"])
 
             let expiring = try #require(try await server.get("/api/v1/reports/expiring?days=30&date=\(date)").json)
             let certificates = try #require(expiring["certificates"] as? [[String: Any]])

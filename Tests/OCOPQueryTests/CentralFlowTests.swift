@@ -56,10 +56,14 @@ struct CentralFlowTests {
     @Test("revoke and expire flow back to the owning province")
     func revokeAndExpireFlow() async throws {
         let seed = try await Seed()
-        let revoked = try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id)
+        let revoked = try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id, on: reportDate, reason: "vi phạm")
         #expect(revoked.status == .revoked)
-        await #expect(throws: CentralError.self) { try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id) }
-        await #expect(throws: CentralError.self) { try await seed.harness.decisions.revoke(certificate: seed.certificates["F-old"]!.id) }
+        await #expect(throws: ValidationErrors.self) {
+            try await seed.harness.decisions.revoke(certificate: seed.certificates["C"]!.id, on: reportDate, reason: "lần nữa")
+        }
+        await #expect(throws: ValidationErrors.self) {
+            try await seed.harness.decisions.revoke(certificate: seed.certificates["F-old"]!.id, on: reportDate, reason: "đã thay thế")
+        }
 
         // Valid through expires_on: A (expires today) stays active, B (yesterday) expires.
         let expired = try await seed.harness.decisions.expire(asOf: reportDate)

@@ -271,7 +271,7 @@ struct StoreConformanceTests {
             try await country.store.provinceSyncStatuses(now: Date()).first { $0.provinceCode == "01" }?.feedBehind
         }
         #expect(try await behind() == 0)
-        try await country.store.saveCertificates([certificate], reference: .standard)
+        try await country.store.saveCertificateDecision(CertificateLedger.Decision(certificates: [certificate], events: [], expectedStatuses: [:]), reference: .standard)
         #expect(try await country.store.feedPosition() > before, "a central write is numbered in the feed")
         #expect(try await behind() == 1, "the province has one change to pull: the certificate")
         #expect(try await country.store.fiveStarCandidates().isEmpty)

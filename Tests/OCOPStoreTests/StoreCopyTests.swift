@@ -79,9 +79,9 @@ struct StoreCopyTests {
         #expect(try await returned.contents().digest == original.digest)
         // Its next central decision gets a counter after every one the store made before.
         let day = LocalDate("2026-10-01")!
-        try await returned.saveCertificates([Certificate(
+        try await returned.saveCertificateDecision(CertificateLedger.Decision(certificates: [Certificate(
             tenantID: provinces[1].tenant, productID: provinces[1].products[20].id, evaluationID: nil, number: "HUE-3S",
-            stars: 3, issuer: .province, issuedOn: day, expiresOn: try day.adding(months: 36))], reference: .standard)
+            stars: 3, issuer: .province, issuedOn: day, expiresOn: try day.adding(months: 36))], events: [], expectedStatuses: [:]), reference: .standard)
         #expect(try await returned.contents().centralCounter == original.centralCounter + 1)
 
         // Loading again into a store that is no longer empty is refused and changes nothing.
@@ -103,7 +103,7 @@ struct StoreCopyTests {
         let issued = LocalDate("2026-11-01")!
         let certificate = Certificate(tenantID: provinces[0].tenant, productID: provinces[0].products[1].id, evaluationID: nil,
                                       number: "HN-4S", stars: 4, issuer: .province, issuedOn: issued, expiresOn: try issued.adding(months: 36))
-        try await moved.saveCertificates([certificate], reference: .standard)
+        try await moved.saveCertificateDecision(CertificateLedger.Decision(certificates: [certificate], events: [], expectedStatuses: [:]), reference: .standard)
         let after = try await moved.contents()
         #expect(after.storeReplica == original.storeReplica && after.centralCounter > original.centralCounter)
         _ = try await Self.sync(provinces[0].replica, moved, tenant: provinces[0].tenant)
