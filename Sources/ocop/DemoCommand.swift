@@ -92,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         section("3. Cà Mau takes an application dossier through the cycle (offline)")
-        try DemoDossier.run(on: provinces[3].replica, tenant: provinces[3].tenant, today: today, say: say)
+        try DemoDossier.run(on: provinces[3].replica, tenant: provinces[3].tenant, code: provinces[3].code, today: today, say: say)
 
         section("4. First nightly sync")
         for province in provinces { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }

@@ -8,8 +8,9 @@ enum DemoDossier {
     /// The dossier's reference, to find it again in the national dataset.
     static func reference(_ today: LocalDate) -> String { "HS-\(today.year)-0001" }
 
-    /// Records the cycle on `replica` (Cà Mau's), dated back from `today`; `say` prints each step.
-    static func run(on replica: Replica, tenant: UUID, today: LocalDate, say: (String) -> Void) throws {
+    /// Records the cycle on `replica` (Cà Mau's, province `code`), dated back from `today`; `say`
+    /// prints each step.
+    static func run(on replica: Replica, tenant: UUID, code: String, today: LocalDate, say: (String) -> Void) throws {
         func daysAgo(_ days: Int) -> LocalDate { (try? today.adding(days: -days)) ?? today }
         let producer = Producer(tenantID: tenant, name: "Hợp tác xã Tôm khô Rạch Gốc", type: .cooperative, commune: "Xã Tân Ân")
         let product = Product(tenantID: tenant, producerID: producer.id, classificationCode: "1.3.d", nameVi: "Tôm khô Rạch Gốc",
@@ -42,10 +43,16 @@ enum DemoDossier {
         let score = try CouncilScoring.score(dossier, sheets: sheets)
         say("\(daysAgo(21)) sent to the council; \(daysAgo(7)) five members score it: \(score.memberTotals.map { String(format: "%.0f", $0) }.joined(separator: ", ")) → mean \(String(format: "%.0f", score.total)), \(score.stars)★")
         let evaluation = score.evaluation(tenantID: tenant, productID: product.id)
-        let issuance = try CertificationPolicy.standard.issue(number: "\(today.year)-96-OCOP-101", for: evaluation, issuer: .province,
-                                                              issuedOn: daysAgo(3))
-        dossier = try dossier.certified(on: daysAgo(3), evaluation: evaluation, certificate: issuance.certificate)
-        try replica.saveTogether([evaluation, issuance.certificate, dossier])
-        say("\(daysAgo(3)) the People's Committee decides: certified \(evaluation.stars)★, certificate \(issuance.certificate.number)")
+        guard let authority = DecisionAuthority.province(code: code, on: daysAgo(3)) else {
+            throw CLIError(.internalError, lines: ["error: internal error: \(code) is not a province code on \(daysAgo(3))"])
+        }
+        let decision = try CertificateLedger.issue(number: "\(today.year)-\(code)-OCOP-101", for: evaluation, authority: authority,
+                                                   decidedBy: "ocop demo", issuedOn: daysAgo(3), replacing: nil)
+        guard let certificate = decision.issued else {
+            throw CLIError(.internalError, lines: ["error: internal error: the certificate decision issued no certificate"])
+        }
+        dossier = try dossier.certified(on: daysAgo(3), evaluation: evaluation, certificate: certificate)
+        try replica.saveTogether([evaluation], decision: decision, then: [dossier])
+        say("\(daysAgo(3)) \(authority.name) decides: certified \(evaluation.stars)★, certificate \(certificate.number)")
     }
 }

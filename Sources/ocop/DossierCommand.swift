@@ -42,19 +42,19 @@ struct DossierMoveOptions: ParsableArguments {
         return day
     }
 
-    /// Saves `records` in one transaction, then prints `shown` as JSON, or `line`.
-    func finish<Shown: SyncedRecord>(showing shown: Shown, saving records: [any SyncedRecord], in replica: Replica, saying line: String) throws {
-        try replica.saveTogether(records)
+    /// Prints `shown` as JSON, or `line`.
+    func print<Shown: SyncedRecord>(_ shown: Shown, _ line: String) throws {
         if json {
             try printJSON(JSONValue.record(shown))
         } else {
-            print(line)
+            Swift.print(line)
         }
     }
 
     /// Saves the moved dossier and prints it (JSON) or `line`.
     func finish(_ dossier: Dossier, in replica: Replica, saying line: String) throws {
-        try finish(showing: dossier, saving: [dossier], in: replica, saying: line)
+        try replica.saveTogether([dossier])
+        try print(dossier, line)
     }
 }
 

@@ -26,6 +26,7 @@ struct DossierDecideCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The certificate (decision) number, for 3★ and 4★, e.g. 125/QĐ-UBND.", valueName: "number"))
     var number: String?
     @Option(help: ArgumentHelp("Why not certified, after the score (below 3★).", valueName: "text")) var reason: String?
+    @Option(help: ArgumentHelp("Who records the decision (default: the system user).", valueName: "name")) var decidedBy: String?
 
     func run() throws {
         let day = try options.day("a decision is recorded once it is signed")
@@ -41,24 +42,34 @@ struct DossierDecideCommand: ParsableCommand {
         let evaluation = score.evaluation(tenantID: dossier.tenantID, productID: dossier.productID, council: replica.councilLevel)
         let summary = "Council score for dossier \(dossier.reference): mean of \(score.members.count) sheets "
             + "(\(score.memberTotals.map(formatScore).joined(separator: ", "))) = \(formatScore(score.total)), \(starsText(score.stars))."
+        let authority = try replica.decisionAuthority(on: day, level: evaluation.council)
         switch reference.certificationPolicy.decision(for: evaluation) {
         case .noCertificate:
             let reasons = Dossier.notCertifiedReasons(for: evaluation, extra: reason)
             let decided = try movingDossier { try dossier.notCertified(on: day, evaluation: evaluation, reasons: reasons) }
-            try options.finish(showing: decided, saving: [evaluation, decided], in: replica,
-                               saying: summary + "\nDecided on \(day): not certified (\(reasons)).")
+            // A re-evaluation below 3★ ends the product's certificates in force, as `ocop evaluate` does.
+            let certificates = try replica.certificates(ofProduct: dossier.productID)
+            let ended = try CertificateLedger.end(
+                certificates, events: try replica.certificateEvents(ofCertificates: certificates.map(\.id)), byReevaluation: evaluation,
+                authority: authority, decidedBy: Replica.decider(decidedBy), reference: reference)
+            try replica.saveTogether([evaluation], decision: ended, then: [decided])
+            let endings = (ended?.certificates ?? []).map { "\nEnded certificate \($0.number) (\(starsText($0.stars))) from \(evaluation.evaluatedOn): re-evaluated below 3★." }
+            try options.print(decided, summary + "\nDecided on \(day): not certified (\(reasons))." + endings.joined())
         case .certify(let stars):
             guard let number else {
                 throw CLIError.usage("--number: dossier \(dossier.reference) earned \(starsText(stars)); give the certificate (decision) number to issue")
             }
-            let issued = try issueCertificate(number: number, for: evaluation, on: day, in: replica)
-            let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: issued.certificate) }
-            try options.finish(showing: decided, saving: [evaluation] + issued.records + [decided], in: replica,
-                               saying: summary + "\nDecided on \(day): certified \(starsText(stars)), certificate \(issued.certificate.number) (\(issued.certificate.id.lowercasedString)), valid until \(issued.certificate.expiresOn).")
+            let issued = try issueCertificate(number: number, for: evaluation, on: day, by: authority, in: replica)
+            guard let certificate = issued.issued else {
+                throw CLIError(.internalError, lines: ["error: internal error: the certificate decision issued no certificate"])
+            }
+            let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: certificate) }
+            try replica.saveTogether([evaluation], decision: issued, then: [decided])
+            try options.print(decided, summary + "\nDecided on \(day): certified \(starsText(stars)), certificate \(certificate.number) (\(certificate.id.lowercasedString)), valid until \(certificate.expiresOn).")
         case .propose(let stars, _):
             let proposed = try movingDossier { try dossier.proposed(evaluation: evaluation) }
-            try options.finish(showing: proposed, saving: [evaluation, proposed], in: replica,
-                               saying: summary + "\n\(starsText(stars)) candidate: proposed to the central office; the dossier is decided when its certificate arrives.")
+            try replica.saveTogether([evaluation, proposed])
+            try options.print(proposed, summary + "\n\(starsText(stars)) candidate: proposed to the central office; the dossier is decided when its certificate arrives.")
         case .notAuthorised(let level):
             throw CLIError.badData("evaluations.council: the \(level.rawValue) level certifies nothing on \(evaluation.evaluatedOn)")
         }
@@ -77,17 +88,16 @@ struct DossierDecideCommand: ParsableCommand {
                            saying: "Dossier \(dossier.reference) decided on \(day): certified \(starsText(certificate.stars)) by the central office, certificate \(certificate.number).")
     }
 
-    /// Issues the certificate for a 3★/4★ evaluation; returns it with every record to save.
-    // TODO(merge main): issue through CertificateLedger (the dated `issued` event and the authority's name).
-    private func issueCertificate(number: String, for evaluation: Evaluation, on day: LocalDate,
-                                  in replica: Replica) throws -> (certificate: Certificate, records: [any SyncedRecord]) {
+    /// The certificate decision for a 3★/4★ evaluation: a number not yet used, the product's
+    /// previous certificate (the newest not superseded) replaced.
+    private func issueCertificate(number: String, for evaluation: Evaluation, on day: LocalDate, by authority: DecisionAuthority,
+                                  in replica: Replica) throws -> CertificateLedger.Decision {
         let number = number.trimmedNFC()
         if let clash = try replica.fetchAll(Certificate.self).first(where: { $0.number == number }) {
             throw CLIError.badData("certificates.number: \(number) is already the number of certificate \(clash.id.lowercasedString)")
         }
         let previous = try replica.certificates(ofProduct: evaluation.productID).last { $0.status != .superseded }
-        let issuance = try CertificationPolicy.standard.issue(number: number, for: evaluation, issuer: replica.councilLevel,
-                                                              issuedOn: day, replacing: previous)
-        return (issuance.certificate, [issuance.certificate] + (issuance.previous.map { [$0] } ?? []))
+        return try CertificateLedger.issue(number: number, for: evaluation, authority: authority, decidedBy: Replica.decider(decidedBy),
+                                           issuedOn: day, replacing: previous)
     }
 }

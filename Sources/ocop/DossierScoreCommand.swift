@@ -79,7 +79,8 @@ struct DossierScoreCommand: ParsableCommand {
         }
         let count = Set(recorded.map(\.id)).union([councilSheet.id]).count
         let quorum = ReferenceData.standard.dossierProcedure.minimumSheets
-        try options.finish(showing: councilSheet, saving: [councilSheet], in: replica, saying: """
+        try replica.save(councilSheet)
+        try options.print(councilSheet, """
             Recorded the sheet of \(councilSheet.member) for dossier \(dossier.reference): total \(formatScore(councilSheet.total)).
             \(count) member sheet(s) recorded; the council decides with at least \(quorum).
             """)

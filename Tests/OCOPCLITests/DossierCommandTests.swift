@@ -80,6 +80,9 @@ struct DossierCommandTests {
         #expect(certificate.issuedOn == day("2025-09-15") && certificate.issuer == .province)
         #expect(decided["certificate_id"] as? String == certificate.id.uuidString.lowercased())
         #expect(try replica.fetchAll(CouncilScoreSheet.self).count == 5)
+        let issued = try replica.fetchAll(CertificateEvent.self)
+        #expect(issued.map(\.kind) == [.issued] && issued.first?.certificateID == certificate.id)
+        #expect(issued.first?.decisionNumber == "125/QĐ-UBND" && issued.first?.effectiveOn == day("2025-09-15"))
 
         let shown = try workspace.ok("dossier", "show", Self.reference)
         #expect(shown.contains("decided:") && shown.contains("2025-09-15 (certified)") && shown.contains("[x] label"))
@@ -89,15 +92,23 @@ struct DossierCommandTests {
         #expect(try workspace.ocop("dossier", "list", "--stage", "received", "--json").array().isEmpty)
     }
 
-    @Test func aLowScoreIsNotCertifiedWithReasons() throws {
+    @Test func aLowScoreIsNotCertifiedWithReasonsAndEndsTheCertificateInForce() throws {
         let workspace = try Self.setUp(sent: true)
+        // The product holds a 3★ certificate from an earlier evaluation: this dossier re-evaluates it.
+        let evaluated = try workspace.run(["evaluate", "--product", "8934567890120", "--date", "2025-06-01", "--replica", workspace.replica]
+                                          + scoreArguments(sheet(totalling: 60)))
+        try #require(evaluated.status == 0, "\(evaluated)")
+        try workspace.ok("certify", "--product", "8934567890120", "--number", "1/QĐ-UBND", "--date", "2025-06-02")
         try Self.score(workspace, [40, 42, 44, 46, 48])
         let text = try workspace.ok("dossier", "decide", "--dossier", Self.reference, "--date", "2025-09-15", "--reason", "Chưa có phiếu kiểm nghiệm")
         #expect(text.contains("mean of 5 sheets (40, 42, 44, 46, 48) = 44, 2★"), "\(text)")
-        let dossier = try #require(try workspace.openReplica().fetchAll(Dossier.self).first)
+        #expect(text.contains("Ended certificate 1/QĐ-UBND (3★) from 2025-09-10: re-evaluated below 3★."), "\(text)")
+        let replica = try workspace.openReplica()
+        let dossier = try #require(try replica.fetchAll(Dossier.self).first)
         #expect(dossier.outcome == .notCertified && dossier.certificateID == nil)
         #expect(dossier.reasons == "Điểm trung bình của Hội đồng 44 (2★), chưa đạt 3★ (từ 50 điểm). Chưa có phiếu kiểm nghiệm")
-        #expect(try workspace.openReplica().fetchAll(Certificate.self).isEmpty)
+        #expect(try replica.fetchAll(Certificate.self).map(\.status) == [.revoked])
+        #expect(try replica.fetchAll(CertificateEvent.self).map(\.kind) == [.issued, .revoked])
     }
 
     @Test func ninetyPointsIsAProposalUntilTheCentralCertificateArrives() throws {
