@@ -97,26 +97,24 @@ extension Dossier {
     /// days count from it) and checklist; `returned_on` and the reasons of the return are kept.
     public func receivedAgain(on date: LocalDate, by office: String? = nil, present: Set<String>,
                               referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.receiveAgain)
-        if let returnedOn, date < returnedOn {
-            throw Self.problem("received_on", "\(date) is before the dossier was returned (returned_on \(returnedOn))")
+        try moved(.receiveAgain, referenceData) { next throws(ValidationErrors) in
+            if let returnedOn, date < returnedOn {
+                throw Self.problem("received_on", "\(date) is before the dossier was returned (returned_on \(returnedOn))")
+            }
+            next.stage = .received
+            next.receivedOn = date
+            if let office { next.receivedBy = office.trimmedNFC() }
+            next.checklist = try Self.checklistText(rules: rules, present: present, referenceData: referenceData)
         }
-        var next = self
-        next.stage = .received
-        next.receivedOn = date
-        if let office { next.receivedBy = office.trimmedNFC() }
-        next.checklist = try Self.checklistText(rules: rules, present: present, referenceData: referenceData)
-        return try next.validated(referenceData)
     }
 
     /// Checked complete and forwarded to the province. Refused while a required document is
     /// missing (`dossiers.checklist`).
     public func checked(on date: LocalDate, referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.check)
-        var next = self
-        next.stage = .checked
-        next.checkedOn = date
-        return try next.validated(referenceData)
+        try moved(.check, referenceData) { next in
+            next.stage = .checked
+            next.checkedOn = date
+        }
     }
 
     /// Returned to the producer as incomplete: `missing` documents are marked missing, and the
@@ -124,99 +122,84 @@ extension Dossier {
     /// `reason`. Without `missing`, the required documents the checklist lacks are named.
     public func returned(on date: LocalDate, missing: Set<String> = [], reason: String? = nil,
                          referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.return)
-        var items: [String: Bool]
-        do { items = try decodedChecklist() } catch { throw ValidationErrors([error]) }
-        var named: [DossierDocument] = []
-        if let documents = referenceData.dossierChecklist(rules: rules) {
-            do {
-                _ = try documents.checklist(present: missing)  // refuses codes that are not documents
-            } catch {
-                throw ValidationErrors([error])
+        try moved(.return, referenceData) { next throws(ValidationErrors) in
+            var items: [String: Bool]
+            do throws(ValidationError) { items = try decodedChecklist() } catch { throw ValidationErrors([error]) }
+            var named: [DossierDocument] = []
+            if let documents = referenceData.dossierChecklist(rules: rules) {
+                do throws(ValidationError) {
+                    _ = try documents.checklist(present: missing)  // refuses codes that are not documents
+                } catch {
+                    throw ValidationErrors([error])
+                }
+                for code in missing { items[code] = false }
+                named = missing.isEmpty ? documents.missingRequired(in: items) : documents.documents.filter { missing.contains($0.code) }
             }
-            for code in missing { items[code] = false }
-            named = missing.isEmpty ? documents.missingRequired(in: items) : documents.documents.filter { missing.contains($0.code) }
+            let reason = reason?.trimmedNFCOrNil()
+            guard !named.isEmpty || reason != nil else {
+                throw Self.problem("reasons", "say which documents are missing or why dossier \(reference) is returned")
+            }
+            next.stage = .returned
+            next.returnedOn = date
+            next.checklist = Self.encodeChecklist(items)
+            let lacking = named.isEmpty ? nil : "Thiếu: " + named.map(\.name.vi).joined(separator: "; ")
+            next.reasons = [lacking, reason].compactMap { $0 }.joined(separator: ". ")
         }
-        let reason = reason?.trimmedNFCOrNil()
-        guard !named.isEmpty || reason != nil else {
-            throw Self.problem("reasons", "say which documents are missing or why dossier \(reference) is returned")
-        }
-        var next = self
-        next.stage = .returned
-        next.returnedOn = date
-        next.checklist = Self.encodeChecklist(items)
-        let lacking = named.isEmpty ? nil : "Thiếu: " + named.map(\.name.vi).joined(separator: "; ")
-        next.reasons = [lacking, reason].compactMap { $0 }.joined(separator: ". ")
-        return try next.validated(referenceData)
     }
 
     /// Sent to the province's evaluation council.
     public func sentToCouncil(on date: LocalDate, referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.send)
-        var next = self
-        next.stage = .atCouncil
-        next.sentOn = date
-        return try next.validated(referenceData)
+        try moved(.send, referenceData) { next in
+            next.stage = .atCouncil
+            next.sentOn = date
+        }
     }
 
     /// The council's evaluation earned 5★ (90 points or more): the province proposes the
     /// product to the central office, which alone certifies 5★. The dossier stays before the
     /// council with the evaluation linked until the central office decides.
     public func proposed(evaluation: Evaluation, referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.propose)
-        try checkEvaluation(evaluation)
-        var next = self
-        next.evaluationID = evaluation.id
-        return try next.validated(referenceData)
+        try moved(.propose, referenceData) { next throws(ValidationErrors) in
+            try checkEvaluation(evaluation)
+            next.evaluationID = evaluation.id
+        }
     }
 
     /// Decided: certified with `certificate`, issued on the council's `evaluation`.
     public func certified(on date: LocalDate, evaluation: Evaluation, certificate: Certificate,
                           referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.decide)
-        try checkEvaluation(evaluation, decidedOn: date)
-        var problems: [ValidationError] = []
-        if certificate.evaluationID != evaluation.id || certificate.productID != productID {
-            problems.append(ValidationError(record: Self.schema.name, field: "certificate_id",
-                                            reason: "certificate \(certificate.number) was not issued on the dossier's evaluation \(evaluation.id.uuidString.lowercased())"))
+        try moved(.decide, referenceData) { next throws(ValidationErrors) in
+            try checkEvaluation(evaluation, decidedOn: date)
+            if certificate.evaluationID != evaluation.id || certificate.productID != productID {
+                throw Self.problem("certificate_id", "certificate \(certificate.number) was not issued on the dossier's evaluation \(evaluation.id.uuidString.lowercased())")
+            }
+            next.decide(on: date, .certified, evaluation: evaluation)
+            next.certificateID = certificate.id
         }
-        if !problems.isEmpty { throw ValidationErrors(problems) }
-        var next = self
-        next.stage = .decided
-        next.decidedOn = date
-        next.outcome = .certified
-        next.evaluationID = evaluation.id
-        next.certificateID = certificate.id
-        return try next.validated(referenceData)
     }
 
     /// Decided: not certified, for `reasons`.
     public func notCertified(on date: LocalDate, evaluation: Evaluation, reasons: String,
                              referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.decide)
-        try checkEvaluation(evaluation, decidedOn: date)
-        var next = self
-        next.stage = .decided
-        next.decidedOn = date
-        next.outcome = .notCertified
-        next.evaluationID = evaluation.id
-        next.reasons = reasons.trimmedNFCOrNil()
-        return try next.validated(referenceData)
+        try moved(.decide, referenceData) { next throws(ValidationErrors) in
+            try checkEvaluation(evaluation, decidedOn: date)
+            next.decide(on: date, .notCertified, evaluation: evaluation)
+            next.reasons = reasons.trimmedNFCOrNil()
+        }
     }
 
     /// Withdrawn by the producer on `date` (the schema has no column for the day: it opens the
     /// reasons, `Chủ thể rút hồ sơ ngày 2025-08-20: …`).
     public func withdrawn(on date: LocalDate, reason: String? = nil, referenceData: ReferenceData = .standard) throws(ValidationErrors) -> Dossier {
-        try require(.withdraw)
-        let latest = [("received_on", receivedOn), ("returned_on", returnedOn), ("checked_on", checkedOn), ("sent_on", sentOn)]
-            .compactMap { field, day in day.map { (field, $0) } }.max { $0.1 < $1.1 }
-        if let (field, day) = latest, date < day {
-            throw Self.problem("reasons", "the withdrawal date \(date) is before \(field) \(day)")
+        try moved(.withdraw, referenceData) { next throws(ValidationErrors) in
+            let latest = [("received_on", receivedOn), ("returned_on", returnedOn), ("checked_on", checkedOn), ("sent_on", sentOn)]
+                .compactMap { field, day in day.map { (field, $0) } }.max { $0.1 < $1.1 }
+            if let (field, day) = latest, date < day {
+                throw Self.problem("reasons", "the withdrawal date \(date) is before \(field) \(day)")
+            }
+            next.stage = .withdrawn
+            next.reasons = "Chủ thể rút hồ sơ ngày \(date)" + (reason?.trimmedNFCOrNil().map { ": " + $0 } ?? "")
         }
-        var next = self
-        next.stage = .withdrawn
-        next.reasons = "Chủ thể rút hồ sơ ngày \(date)" + (reason?.trimmedNFCOrNil().map { ": " + $0 } ?? "")
-        return try next.validated(referenceData)
     }
 
     /// The reasons of a "not certified" decision for an evaluation below the certified minimum,
@@ -252,6 +235,24 @@ extension Dossier {
             check.fail("evaluation_id", "evaluation \(evaluation.id.uuidString.lowercased()) is under \(evaluation.criteriaSet), but dossier \(reference) is evaluated under \(rules)")
         }
         if !check.errors.isEmpty { throw ValidationErrors(check.errors) }
+    }
+
+    /// The dossier after `move`: refused from the wrong stage, then `change` applied to a copy,
+    /// which must validate.
+    private func moved(_ move: Move, _ referenceData: ReferenceData,
+                       _ change: (inout Dossier) throws(ValidationErrors) -> Void) throws(ValidationErrors) -> Dossier {
+        try require(move)
+        var next = self
+        try change(&next)
+        return try next.validated(referenceData)
+    }
+
+    /// Marks the dossier decided with `outcome` on the council's `evaluation`.
+    private mutating func decide(on date: LocalDate, _ outcome: Outcome, evaluation: Evaluation) {
+        stage = .decided
+        decidedOn = date
+        self.outcome = outcome
+        evaluationID = evaluation.id
     }
 
     private func validated(_ referenceData: ReferenceData) throws(ValidationErrors) -> Dossier {

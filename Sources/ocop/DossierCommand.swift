@@ -51,6 +51,16 @@ struct DossierMoveOptions: ParsableArguments {
         }
     }
 
+    /// The common shape of a move: the day (not after today: `what` says why), the dossier, the
+    /// move (refusals mapped by ``movingDossier(_:)``), then saved and printed.
+    func move(_ what: String, _ change: (Dossier, LocalDate) throws -> Dossier, saying line: (Dossier, LocalDate) -> String) throws {
+        let day = try day(what)
+        let replica = try replicaOptions.open()
+        let dossier = try replica.dossier(dossier)
+        let moved = try movingDossier { try change(dossier, day) }
+        try finish(moved, in: replica, saying: line(moved, day))
+    }
+
     /// Saves the moved dossier and prints it (JSON) or `line`.
     func finish(_ dossier: Dossier, in replica: Replica, saying line: String) throws {
         try replica.saveTogether([dossier])

@@ -90,11 +90,9 @@ struct DossierCheckCommand: ParsableCommand {
     @OptionGroup var options: DossierMoveOptions
 
     func run() throws {
-        let day = try options.day("a check is recorded on the day it was made")
-        let replica = try options.replicaOptions.open()
-        let dossier = try replica.dossier(options.dossier)
-        let checked = try movingDossier { try dossier.checked(on: day) }
-        try options.finish(checked, in: replica, saying: "Dossier \(checked.reference) checked complete on \(day) and forwarded to the province.")
+        try options.move("a check is recorded on the day it was made", { try $0.checked(on: $1) }) {
+            "Dossier \($0.reference) checked complete on \($1) and forwarded to the province."
+        }
     }
 }
 
@@ -115,12 +113,10 @@ struct DossierReturnCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why, in words for the producer.", valueName: "text")) var reason: String?
 
     func run() throws {
-        let day = try options.day("a return is recorded on the day the letter is sent")
-        let replica = try options.replicaOptions.open()
-        let dossier = try replica.dossier(options.dossier)
         let codes = Set((missing ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
-        let returned = try movingDossier { try dossier.returned(on: day, missing: codes, reason: reason) }
-        try options.finish(returned, in: replica, saying: "Dossier \(returned.reference) returned to the producer on \(day): \(returned.reasons ?? "")")
+        try options.move("a return is recorded on the day the letter is sent", { try $0.returned(on: $1, missing: codes, reason: reason) }) {
+            "Dossier \($0.reference) returned to the producer on \($1): \($0.reasons ?? "")"
+        }
     }
 }
 
@@ -134,11 +130,9 @@ struct DossierSendCommand: ParsableCommand {
     @OptionGroup var options: DossierMoveOptions
 
     func run() throws {
-        let day = try options.day("a dossier is recorded as sent on the day it was sent")
-        let replica = try options.replicaOptions.open()
-        let dossier = try replica.dossier(options.dossier)
-        let sent = try movingDossier { try dossier.sentToCouncil(on: day) }
-        try options.finish(sent, in: replica, saying: "Dossier \(sent.reference) sent to the council on \(day); members score it with `ocop dossier score`.")
+        try options.move("a dossier is recorded as sent on the day it was sent", { try $0.sentToCouncil(on: $1) }) {
+            "Dossier \($0.reference) sent to the council on \($1); members score it with `ocop dossier score`."
+        }
     }
 }
 
@@ -154,10 +148,8 @@ struct DossierWithdrawCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why, as the producer said.", valueName: "text")) var reason: String?
 
     func run() throws {
-        let day = try options.day("a withdrawal is recorded on the day it was asked for")
-        let replica = try options.replicaOptions.open()
-        let dossier = try replica.dossier(options.dossier)
-        let withdrawn = try movingDossier { try dossier.withdrawn(on: day, reason: reason) }
-        try options.finish(withdrawn, in: replica, saying: "Dossier \(withdrawn.reference) withdrawn on \(day).")
+        try options.move("a withdrawal is recorded on the day it was asked for", { try $0.withdrawn(on: $1, reason: reason) }) {
+            "Dossier \($0.reference) withdrawn on \($1)."
+        }
     }
 }

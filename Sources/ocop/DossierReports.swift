@@ -8,6 +8,21 @@ import OCOPReplica
 // central office runs them on its own replica or on the national dataset file, which hold
 // every province's dossiers.
 
+/// `--replica`, `--date` and `--json` of the dossier reports, and what both read.
+struct DossierReportOptions: ParsableArguments {
+    @OptionGroup var replicaOptions: ReplicaOptions
+    @Option(help: ArgumentHelp("The report date (default: today).", valueName: "date"), transform: ArgumentParsers.date)
+    var date: LocalDate?
+    @Flag(help: "Print JSON.") var json = false
+
+    /// The report date, the dossiers and the products' names of the replica.
+    func read() throws -> (date: LocalDate, dossiers: [Dossier], products: [UUID: String]) {
+        let replica = try replicaOptions.open()
+        let products = Dictionary(uniqueKeysWithValues: try replica.fetchAll(Product.self).map { ($0.id, $0.nameVi) })
+        return (date ?? today(), try replica.fetchAll(Dossier.self), products)
+    }
+}
+
 extension ReportCommand {
     struct DossiersReport: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,23 +31,18 @@ extension ReportCommand {
             discussion: "Days at the stage are counted to --date (default today); dossiers received after it are left out."
         )
 
-        @OptionGroup var replicaOptions: ReplicaOptions
+        @OptionGroup var options: DossierReportOptions
         @Option(help: "Only dossiers at this stage.") var stage: Dossier.Stage?
-        @Option(help: ArgumentHelp("The report date (default: today).", valueName: "date"), transform: ArgumentParsers.date)
-        var date: LocalDate?
-        @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let date = date ?? today()
-            let replica = try replicaOptions.open()
+            let (date, all, products) = try options.read()
             let procedure = ReferenceData.standard.dossierProcedure
-            let dossiers = try replica.fetchAll(Dossier.self).filter { $0.receivedOn <= date }
+            let dossiers = all.filter { $0.receivedOn <= date }
             let shown = dossiers.filter { stage == nil || $0.stage == stage }
                 .sorted { (Dossier.Stage.allCases.firstIndex(of: $0.stage)!, $0.stageDate ?? date, $0.reference)
                     < (Dossier.Stage.allCases.firstIndex(of: $1.stage)!, $1.stageDate ?? date, $1.reference) }
             let counts = Dictionary(grouping: dossiers, by: \.stage).mapValues(\.count)
-            let products = Dictionary(uniqueKeysWithValues: try replica.fetchAll(Product.self).map { ($0.id, $0.nameVi) })
-            if json {
+            if options.json {
                 try printJSON(.object([
                     "date": .string(date.description),
                     "counts": .object(Dictionary(uniqueKeysWithValues: Dossier.Stage.allCases.map { ($0.rawValue, JSONValue.int(counts[$0] ?? 0)) })),
@@ -76,21 +86,16 @@ extension ReportCommand {
                 """
         )
 
-        @OptionGroup var replicaOptions: ReplicaOptions
-        @Option(help: ArgumentHelp("The report date (default: today).", valueName: "date"), transform: ArgumentParsers.date)
-        var date: LocalDate?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var options: DossierReportOptions
 
         func run() throws {
-            let date = date ?? today()
-            let replica = try replicaOptions.open()
+            let (date, dossiers, products) = try options.read()
             let procedure = ReferenceData.standard.dossierProcedure
-            let late = try replica.fetchAll(Dossier.self).compactMap { dossier -> (Dossier, DossierDeadline)? in
+            let late = dossiers.compactMap { dossier -> (Dossier, DossierDeadline)? in
                 guard let deadline = procedure.deadline(of: dossier), deadline.daysLate(on: date) > 0 else { return nil }
                 return (dossier, deadline)
             }.sorted { ($1.1.daysLate(on: date), $0.0.reference) < ($0.1.daysLate(on: date), $1.0.reference) }
-            let products = Dictionary(uniqueKeysWithValues: try replica.fetchAll(Product.self).map { ($0.id, $0.nameVi) })
-            if json {
+            if options.json {
                 try printJSON(.array(late.map { dossier, deadline in
                     .object([
                         "id": .uuid(dossier.id), "reference": .string(dossier.reference),
