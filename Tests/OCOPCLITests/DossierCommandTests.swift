@@ -109,6 +109,13 @@ struct DossierCommandTests {
         #expect(dossier.reasons == "Điểm trung bình của Hội đồng 44 (2★), chưa đạt 3★ (từ 50 điểm). Chưa có phiếu kiểm nghiệm")
         #expect(try replica.fetchAll(Certificate.self).map(\.status) == [.revoked])
         #expect(try replica.fetchAll(CertificateEvent.self).map(\.kind) == [.issued, .revoked])
+
+        // The dossier's evaluation and product are part of its record.
+        let evaluation = try #require(dossier.evaluationID).uuidString.lowercased()
+        let deleteEvaluation = try workspace.ocop("evaluate", "delete", evaluation)
+        #expect(deleteEvaluation.status == 2 && deleteEvaluation.stderr.contains("is the council's evaluation of dossier HS-2025-0042"))
+        let deleteProduct = try workspace.ocop("product", "delete", "8934567890120")
+        #expect(deleteProduct.status == 2 && deleteProduct.stderr.contains("and 1 dossier(s)"), "\(deleteProduct)")
     }
 
     @Test func ninetyPointsIsAProposalUntilTheCentralCertificateArrives() throws {
