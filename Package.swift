@@ -48,6 +48,7 @@ let package = Package(
         // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
         .target(
             name: "OCOPModel",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings,
             // Foundation's own ICU, for fast Vietnamese collation keys (VietnameseSortKey.swift).
             linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]

@@ -104,6 +104,9 @@ public struct FeedSnapshot: Sendable {
         of source: FeedSource, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate, reference: ReferenceData
     ) throws -> FeedSnapshot {
         let sequence = Int64(clamping: source.position)
+        if date < ReferenceData.programmeStart {
+            throw FeedError.invalidDate("\(date) is before the OCOP programme began (\(ReferenceData.programmeStart), Decision 490/QĐ-TTg)")
+        }
         if let since {
             guard since.sequence <= sequence else {
                 throw FeedError.invalidCursor("\(since) is ahead of this store (at \(sequence)); was it made by another store?")
@@ -257,6 +260,8 @@ public struct FeedSnapshot: Sendable {
 /// Why a feed could not be exported or verified.
 public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCursor(String)
+    /// The `as of` date is one no feed can answer for (before the programme began).
+    case invalidDate(String)
     /// The cursor is valid but too old: the store no longer remembers every deletion after it.
     case cursorExpired(String)
     case invalidKey(String)
@@ -266,6 +271,7 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidCursor(let message): return "invalid cursor: \(message)"
+        case .invalidDate(let message): return "invalid date: \(message)"
         case .cursorExpired(let message): return "cursor expired: \(message)"
         case .invalidKey(let message): return "invalid key: \(message)"
         case .io(let message): return message

@@ -70,6 +70,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
         case let error as FeedError:
             switch error {
             case .invalidCursor: return APIError(.badRequest, "bad_cursor", error.description)
+            case .invalidDate: return APIError(.badRequest, "bad_date", error.description)
             case .cursorExpired: return APIError(.gone, "cursor_expired", error.description)
             default: return nil
             }

@@ -141,7 +141,7 @@ struct ConnectionSession {
         }
         gate.markAuthenticated()
         authenticated()
-        let principal = Principal(replica: hello.replica, role: account.role, tenantID: account.tenantID)
+        let principal = Principal(replica: hello.replica, account: account)
         try await outbound.write(.authOK(AuthOK(
             serverSignature: verifier.serverSignature(authMessage: authMessage),
             role: account.role == .central ? .central : .province, tenant: account.user,
@@ -287,8 +287,9 @@ struct ConnectionSession {
             )))
             return true
         }
-        let batch = PushBatch(schemaVersion: push.schemaVersion, firstCounter: push.firstCounter, lastCounter: push.lastCounter,
-                              changes: push.changes, conflicts: push.conflicts)
+        let batch = RetiredProvince.adopt(PushBatch(
+            schemaVersion: push.schemaVersion, firstCounter: push.firstCounter, lastCounter: push.lastCounter,
+            changes: push.changes, conflicts: push.conflicts), for: principal)
         let store = server.store
         let started = ContinuousClock.now
         let result: PushResult
@@ -318,6 +319,11 @@ struct ConnectionSession {
     }
 
     private mutating func handlePull(_ pull: Pull, principal: Principal, account: Account, here: String) async throws -> Bool {
+        if let refusal = RetiredProvince.pullRefusal(for: principal) {
+            logger.notice("retired province told to re-initialise")
+            try await outbound.write(.error(ErrorMessage(code: .forbidden, message: refusal, detail: "\(here): PULL")))
+            return false
+        }
         let store = server.store
         let limit = max(1, min(Int(pull.maxChanges), server.configuration.limits.maxPullPage))
         let cursor = pull.cursor

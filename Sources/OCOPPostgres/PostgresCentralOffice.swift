@@ -131,10 +131,8 @@ extension PostgresNationalStore: CentralOffice {
             conflicts.append(ByteBuffer(bytes: ChangePolicy.bytes(of: survivor)))
             conflicts.append(retiredKey)
             try await rows(connection, "UPDATE _sync_conflicts SET tenant = $1 WHERE tenant = $2", conflicts)
-            var account = PostgresBindings()
-            account.append(Self.now())
-            account.append(retiredKey)
-            try await rows(connection, "UPDATE _server_accounts SET enabled = false, updated_at = $1 WHERE tenant_id = $2", account)
+            // The retired province's account stays enabled: its replica may still push what it had
+            // not synced, which lands in the survivor (RetiredProvince); it can no longer pull.
             return (TenantMergeResult(retired: retired, survivor: survivor, movedRows: moved), directory)
         }
         remember(directory)

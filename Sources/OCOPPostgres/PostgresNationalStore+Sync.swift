@@ -12,7 +12,7 @@ extension PostgresNationalStore: NationalStore {
         bindings.append(user)
         let rows = try await statement("""
             SELECT a."user", a.role, a.tenant_id, a.salt, a.iterations, a.stored_key, a.server_key, a.enabled,
-                   coalesce(t.code, a."user")
+                   coalesce(t.code, a."user"), t.merged_into
             FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id WHERE a."user" = $1
             """, bindings)
         return try rows.first.map(Self.account(from:))
@@ -28,7 +28,8 @@ extension PostgresNationalStore: NationalStore {
                 salt: try PostgresValues.bytes(cells[3]) ?? [], iterations: UInt32(clamping: try cells[4].decode(Int64.self)),
                 storedKey: try PostgresValues.bytes(cells[5]) ?? [], serverKey: try PostgresValues.bytes(cells[6]) ?? []
             ),
-            isEnabled: try cells[7].decode(Bool.self), label: try cells[8].decode(String.self)
+            isEnabled: try cells[7].decode(Bool.self), label: try cells[8].decode(String.self),
+            mergedInto: try PostgresValues.bytes(cells[9]).flatMap { ReplicaID(bytes: $0)?.uuid }
         )
     }
 

@@ -21,7 +21,8 @@ public protocol CentralOffice: Sendable {
     func resolveConflict(_ item: ConflictItem, choice: ConflictChoice, writing value: SyncValue?,
                          reference: ReferenceData, at time: Date) async throws -> ConflictItem
 
-    /// Merges a retired province into the one that absorbs it: its rows move, its account is
-    /// disabled.
+    /// Merges a retired province into the one that absorbs it: its rows move; its account may
+    /// still push what it had not synced, which lands in the survivor, but not pull
+    /// (``RetiredProvince``).
     func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) async throws -> TenantMergeResult
 }

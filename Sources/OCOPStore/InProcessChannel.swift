@@ -17,10 +17,11 @@ public struct InProcessChannel: SyncChannel {
     }
 
     public func push(_ batch: PushBatch) async throws -> PushResult {
-        try await store.push(batch, from: principal)
+        try await store.push(RetiredProvince.adopt(batch, for: principal), from: principal)
     }
 
     public func pull(after cursor: UInt64) async throws -> PullResult {
-        try await store.pull(after: cursor, limit: pageSize, for: principal)
+        if let refusal = RetiredProvince.pullRefusal(for: principal) { throw StoreError(.invalidArgument, refusal) }
+        return try await store.pull(after: cursor, limit: pageSize, for: principal)
     }
 }

@@ -53,10 +53,25 @@ public struct Principal: Sendable, Equatable {
     /// The province for a province account; nil for the central office.
     public var tenantID: UUID?
 
-    public init(replica: ReplicaID, role: AccountRole, tenantID: UUID?) {
+    /// For a province a merger retired: its own (retired) tenant. The principal then acts for
+    /// the survivor (``tenantID``), so the edits it had not synced land there, and it may not pull.
+    public var retiredTenantID: UUID?
+
+    public init(replica: ReplicaID, role: AccountRole, tenantID: UUID?, retiredTenantID: UUID? = nil) {
         self.replica = replica
         self.role = role
         self.tenantID = tenantID
+        self.retiredTenantID = retiredTenantID
+    }
+
+    /// The principal `replica` acts as for `account`: a retired province acts for the province
+    /// that absorbed it.
+    public init(replica: ReplicaID, account: Account) {
+        if account.role == .province, let survivor = account.mergedInto, let retired = account.tenantID {
+            self.init(replica: replica, role: .province, tenantID: survivor, retiredTenantID: retired)
+        } else {
+            self.init(replica: replica, role: account.role, tenantID: account.tenantID)
+        }
     }
 }
 
@@ -92,8 +107,12 @@ public struct Account: Sendable, Equatable {
     public var isEnabled: Bool
     /// A short name for logs and metrics: the province code, or "central".
     public var label: String
+    /// The province that absorbed this account's province, once a merger retired it.
+    public var mergedInto: UUID?
 
-    public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool, label: String) {
+    public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool, label: String,
+                mergedInto: UUID? = nil) {
+        self.mergedInto = mergedInto
         self.user = user
         self.role = role
         self.tenantID = tenantID

@@ -32,8 +32,10 @@ extension SQLiteNationalStore {
     /// In one transaction: every row of the retired tenant gets the survivor's `tenant_id` (a
     /// central write of that one column: every other column keeps its value and its clock), the
     /// move is recorded in `_tenant_merges` so reports can still tell where a row came from, the
-    /// retired tenant is marked `merged_into` the survivor with `valid_until`, and its account is
-    /// disabled so its credentials stop working. The survivor receives the rows on its next sync.
+    /// retired tenant is marked `merged_into` the survivor with `valid_until`. Its account stays
+    /// enabled so its replica can still push the edits it had not synced — they land in the
+    /// survivor — but it can no longer pull (``RetiredProvince``). The survivor receives the rows
+    /// on its next sync.
     package func mergeTenant(_ retired: UUID, into survivor: UUID, lastDay: LocalDate) throws -> TenantMergeResult {
         guard retired != survivor else { throw StoreError(.invalidArgument, "a province cannot be merged into itself") }
         return try replica.write { db in
@@ -57,8 +59,6 @@ extension SQLiteNationalStore {
             }
             try db.execute(sql: "UPDATE tenants SET merged_into = ?, valid_until = ? WHERE id = ?",
                            arguments: [survivor, lastDay.description, retired])
-            try db.execute(sql: "UPDATE _server_accounts SET enabled = 0, updated_at = ? WHERE tenant_id = ?",
-                           arguments: [ISO8601DateFormatter().string(from: Date()), retired])
             return TenantMergeResult(retired: retired, survivor: survivor, movedRows: moved)
         }
     }

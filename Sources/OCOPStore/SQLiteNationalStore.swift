@@ -77,7 +77,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     public func account(user: String) throws -> Account? {
         try replica.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT a.*, coalesce(t.code, a.user) AS label FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
+                SELECT a.*, coalesce(t.code, a.user) AS label, t.merged_into FROM _server_accounts a LEFT JOIN tenants t ON t.id = a.tenant_id
                 WHERE a.user = ?
                 """, arguments: [user]).map(Self.account(from:))
         }
@@ -92,7 +92,8 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
                 salt: Array(row["salt"] as Data), iterations: UInt32(clamping: row["iterations"] as Int64),
                 storedKey: Array(row["stored_key"] as Data), serverKey: Array(row["server_key"] as Data)
             ),
-            isEnabled: row["enabled"], label: row["label"]
+            isEnabled: row["enabled"], label: row["label"],
+            mergedInto: (row["merged_into"] as Data?).flatMap { ReplicaID(bytes: Array($0))?.uuid }
         )
     }
 

@@ -21,9 +21,11 @@ extension AdminCommand {
             discussion: """
                 Every row of the retired province moves to the surviving one: only tenant_id is \
                 rewritten (a central write), every other column keeps its value and clock, and \
-                _tenant_merges records where each row came from. The retired province's \
-                credentials stop working; the surviving province receives the rows on its next \
-                sync. Provinces are named by tenant id or by their current code, e.g. \
+                _tenant_merges records where each row came from. The surviving province \
+                receives the rows on its next sync. The retired province's replica may still push \
+                the edits it had not synced (they land in the surviving province) and is then told \
+                to start a new replica under the survivor; disable its account once it has \
+                (`ocop-syncd account disable`). Provinces are named by tenant id or by their current code, e.g. \
                 `ocop admin merge-tenant --retired 02 --into 08 --last-day 2025-06-30`.
 
                 The merge must be one of the 2025 reference table (the retired code became the \
@@ -65,7 +67,7 @@ extension AdminCommand {
             for (table, count) in result.movedRows.sorted(by: { $0.key < $1.key }) where count > 0 {
                 print("moved \(count) \(table)")
             }
-            print("\(retired) is merged into \(into); its credentials no longer work. The surviving province receives the rows on its next sync.")
+            print("\(retired) is merged into \(into). The surviving province receives the rows on its next sync. The retired province's replica can still push what it had not synced (it lands in \(into)), then must start a new replica under \(into); disable its account once it has.")
         }
 
         private func resolve(_ text: String, in store: any NationalAdministration) async throws -> UUID {

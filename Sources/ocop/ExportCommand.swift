@@ -96,7 +96,7 @@ struct ExportCommand: AsyncParsableCommand {
             case .invalidCursor: throw CLIError.usage(error.description)
             case .cursorExpired: throw CLIError.notFound(error.description)
             case .invalidKey, .io: throw CLIError.notFound(error.description)
-            case .verificationFailed: throw CLIError.badData(error.description)
+            case .verificationFailed, .invalidDate: throw CLIError.badData(error.description)
             }
         }
     }

@@ -9,7 +9,7 @@ struct ProducerCommand: ParsableCommand {
         commandName: "producer",
         abstract: "Register and manage producers (chủ thể OCOP): cooperatives, enterprises, groups, households.",
         discussion: "A producer is named by its id, its tax code, or its exact name (ignoring case).",
-        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self]
+        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self, Consent.self]
     )
 
     struct Add: ParsableCommand {

@@ -94,6 +94,10 @@ struct CertificatesThroughTimeCommandTests {
         let unrecorded = try String(contentsOfFile: workspace.path("before/products.csv"), encoding: .utf8)
         #expect(unrecorded.contains(",08,Tuyên Quang,VN-07,") && !unrecorded.contains(",02,Hà Giang,"), "\(unrecorded)")
 
+        let tooEarly = try workspace.run(["export", "--store", country.path, "--feed", "asean", "--format", "csv", "--out", "early",
+                                          "--key", key, "--as-of", "2018-05-06"])
+        #expect(tooEarly.status == 1 && tooEarly.stderr.contains("before the OCOP programme"), "\(tooEarly)")
+
         _ = try country.store.mergeTenant(country.haGiang, into: country.tuyenQuang, lastDay: Self.day("2025-06-30"))
         let after = try workspace.run(["export", "--store", country.path, "--feed", "asean", "--format", "csv", "--out", "after",
                                        "--key", key, "--as-of", "2025-08-01"])

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import OCOPModel
+import OCOPReplica
+import OCOPStore
 import Testing
 
 /// A stranger's client: the stdlib-only Python client syncs with the real daemon, written from
@@ -51,5 +54,57 @@ struct PythonAgainstDaemonTests {
         #expect(process.terminationStatus == 0, "\(text)")
         let names = try daemon.store().replica.read { try String.fetchAll($0, sql: "SELECT name_vi FROM products") }
         #expect(names == ["Nước mắm Phú Quốc"])
+    }
+
+    /// A client of schema 1 (the Python client's default) is never sent rows of the tables
+    /// schema 2 added; a client of schema 2 is.
+    @Test func aSchemaOneClientIsNotSentTheTablesSchemaTwoAdded() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let province = try daemon.addProvince(code: "01", name: "Hà Nội", seedingProducer: false)
+        let tenant = try #require(province.tenant)
+        let store = try daemon.store()
+        let producer = Producer(tenantID: tenant, name: "HTX Ô mai Hàng Đường", type: .cooperative)
+        let product = Product(tenantID: tenant, producerID: producer.id, classificationCode: "1.3.c", nameVi: "Ô mai mơ")
+        let evaluation = Evaluation(tenantID: tenant, productID: product.id, criteriaSet: "QD148-2023", evaluatedOn: LocalDate("2025-08-01")!,
+                                    council: .province, partA: 32, partB: 20, partC: 28, bonus: 0, total: 80, stars: 4)
+        try store.replica.save(producer)
+        try store.replica.save(product)
+        try store.replica.save(evaluation)
+        try store.replica.save(try CertificateLedger.issue(
+            number: "7/QĐ-UBND", for: evaluation, authority: try #require(DecisionAuthority.province(code: "01", on: LocalDate("2025-08-15")!)),
+            decidedBy: "Văn phòng OCOP", issuedOn: LocalDate("2025-08-15")!, replacing: nil))
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = """
+            import sys, uuid
+            from ocop_client.session import Session
+            port, user, secret = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            for version in (1, 2):
+                tables = set()
+                with Session("127.0.0.1", port, user, secret, uuid.uuid4(), schema_version=version) as session:
+                    cursor = 0
+                    while True:
+                        page = session.pull(cursor)
+                        tables |= {c["table"] for c in page["changes"]}
+                        cursor = page["nextCursor"]
+                        if not page["hasMore"]:
+                            break
+                print(version, " ".join(sorted(tables)))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(daemon.port), province.user, province.secret]
+        process.currentDirectoryURL = root.appendingPathComponent("Clients/python")
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines == ["1 certificates evaluations producers products tenants",
+                          "2 certificate_events certificates evaluations producers products tenants"], "\(text)")
     }
 }

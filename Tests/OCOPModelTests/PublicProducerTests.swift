@@ -41,6 +41,24 @@ import Testing
         #expect(face.descriptions(vi: "Bà Lan gói bánh từ năm 1985.", en: nil) == (nil, nil))
     }
 
+    @Test func aRecordedConsentPublishesItsNameOnlyWhileItHolds() {
+        let producer = Self.household("Hộ kinh doanh Giàng Seo Chứ", owner: "Giàng Seo Chứ")
+        let consent = ProducerConsent(tenantID: Self.tenant, producerID: producer.id, publicName: "Mật ong Giàng Seo Chứ",
+                                      consentedOn: LocalDate("2026-03-01")!, withdrawnOn: LocalDate("2026-09-01")!, recordedBy: "Cán bộ xã")
+        let other = ProducerConsent(tenantID: Self.tenant, producerID: UUID(), publicName: "Người khác", consentedOn: LocalDate("2020-01-01")!,
+                                    recordedBy: "x")
+        func name(on date: String) -> String {
+            PublicProducer(producer, provinceName: "Lào Cai", consents: [consent, other], on: LocalDate(date)!).name
+        }
+        #expect(name(on: "2026-02-28") == "Hộ sản xuất tại Xã Sín Chéng, Lào Cai", "not yet given")
+        #expect(name(on: "2026-03-01") == "Mật ong Giàng Seo Chứ")
+        #expect(name(on: "2026-08-31") == "Mật ong Giàng Seo Chứ")
+        #expect(name(on: "2026-09-01") == "Hộ sản xuất tại Xã Sín Chéng, Lào Cai", "withdrawn")
+        var backwards = consent
+        backwards.withdrawnOn = consent.consentedOn
+        #expect(backwards.validationErrors(reference: .standard).map(\.field) == ["withdrawn_on"])
+    }
+
     @Test func organisationsPassUnchangedEvenWhenNamedAfterAPerson() {
         let cooperative = Producer(tenantID: Self.tenant, name: "Hợp tác xã Sùng A Páo", type: .cooperative, representative: "Sùng A Páo")
         let face = PublicProducer(cooperative, provinceName: "Lào Cai")

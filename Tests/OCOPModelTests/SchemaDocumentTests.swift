@@ -18,6 +18,7 @@ struct SchemaDocumentTests {
                 "name": table.name,
                 "written_by": table.scope == .tenant ? "province (own rows) and central office" : "central office only",
                 "scope": table.scope.rawValue,
+                "since": Int(table.since),
                 "primary_key": ["name": TableSchema.primaryKey, "type": "uuid"],
                 "columns": table.columns.map { column -> [String: Any] in
                     var entry: [String: Any] = [

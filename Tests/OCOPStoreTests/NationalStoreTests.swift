@@ -203,7 +203,7 @@ struct ClockDriftTests {
 
 @Suite("National store: province merger")
 struct TenantMergeTests {
-    @Test func mergingKeepsEveryRowAndClockAndRetiresTheCredentials() async throws {
+    @Test func mergingKeepsEveryRowAndClockAndTheRetiredAccountActsForTheSurvivor() async throws {
         let federation = try Federation(provinceNames: [("02", "Hà Giang"), ("08", "Tuyên Quang")])
         let (haGiang, tuyenQuang) = (federation.provinces[0], federation.provinces[1])
         for n in 1...5 { try insertProduct(haGiang.replica, id: key(n), tenant: haGiang.tenant, name: "Chè Shan tuyết \(n)") }
@@ -214,7 +214,8 @@ struct TenantMergeTests {
 
         let result = try await federation.store.mergeTenant(haGiang.tenant, into: tuyenQuang.tenant, lastDay: LocalDate("2025-06-30")!)
         #expect(result.movedRows["products"] == 5)
-        #expect(try await federation.store.account(user: haGiang.tenant.uuidString.lowercased())?.isEnabled == false, "the retired credentials stop working")
+        #expect(try await federation.store.account(user: haGiang.tenant.uuidString.lowercased())?.mergedInto == tuyenQuang.tenant,
+                "the retired province's account now acts for the survivor")
 
         try await federation.sync(1)
         let survivorRows = try tuyenQuang.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") }

@@ -56,8 +56,9 @@ private struct Country {
     @discardableResult
     func sync(_ index: Int, replica: Replica? = nil) async throws -> SyncReport {
         let machine = replica ?? provinces[index].replica
-        _ = try await store.openSession(replica: machine.replicaID, account: try await account(index))
-        return try await machine.sync(over: InProcessChannel(store: store, principal: principal(index, replica: machine)))
+        let account = try await account(index)
+        _ = try await store.openSession(replica: machine.replicaID, account: account)
+        return try await machine.sync(over: InProcessChannel(store: store, principal: Principal(replica: machine.replicaID, account: account)))
     }
 
     /// A central-office machine syncing as the central account.
@@ -227,15 +228,32 @@ struct StoreConformanceTests {
         #expect(try await country.store.currentTenants(code: "01") == [hanoi])
 
         // Both provinces were added today: the retired one's last day cannot be before its first.
+        // Huế edits a product and adds one more, offline, before the merger is recorded.
+        var edited = try #require(try country.provinces[1].replica.fetchAll(Product.self).first)
+        edited.nameEn = "Edited before the merger"
+        try country.provinces[1].replica.save(edited)
+        let late = Product(tenantID: hue, producerID: edited.producerID, classificationCode: "1.3.c", nameVi: "Sản phẩm cuối cùng của Huế")
+        try country.provinces[1].replica.save(late)
         let merge = try await country.store.mergeTenant(hue, into: hanoi, lastDay: LocalDate(Date()))
         #expect(merge.movedRows["products"] == 2 && merge.movedRows["producers"] == 1)
         #expect(try await country.store.currentTenants(code: "46").isEmpty)
-        #expect(try await country.account(1).isEnabled == false, "the retired province's credentials stop working")
+        // The retired province's replica still delivers what it had not synced, into the
+        // survivor, and is then told to start again under the survivor.
+        #expect(try await country.account(1).isEnabled, "the retired province can still push its last edits")
+        await #expect {
+            try await country.sync(1)
+        } throws: { error in
+            "\(error)".contains("was merged into tenant \(hanoi.uuidString.lowercased())") && "\(error)".contains("ocop init --tenant")
+        }
+        #expect(try country.provinces[1].replica.outgoingBatch() == nil, "its last edits were acknowledged")
+        let landed = try #require(try await country.store.productRecord(id: late.id))
+        #expect(landed.tenantID == hanoi, "a row created for the retired province lands in the survivor")
+        #expect(try await country.store.productRecord(id: edited.id)?.nameEn == "Edited before the merger")
         let moved = try await country.store.products(matching: ProductFilter(date: LocalDate("2026-01-01")!))
-        #expect(moved.count == 2 && moved.allSatisfy { $0.provinceCode == "01" })
-        // The survivor receives the rows on its next sync.
+        #expect(moved.count == 3 && moved.allSatisfy { $0.provinceCode == "01" })
+        // The survivor receives the rows on its next sync, the late ones too.
         try await country.sync(0)
-        #expect(try country.provinces[0].replica.fetchAll(Product.self).count == 2)
+        #expect(try country.provinces[0].replica.fetchAll(Product.self).count == 3)
 
         await #expect(throws: StoreError.self) { try await country.store.forgetReplica(ReplicaID(uuid: UUID())) }
         try await country.store.forgetReplica(country.provinces[1].replica.replicaID)
