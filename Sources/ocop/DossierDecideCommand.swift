@@ -18,7 +18,8 @@ struct DossierDecideCommand: ParsableCommand {
                          records it certified with that certificate
             Example:
               ocop dossier decide --dossier HS-2025-0042 --date 2025-09-15 --number 125/QĐ-UBND
-            A dossier already decided exits 2 (dossiers.stage) and nothing changes.
+            A dossier already decided exits 2 (dossiers.stage) and nothing changes. A central-office \
+            replica only closes 5★ proposals: the rest is the province's decision (exit 2).
             """
     )
 
@@ -38,8 +39,11 @@ struct DossierDecideCommand: ParsableCommand {
             try closeProposal(dossier, on: day, in: replica)
             return
         }
+        guard replica.role == .province else {
+            throw CLIError.notFound("dossier \(dossier.reference) is decided by its province's People's Committee: record the decision on the province's replica (the central office certifies 5★ with `ocop central certify`)")
+        }
         let score = try movingDossier { try CouncilScoring.score(dossier, sheets: try replica.councilSheets(of: dossier)) }
-        let evaluation = score.evaluation(tenantID: dossier.tenantID, productID: dossier.productID, council: replica.councilLevel)
+        let evaluation = score.evaluation(tenantID: dossier.tenantID, productID: dossier.productID, council: .province)
         let summary = "Council score for dossier \(dossier.reference): mean of \(score.members.count) sheets "
             + "(\(score.memberTotals.map(formatScore).joined(separator: ", "))) = \(formatScore(score.total)), \(starsText(score.stars))."
         let authority = try replica.decisionAuthority(on: day, level: evaluation.council)

@@ -144,6 +144,24 @@ struct DossierCommandTests {
         #expect(dossier.stage == .decided && dossier.outcome == .certified && dossier.certificateID == central.certificate.id)
     }
 
+    @Test func theCentralOfficeDoesNotDecideAProvincesDossier() throws {
+        let workspace = try Workspace()
+        try workspace.ok("init", "--central")
+        try workspace.ok("producer", "add", "--name", "Hợp tác xã Mật ong bạc hà Mèo Vạc", "--type", "HTX", "--tax-code", "0101234567",
+                         "--tenant", Workspace.laoCai.uuidString.lowercased())
+        try workspace.ok("product", "add", "--name-vi", "Mật ong bạc hà Mèo Vạc", "--classification", "1.2.b", "--producer", "0101234567",
+                         "--gtin", "8934567890120")
+        try workspace.ok("dossier", "receive", "--reference", Self.reference, "--product", "8934567890120",
+                         "--office", "UBND xã Mèo Vạc", "--date", "2025-08-04", "--missing", "none")
+        try workspace.ok("dossier", "check", "--dossier", Self.reference, "--date", "2025-08-08")
+        try workspace.ok("dossier", "send", "--dossier", Self.reference, "--date", "2025-08-20")
+        try Self.score(workspace, [60, 60, 60, 60, 60])
+        let before = try Self.state(workspace)
+        let decided = try workspace.ocop("dossier", "decide", "--dossier", Self.reference, "--date", "2025-09-15", "--number", "1/QĐ-UBND")
+        #expect(decided.status == 2 && decided.stderr.contains("is decided by its province's People's Committee"), "\(decided)")
+        #expect(try Self.state(workspace) == before)
+    }
+
     @Test func decidingTwiceIsRefusedAndChangesNothing() throws {
         let workspace = try Self.setUp(sent: true)
         try Self.score(workspace, [60, 60, 60, 60, 60])
