@@ -48,6 +48,8 @@ let package = Package(
         // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
         .target(
             name: "OCOPModel",
+            // Crypto: inspections are signed by the state's offices (Ed25519), verified anywhere.
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"],
             swiftSettings: swiftSettings,
             // Foundation's own ICU, for fast Vietnamese collation keys (VietnameseSortKey.swift).

@@ -7,7 +7,8 @@ public enum OCOPSchema {
     ///
     /// - 1: tenants, producers, material areas, products, evaluations, certificates, batches.
     /// - 2: certificate events (dated status history), application dossiers, council members'
-    ///   score sheets, producers' consent to publish a trading name. Only tables were added, so a
+    ///   score sheets, producers' consent to publish a trading name, growing-area codes, lot
+    ///   events (EPCIS), inspection keys and signed inspections. Only tables were added, so a
     ///   version 1 replica keeps working: it is not sent the new tables' rows.
     public static let version: UInt32 = 2
 
@@ -201,11 +202,91 @@ public enum OCOPSchema {
         since: 2
     )
 
+    /// An official growing-area code (mã số vùng trồng) granted to a material area: which crop,
+    /// for which product classification, who issued it, for how long, where.
+    public static let growingAreaCodes = TableSchema(
+        name: "growing_area_codes", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("material_area_id", .uuid, references: "material_areas"),
+            ColumnSchema("code", .text),
+            ColumnSchema("crop", .text),
+            ColumnSchema("classification_code", .text),
+            ColumnSchema("issued_by", .text),
+            ColumnSchema("valid_from", .date),
+            ColumnSchema("valid_until", .date, nullable: true),
+            ColumnSchema("latitude", .real, nullable: true),
+            ColumnSchema("longitude", .real, nullable: true),
+        ],
+        indexes: [["tenant_id"], ["material_area_id"], ["code"]],
+        since: 2
+    )
+
+    /// What happened to a lot (`batches` row) along the value chain, modelled on GS1 EPCIS 2.0:
+    /// an object event (harvesting, commissioning, packing, shipping…) or a transformation that
+    /// turns input lots into output lots. Only added, never edited.
+    public static let lotEvents = TableSchema(
+        name: "lot_events", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("lot_id", .uuid, references: "batches"),
+            ColumnSchema("event_type", .text),
+            ColumnSchema("biz_step", .text),
+            ColumnSchema("action", .text, nullable: true),
+            ColumnSchema("event_time", .text),
+            ColumnSchema("read_point", .text, nullable: true),
+            ColumnSchema("inputs", .text),
+            ColumnSchema("outputs", .text),
+            ColumnSchema("quantity", .real, nullable: true),
+            ColumnSchema("unit", .text, nullable: true),
+            ColumnSchema("measurements", .text),
+            ColumnSchema("recorded_by", .text),
+        ],
+        indexes: [["tenant_id"], ["lot_id"]],
+        since: 2
+    )
+
+    /// An inspection office's public key: what an inspection's signature is verified against.
+    /// Written by the central office only, read by everyone.
+    public static let inspectionKeys = TableSchema(
+        name: "inspection_keys", scope: .central,
+        columns: [
+            ColumnSchema("office", .text),
+            ColumnSchema("tenant_code", .text, nullable: true),
+            ColumnSchema("public_key", .text),
+            ColumnSchema("valid_from", .date),
+            ColumnSchema("valid_until", .date, nullable: true),
+        ],
+        indexes: [["public_key"]],
+        since: 2
+    )
+
+    /// The state's word on a product or lot: an inspection, a sampling or a lab result, with its
+    /// verdict, signed with the issuing office's Ed25519 key.
+    public static let inspections = TableSchema(
+        name: "inspections", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("product_id", .uuid, references: "products"),
+            ColumnSchema("lot_id", .uuid, nullable: true, references: "batches"),
+            ColumnSchema("key_id", .uuid, references: "inspection_keys"),
+            ColumnSchema("kind", .text),
+            ColumnSchema("inspected_on", .date),
+            ColumnSchema("verdict", .text),
+            ColumnSchema("findings", .text),
+            ColumnSchema("inspector", .text),
+            ColumnSchema("signature", .text),
+        ],
+        indexes: [["tenant_id"], ["product_id"], ["lot_id"]],
+        since: 2
+    )
+
     /// Every synced table, parents before children. New tables go at the end: a table's
     /// position is its number in change logs.
     public static let tables: [TableSchema] = [
         tenants, producers, materialAreas, products, evaluations, certificates, batches,
         certificateEvents, dossiers, councilScores, producerConsents,
+        growingAreaCodes, lotEvents, inspectionKeys, inspections,
     ]
 
     /// The tables a replica of schema `version` has.

@@ -8,6 +8,13 @@ import PostgresNIO
 // Central-office decisions: writes of the store's own replica, stamped and numbered in the feed
 // like any province's change (``PostgresNationalStore/writeCentrally(_:_:reference:)``).
 extension PostgresNationalStore: CentralOffice {
+    public func saveInspectionKey(_ key: InspectionKey, reference: ReferenceData) async throws {
+        let (id, values) = try key.syncValues()
+        let write = CentralWrite(table: InspectionKey.schema.name, key: id, values: values)
+        let directory = try await transaction { connection in try await writeCentrally([write], connection, reference: reference) }
+        remember(directory)
+    }
+
     public func saveCertificateDecision(_ decision: CertificateLedger.Decision, reference: ReferenceData) async throws {
         var writes = try decision.certificates.map { certificate -> CentralWrite in
             let (key, values) = try certificate.syncValues()

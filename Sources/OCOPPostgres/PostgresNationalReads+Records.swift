@@ -39,6 +39,8 @@ extension PostgresNationalStore {
         }
     }
 
+    public func inspectionKey(id: UUID) async throws -> InspectionKey? { try await record(InspectionKey.self, id: id) }
+
     public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
         var events: [CertificateEvent] = []
         for start in stride(from: 0, to: ids.count, by: 500) {

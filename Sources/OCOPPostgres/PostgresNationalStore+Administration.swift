@@ -41,11 +41,23 @@ extension PostgresNationalStore: NationalAdministration {
         }
     }
 
-    private func insertAccount(_ connection: PostgresConnection, user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier) async throws {
+    public func addInspectorAccount(user: String, tenantID: UUID, verifier: CredentialVerifier) async throws {
+        try await transaction { connection in
+            var tenant = PostgresBindings()
+            tenant.append(ByteBuffer(bytes: ChangePolicy.bytes(of: tenantID)))
+            if try await rows(connection, "SELECT 1 FROM tenants WHERE id = $1 AND merged_into IS NULL", tenant).isEmpty {
+                throw StoreError(.invalidArgument, "no current province \(tenantID.uuidString.lowercased())")
+            }
+            try await insertAccount(connection, user: user, role: .province, tenantID: tenantID, verifier: verifier, inspector: true)
+        }
+    }
+
+    private func insertAccount(_ connection: PostgresConnection, user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier,
+                               inspector: Bool = false) async throws {
         let now = Self.now()
         var bindings = PostgresBindings()
         bindings.append(user)
-        bindings.append(role.rawValue)
+        bindings.append(inspector ? AccountRole.inspectorText : role.rawValue)
         if let tenantID { bindings.append(ByteBuffer(bytes: ChangePolicy.bytes(of: tenantID))) } else { bindings.appendNull() }
         bindings.append(ByteBuffer(bytes: verifier.salt))
         bindings.append(Int64(verifier.iterations))

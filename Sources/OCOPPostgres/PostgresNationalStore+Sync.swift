@@ -21,15 +21,16 @@ extension PostgresNationalStore: NationalStore {
     static func account(from row: PostgresRow) throws -> Account {
         let cells = row.makeRandomAccess()
         let tenant = try PostgresValues.bytes(cells[2]).flatMap { ReplicaID(bytes: $0)?.uuid }
+        let role = AccountRole.parse(try cells[1].decode(String.self))
         return Account(
-            user: try cells[0].decode(String.self), role: AccountRole(rawValue: try cells[1].decode(String.self)) ?? .province,
+            user: try cells[0].decode(String.self), role: role.role,
             tenantID: tenant,
             verifier: CredentialVerifier(
                 salt: try PostgresValues.bytes(cells[3]) ?? [], iterations: UInt32(clamping: try cells[4].decode(Int64.self)),
                 storedKey: try PostgresValues.bytes(cells[5]) ?? [], serverKey: try PostgresValues.bytes(cells[6]) ?? []
             ),
             isEnabled: try cells[7].decode(Bool.self), label: try cells[8].decode(String.self),
-            mergedInto: try PostgresValues.bytes(cells[9]).flatMap { ReplicaID(bytes: $0)?.uuid }
+            mergedInto: try PostgresValues.bytes(cells[9]).flatMap { ReplicaID(bytes: $0)?.uuid }, isInspector: role.isInspector
         )
     }
 

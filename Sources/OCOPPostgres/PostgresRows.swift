@@ -113,15 +113,26 @@ struct PostgresRows {
             var bindings = PostgresBindings()
             bindings.append(buffers)
             let tenant = schema.scope == .tenant ? "tenant_id" : "NULL::bytea"
+            // An inspection office's key is read whole: an inspection's signature is checked against it.
+            let isKey = target == InspectionKey.schema.name
+            let extra = isKey ? ", " + schema.columnNames.map { "\"\($0)\"" }.joined(separator: ", ") : ""
             let sql = """
-                SELECT id, \(tenant) FROM "\(target)" WHERE id = ANY($1::bytea[])
-                UNION ALL SELECT id, \(tenant) FROM "\(PostgresSchema.tombName(schema))" WHERE id = ANY($1::bytea[])
+                SELECT id, \(tenant)\(extra) FROM "\(target)" WHERE id = ANY($1::bytea[])
+                UNION ALL SELECT id, \(tenant)\(extra) FROM "\(PostgresSchema.tombName(schema))" WHERE id = ANY($1::bytea[])
                 """
             for row in try await store.rows(connection, sql, bindings) {
                 let cells = row.makeRandomAccess()
                 let key = SyncValue.blob(try PostgresValues.bytes(cells[0]) ?? [])
                 let owner = try PostgresValues.bytes(cells[1]).map(SyncValue.blob) ?? .null
-                found[target, default: [:]][key] = ReferencedRow(tenant: owner)
+                var inspectionKey: InspectionKey?
+                if isKey {
+                    var values: [String: SyncValue] = [TableSchema.primaryKey: key]
+                    for (offset, column) in schema.columns.enumerated() {
+                        values[column.name] = try PostgresValues.read(cells[offset + 2], as: column.type)
+                    }
+                    inspectionKey = try? InspectionKey(syncValues: values)
+                }
+                found[target, default: [:]][key] = ReferencedRow(tenant: owner, inspectionKey: inspectionKey)
             }
         }
         return found

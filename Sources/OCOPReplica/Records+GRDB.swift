@@ -21,6 +21,9 @@ extension ProvinceKind: DatabaseValueConvertible {}
 extension CertificateEvent.Kind: DatabaseValueConvertible {}
 extension Dossier.Stage: DatabaseValueConvertible {}
 extension Dossier.Outcome: DatabaseValueConvertible {}
+extension LotEvent.EventType: DatabaseValueConvertible {}
+extension Inspection.Kind: DatabaseValueConvertible {}
+extension Inspection.Verdict: DatabaseValueConvertible {}
 
 /// A record of a synced table, readable and writable through GRDB.
 package protocol SyncedRecord: OCOPRecord, FetchableRecord, PersistableRecord {}
@@ -40,6 +43,10 @@ extension CertificateEvent: SyncedRecord {}
 extension Dossier: SyncedRecord {}
 extension CouncilScoreSheet: SyncedRecord {}
 extension ProducerConsent: SyncedRecord {}
+extension GrowingAreaCode: SyncedRecord {}
+extension LotEvent: SyncedRecord {}
+extension InspectionKey: SyncedRecord {}
+extension Inspection: SyncedRecord {}
 
 extension SyncedRecord {
     /// The record's key and column values as the sync engine carries them, for a backend that is

@@ -48,15 +48,19 @@ package enum StoredRowValidation {
     ) throws -> [ValidationError] {
         var columns: [String: DatabaseValue] = ["id": key.databaseValue]
         for (index, name) in table.columnNames.enumerated() { columns[name] = values[index].databaseValue }
-        return try problems(table: table.schema.name, row: Row(columns), reference: reference, known: known) { target, value in
+        return try problems(table: table.schema.name, row: Row(columns), reference: reference, known: known, lookup: { target, value in
             try lookup(target, SyncValue(value)).map { $0.tenant.databaseValue }
-        }
+        }, inspectionKey: { value in
+            try lookup(InspectionKey.schema.name, SyncValue(value))?.inspectionKey
+        })
     }
 
     private static func problems(_ db: Database, table: String, row: Row, reference: ReferenceData, known: KnownRows) throws -> [ValidationError] {
-        try problems(table: table, row: row, reference: reference, known: known) { target, value in
+        try problems(table: table, row: row, reference: reference, known: known, lookup: { target, value in
             try storedTenant(db, table: target, key: value)
-        }
+        }, inspectionKey: { value in
+            try InspectionKey.fetchOne(db, sql: "SELECT * FROM inspection_keys WHERE id = ?", arguments: [value])
+        })
     }
 
     /// The tenant of the stored row of `table` with `key` (NULL for a table every province sees),
@@ -73,7 +77,8 @@ package enum StoredRowValidation {
     }
 
     private static func problems(
-        table: String, row: Row, reference: ReferenceData, known: KnownRows, lookup: (String, DatabaseValue) throws -> DatabaseValue?
+        table: String, row: Row, reference: ReferenceData, known: KnownRows, lookup: (String, DatabaseValue) throws -> DatabaseValue?,
+        inspectionKey: (DatabaseValue) throws -> InspectionKey?
     ) throws -> [ValidationError] {
         func check<Record: SyncedRecord>(_ type: Record.Type) throws -> [ValidationError] {
             let record: Record?
@@ -101,8 +106,31 @@ package enum StoredRowValidation {
         case Dossier.schema.name: return try check(Dossier.self)
         case CouncilScoreSheet.schema.name: return try check(CouncilScoreSheet.self)
         case ProducerConsent.schema.name: return try check(ProducerConsent.self)
+        case GrowingAreaCode.schema.name: return try check(GrowingAreaCode.self)
+        case LotEvent.schema.name: return try check(LotEvent.self)
+        case InspectionKey.schema.name: return try check(InspectionKey.self)
+        case Inspection.schema.name:
+            let problems = try check(Inspection.self)
+            guard problems.isEmpty, let inspection = try? Inspection(row: row) else { return problems }
+            return try signatureProblems(inspection, key: try inspectionKey(row["key_id"]))
         default: return []
         }
+    }
+
+    /// An inspection whose signature does not verify against its office's key, or signed by a
+    /// key not valid on the day of the inspection: the state's word altered, or not the state's.
+    private static func signatureProblems(_ inspection: Inspection, key: InspectionKey?) throws -> [ValidationError] {
+        func problem(_ field: String, _ reason: String) -> [ValidationError] {
+            [ValidationError(record: Inspection.schema.name, field: field, reason: reason)]
+        }
+        guard let key else { return problem("key_id", "no inspection office's key has this id") }
+        guard inspection.isSigned(by: key) else {
+            return problem("signature", "does not verify against the key of \(key.office.isEmpty ? "its office" : key.office): the inspection was altered, or not signed by that office")
+        }
+        guard key.isValid(on: inspection.inspectedOn) else {
+            return problem("key_id", "the office's key was not valid on \(inspection.inspectedOn) (valid \(key.validFrom) to \(key.validUntil.map(\.description) ?? "now"))")
+        }
+        return []
     }
 
     /// Columns that refer to a row that does not exist, or to another province's row.
@@ -175,8 +203,11 @@ package final class KnownRows {
 /// table every province sees).
 package struct ReferencedRow: Sendable, Equatable {
     package var tenant: SyncValue
+    /// For a row of `inspection_keys`: the key, so an inspection's signature can be checked.
+    package var inspectionKey: InspectionKey?
 
-    package init(tenant: SyncValue) {
+    package init(tenant: SyncValue, inspectionKey: InspectionKey? = nil) {
         self.tenant = tenant
+        self.inspectionKey = inspectionKey
     }
 }

@@ -14,6 +14,10 @@ public protocol CentralOffice: Sendable {
     /// changed: a decision never overwrites one made meanwhile (an `expire` racing a revocation).
     func saveCertificateDecision(_ decision: CertificateLedger.Decision, reference: ReferenceData) async throws
 
+    /// Registers (or, with `valid_until`, retires) an inspection office's public key: a central
+    /// write every replica receives, against which the office's inspections are verified.
+    func saveInspectionKey(_ key: InspectionKey, reference: ReferenceData) async throws
+
     /// Settles a conflict: writes `value` to the conflict's column (nil: keep the row as it is)
     /// and records the resolution, in one transaction; the row is validated before the
     /// transaction commits. Throws ``CentralError`` if it was resolved meanwhile or the row is

@@ -60,6 +60,13 @@ package struct ChangePolicy: Sendable {
             if let incoming = change.state.columns[TableSchema.tenantColumn]?.value, incoming != mine {
                 throw Refusal(code: .forbiddenTenant, message: "\(row): tenant_id must be your own province; rows cannot move to another province")
             }
+            // Inspections are the state's word: only an inspection office's account writes them,
+            // and such an account writes nothing else.
+            if principal.isInspector != (table.name == OCOPSchema.inspections.name) {
+                throw Refusal(code: .readOnlyTable, message: principal.isInspector
+                    ? "\(row): an inspection office's account writes inspections only"
+                    : "\(row): inspections are written by an inspection office's account only")
+            }
             if table.name == OCOPSchema.certificates.name, case .integer(let stars)? = change.state.columns["stars"]?.value, stars >= 5 {
                 throw Refusal(code: .forbiddenTenant, message: "\(row): stars: 5★ certificates are issued by the central office only")
             }

@@ -18,6 +18,10 @@ public protocol NationalAdministration: Sendable {
     /// Adds the central office's account (user "central").
     func addCentralAccount(verifier: CredentialVerifier) async throws
 
+    /// Adds an inspection office's account for a current province: it writes signed inspections
+    /// of that province and nothing else.
+    func addInspectorAccount(user: String, tenantID: UUID, verifier: CredentialVerifier) async throws
+
     /// Replaces an account's verifier; the old secret stops working at once.
     func rotateSecret(user: String, verifier: CredentialVerifier) async throws
 

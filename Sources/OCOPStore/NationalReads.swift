@@ -61,6 +61,8 @@ public protocol NationalReads: Sendable {
     /// The dated facts (issued, superseded, revoked, expired) of these certificates, by
     /// effective date then id.
     func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent]
+    /// The inspection office's key with `id` (nil if there is none).
+    func inspectionKey(id: UUID) async throws -> InspectionKey?
 
     // MARK: Conflicts
 

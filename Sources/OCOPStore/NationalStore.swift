@@ -56,12 +56,15 @@ public struct Principal: Sendable, Equatable {
     /// For a province a merger retired: its own (retired) tenant. The principal then acts for
     /// the survivor (``tenantID``), so the edits it had not synced land there, and it may not pull.
     public var retiredTenantID: UUID?
+    /// An inspection office's account (``Account/isInspector``).
+    public var isInspector: Bool
 
-    public init(replica: ReplicaID, role: AccountRole, tenantID: UUID?, retiredTenantID: UUID? = nil) {
+    public init(replica: ReplicaID, role: AccountRole, tenantID: UUID?, retiredTenantID: UUID? = nil, isInspector: Bool = false) {
         self.replica = replica
         self.role = role
         self.tenantID = tenantID
         self.retiredTenantID = retiredTenantID
+        self.isInspector = isInspector
     }
 
     /// The principal `replica` acts as for `account`: a retired province acts for the province
@@ -70,7 +73,7 @@ public struct Principal: Sendable, Equatable {
         if account.role == .province, let survivor = account.mergedInto, let retired = account.tenantID {
             self.init(replica: replica, role: .province, tenantID: survivor, retiredTenantID: retired)
         } else {
-            self.init(replica: replica, role: account.role, tenantID: account.tenantID)
+            self.init(replica: replica, role: account.role, tenantID: account.tenantID, isInspector: account.isInspector)
         }
     }
 }
@@ -78,6 +81,15 @@ public struct Principal: Sendable, Equatable {
 public enum AccountRole: String, Sendable, Codable {
     case province
     case central
+
+    /// How an inspection office's account is stored in the role column: a province account
+    /// that writes inspections and nothing else (see ``Account/isInspector``).
+    public static let inspectorText = "inspector"
+
+    /// The role and inspector flag a stored role text stands for.
+    public static func parse(_ text: String) -> (role: AccountRole, isInspector: Bool) {
+        text == inspectorText ? (.province, true) : (AccountRole(rawValue: text) ?? .province, false)
+    }
 }
 
 /// What the server stores to check a password-free login: SCRAM keys, never the secret.
@@ -109,10 +121,14 @@ public struct Account: Sendable, Equatable {
     public var label: String
     /// The province that absorbed this account's province, once a merger retired it.
     public var mergedInto: UUID?
+    /// An inspection office's account: it writes signed inspections of its province and nothing
+    /// else, and an ordinary province account may not write inspections at all.
+    public var isInspector: Bool
 
     public init(user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier, isEnabled: Bool, label: String,
-                mergedInto: UUID? = nil) {
+                mergedInto: UUID? = nil, isInspector: Bool = false) {
         self.mergedInto = mergedInto
+        self.isInspector = isInspector
         self.user = user
         self.role = role
         self.tenantID = tenantID

@@ -34,6 +34,10 @@ extension SQLiteNationalReader {
         }
     }
 
+    public func inspectionKey(id: UUID) async throws -> InspectionKey? {
+        try await reading { db in try InspectionKey.fetchOne(db, key: id) }
+    }
+
     public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
         try await reading { db in
             var events: [CertificateEvent] = []

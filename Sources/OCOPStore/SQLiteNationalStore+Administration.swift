@@ -110,12 +110,24 @@ extension SQLiteNationalStore {
         return id
     }
 
+    /// Adds an inspection office's account for a province: user `user`, writing signed
+    /// inspections of that province only.
+    package func addInspectorAccount(user: String, tenantID: UUID, verifier: CredentialVerifier) throws {
+        try replica.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM tenants WHERE id = ? AND merged_into IS NULL", arguments: [tenantID]) ?? false else {
+                throw StoreError(.invalidArgument, "no current province \(tenantID.uuidString.lowercased())")
+            }
+            try insertAccount(db, user: user, role: .province, tenantID: tenantID, verifier: verifier, inspector: true)
+        }
+    }
+
     /// Adds the central office's account (user "central").
     package func addCentralAccount(verifier: CredentialVerifier) throws {
         try replica.write { db in try insertAccount(db, user: "central", role: .central, tenantID: nil, verifier: verifier) }
     }
 
-    private func insertAccount(_ db: Database, user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier) throws {
+    private func insertAccount(_ db: Database, user: String, role: AccountRole, tenantID: UUID?, verifier: CredentialVerifier,
+                               inspector: Bool = false) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM _server_accounts WHERE user = ?", arguments: [user]) ?? false {
             throw StoreError(.invalidArgument, "account \(user) already exists")
         }
@@ -125,7 +137,7 @@ extension SQLiteNationalStore {
             INSERT INTO _server_accounts(user, role, tenant_id, salt, iterations, stored_key, server_key, enabled, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
             """,
-            arguments: [user, role.rawValue, tenantID, Data(verifier.salt), Int64(verifier.iterations),
+            arguments: [user, inspector ? AccountRole.inspectorText : role.rawValue, tenantID, Data(verifier.salt), Int64(verifier.iterations),
                         Data(verifier.storedKey), Data(verifier.serverKey), now, now]
         )
     }

@@ -20,6 +20,11 @@ extension SQLiteNationalStore: CentralOffice {
         try await StoreThreads.write { try replica.save(decision, reference: reference) }
     }
 
+    public func saveInspectionKey(_ key: InspectionKey, reference: ReferenceData) async throws {
+        let replica = self.replica
+        try await StoreThreads.write { try replica.save(key, reference: reference) }
+    }
+
     public func resolveConflict(_ item: ConflictItem, choice: ConflictChoice, writing value: SyncValue?,
                                 reference: ReferenceData, at time: Date) async throws -> ConflictItem {
         let replica = self.replica

@@ -17,6 +17,10 @@ extension SQLiteNationalStore: NationalAdministration {
         try await StoreThreads.write { try self.addCentralAccount(verifier: verifier) }
     }
 
+    public func addInspectorAccount(user: String, tenantID: UUID, verifier: CredentialVerifier) async throws {
+        try await StoreThreads.write { try self.addInspectorAccount(user: user, tenantID: tenantID, verifier: verifier) }
+    }
+
     public func rotateSecret(user: String, verifier: CredentialVerifier) async throws {
         try await StoreThreads.write { try self.rotateSecret(user: user, verifier: verifier) }
         logger.notice("secret rotated", metadata: ["user": "\(user)"])

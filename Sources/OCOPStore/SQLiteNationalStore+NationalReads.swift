@@ -31,6 +31,8 @@ extension SQLiteNationalStore: NationalReads {
         try await reader.activeCertificates(expiringBefore: date)
     }
 
+    public func inspectionKey(id: UUID) async throws -> InspectionKey? { try await reader.inspectionKey(id: id) }
+
     public func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent] {
         try await reader.certificateEvents(ofCertificates: ids)
     }

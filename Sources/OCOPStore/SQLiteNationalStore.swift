@@ -85,15 +85,16 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
 
     static func account(from row: Row) -> Account {
         let tenant: Data? = row["tenant_id"]
+        let role = AccountRole.parse(row["role"])
         return Account(
-            user: row["user"], role: AccountRole(rawValue: row["role"]) ?? .province,
+            user: row["user"], role: role.role,
             tenantID: tenant.flatMap { ReplicaID(bytes: Array($0))?.uuid },
             verifier: CredentialVerifier(
                 salt: Array(row["salt"] as Data), iterations: UInt32(clamping: row["iterations"] as Int64),
                 storedKey: Array(row["stored_key"] as Data), serverKey: Array(row["server_key"] as Data)
             ),
             isEnabled: row["enabled"], label: row["label"],
-            mergedInto: (row["merged_into"] as Data?).flatMap { ReplicaID(bytes: Array($0))?.uuid }
+            mergedInto: (row["merged_into"] as Data?).flatMap { ReplicaID(bytes: Array($0))?.uuid }, isInspector: role.isInspector
         )
     }
 

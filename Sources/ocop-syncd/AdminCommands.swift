@@ -257,7 +257,8 @@ func printJSON(_ value: some Encodable) throws {
 func account(_ typed: String, in store: any NationalAdministration) async throws -> String {
     let lowered = typed.lowercased()
     guard typed.count <= 3, typed.allSatisfy(\.isNumber) else { return lowered }
-    let matches = try await store.accounts().filter { $0.code == typed }
+    // A province's own account is named after its tenant; an inspection office's is not.
+    let matches = try await store.accounts().filter { $0.code == typed && $0.user == $0.tenantID?.uuidString.lowercased() }
     guard let match = matches.first else {
         throw ValidationError("no province account with code \(typed); `ocop-syncd tenant list` shows the codes and accounts")
     }

@@ -16,7 +16,7 @@ struct SyncDaemonCommand: AsyncParsableCommand {
         commandName: "ocop-syncd",
         abstract: "The OCOP central sync daemon: merges the provinces' nightly changes into the national dataset.",
         version: DaemonVersion.text,
-        subcommands: [Serve.self, Tenant.self, Central.self, Token.self, Backup.self, CredentialChangesCommand.self, CollectTombstones.self, Status.self, ForgetReplica.self, StoreCommand.self],
+        subcommands: [Serve.self, Tenant.self, Inspector.self, Central.self, Token.self, Backup.self, CredentialChangesCommand.self, CollectTombstones.self, Status.self, ForgetReplica.self, StoreCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import OCOPStore
+import OCOPFeeds
 import OCOPModel
 import OCOPQuery
 
@@ -10,7 +12,7 @@ struct CentralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "Central-office decisions on the national dataset: certify 5★, revoke, expire.",
-        subcommands: [Certify.self, Revoke.self, Expire.self]
+        subcommands: [Certify.self, Revoke.self, Expire.self, InspectionKeyCommand.self]
     )
 }
 
@@ -97,6 +99,62 @@ extension CentralCommand {
                 print("expired  \(certificate.expiresOn)  \(certificate.number)  \(certificate.id.lowercasedString)")
             }
             print("\(expired.count) certificate(s) marked expired.")
+        }
+    }
+
+    struct InspectionKeyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inspection-key",
+            abstract: "Register an inspection office's public key (every replica receives it), or retire one.",
+            subcommands: [AddKey.self, RetireKey.self]
+        )
+    }
+
+    struct AddKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Register an inspection office's Ed25519 public key; prints the key id the office signs with.",
+            discussion: """
+                Example: ocop central inspection-key add --office "Chi cục QLCL Nông lâm sản và Thủy sản Lào Cai" \
+                  --province 15 --public-key qlcl-lao-cai.pem.pub --valid-from 2026-01-01 --national national.sqlite
+                """
+        )
+        @OptionGroup var nationalOptions: NationalOptions
+        @Option(help: "The office's name.") var office: String
+        @Option(help: ArgumentHelp("The province code of the office (none for a central office).", valueName: "code")) var province: String?
+        @Option(help: ArgumentHelp("The public key (PEM or raw 32 bytes).", valueName: "file")) var publicKey: String
+        @Option(help: ArgumentHelp("First day it may sign, YYYY-MM-DD.", valueName: "date"), transform: ArgumentParsers.date) var validFrom: LocalDate
+
+        func run() async throws {
+            let key: Curve25519.Signing.PublicKey
+            do { key = try FeedKeys.publicKey(from: try Data(contentsOf: URL(fileURLWithPath: publicKey))) } catch {
+                throw CLIError.notFound("--public-key \(publicKey): \(error)")
+            }
+            if let province, ReferenceData.standard.provinces.province(code: province, on: validFrom) == nil {
+                throw CLIError.badData("inspection_keys.tenant_code: \(province) is not a province code on \(validFrom)")
+            }
+            let record = InspectionKey(office: office, tenantCode: province, publicKey: key.rawRepresentation.base64EncodedString(), validFrom: validFrom)
+            let store = try nationalOptions.openStore()
+            try await mappingCentralErrors { try await store.saveInspectionKey(record, reference: .standard) }
+            print("key id: \(record.id.lowercasedString)  (the office signs with --key-id \(record.id.lowercasedString))")
+        }
+    }
+
+    struct RetireKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retire",
+            abstract: "Set the last day an office's key may sign (inspections signed before stay valid)."
+        )
+        @OptionGroup var nationalOptions: NationalOptions
+        @Argument(help: ArgumentHelp("The key id.", valueName: "key-id"), transform: ArgumentParsers.uuid) var id: UUID
+        @Option(help: ArgumentHelp("Its last valid day.", valueName: "date"), transform: ArgumentParsers.date) var lastDay: LocalDate
+
+        func run() async throws {
+            let store = try nationalOptions.openStore()
+            guard var record = try await store.inspectionKey(id: id) else { throw CLIError.notFound("no inspection key \(id.lowercasedString)") }
+            record.validUntil = lastDay
+            try await mappingCentralErrors { try await store.saveInspectionKey(record, reference: .standard) }
+            print("key \(id.lowercasedString) of \(record.office) signs through \(lastDay)")
         }
     }
 }

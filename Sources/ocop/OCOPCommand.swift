@@ -34,6 +34,7 @@ struct OCOPCommand: AsyncParsableCommand {
             CertifyCommand.self,
             CertificateCommand.self,
             DossierCommand.self,
+            InspectionCommand.self,
             ImportCommand.self,
             PendingCommand.self,
             ConflictsCommand.self,
