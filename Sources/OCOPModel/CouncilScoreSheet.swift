@@ -45,11 +45,17 @@ public struct CouncilScoreSheet: OCOPRecord {
         self.total = total
     }
 
-    /// A member's sheet from their scores: the sheet is checked (throwing every problem) and
-    /// its total computed.
+    /// A member's sheet from their scores: the sheet is checked (throwing every problem, each
+    /// named on `council_scores`) and its total computed.
     public init(id: UUID = UUIDv7.generate(), tenantID: UUID, dossierID: UUID, member: String, scoredOn: LocalDate,
                 sheet: ScoreSheet, reference: ReferenceData = .standard) throws(ValidationErrors) {
-        let result = try sheet.evaluate(reference: reference)
+        let result: ScoreResult
+        do {
+            result = try sheet.evaluate(reference: reference)
+        } catch {
+            // The sheet's rules are the evaluation's; here they are a member's sheet.
+            throw ValidationErrors(error.errors.map { ValidationError(record: Self.schema.name, field: $0.field, reason: $0.reason) })
+        }
         self.init(id: id, tenantID: tenantID, dossierID: dossierID, member: member, scoredOn: scoredOn,
                   criteriaSet: result.criteriaSetID, criterionScores: Evaluation.encodeCriterionScores(sheet.scores),
                   bonus: result.bonus, total: result.total)

@@ -99,6 +99,11 @@ public struct Dossier: OCOPRecord {
         self.certificateID = certificateID
     }
 
+    /// Whether the council's score (90 or more) made the dossier a 5★ proposal to the central
+    /// office: it stays before the council with its evaluation recorded until the central
+    /// office decides (see ``proposed(evaluation:reference:)``).
+    public var isProposedToCentralOffice: Bool { stage == .atCouncil && evaluationID != nil }
+
     /// Canonical JSON text for a checklist: keys sorted.
     public static func encodeChecklist(_ items: [String: Bool]) -> String {
         let encoder = JSONEncoder()
@@ -118,8 +123,15 @@ public struct Dossier: OCOPRecord {
     }
 
     /// Checks: reference and receiving office present; the rules are a known criteria set; the
-    /// checklist is well formed; dates are in the programme's time and in step order; the
-    /// stage has the dates and fields of the steps it has passed, and no others.
+    /// checklist is well formed and lists exactly the documents of the rules' checklist (when
+    /// the reference data has one), every required one present once the dossier is checked;
+    /// dates are in the programme's time and in step order; the stage has the dates and fields
+    /// of the steps it has passed, and no others.
+    ///
+    /// A returned dossier received again keeps the date it was returned and takes the new date
+    /// of receipt (the statutory days count from a complete dossier), so `returned_on` is on or
+    /// after `received_on` while the dossier is returned, and on or before it once received
+    /// again.
     public func validationErrors(reference data: ReferenceData) -> [ValidationError] {
         var check = FieldChecks(Self.schema.name)
         check.requiredText(reference, "reference", maximumLength: 64)
@@ -128,14 +140,34 @@ public struct Dossier: OCOPRecord {
         if data.criteriaSet(id: rules) == nil {
             check.fail("rules", "\"\(rules)\" is not a known criteria set (known: \(data.criteriaSets.map(\.id).joined(separator: ", ")))")
         }
-        do { _ = try decodedChecklist() } catch { check.fail(error.field, error.reason) }
+        do {
+            let items = try decodedChecklist()
+            if let documents = data.dossierChecklist(rules: rules) {
+                for problem in documents.problems(in: items) { check.fail("checklist", problem) }
+                let missing = documents.missingRequired(in: items)
+                if [.checked, .atCouncil, .decided].contains(stage) && !missing.isEmpty {
+                    check.fail("checklist", "required \(missing.count == 1 ? "document" : "documents") \(missing.map(\.code).joined(separator: ", ")) missing: a dossier is checked only when every required document is present")
+                }
+            }
+        } catch {
+            check.fail(error.field, error.reason)
+        }
         if receivedOn < ReferenceData.programmeStart {
             check.fail("received_on", "\(receivedOn) is before the OCOP programme began (\(ReferenceData.programmeStart))")
         }
         func order(_ later: LocalDate?, _ field: String, after earlier: LocalDate?, _ earlierField: String) {
             if let later, let earlier, later < earlier { check.fail(field, "\(later) is before \(earlierField) \(earlier)") }
         }
-        order(returnedOn, "returned_on", after: receivedOn, "received_on")
+        switch stage {
+        case .returned:
+            order(returnedOn, "returned_on", after: receivedOn, "received_on")
+        case .received, .checked, .atCouncil, .decided:
+            if let returnedOn, returnedOn > receivedOn {
+                check.fail("returned_on", "\(returnedOn) is after received_on \(receivedOn): a returned dossier is received again after its return")
+            }
+        case .withdrawn:
+            break
+        }
         order(checkedOn, "checked_on", after: receivedOn, "received_on")
         order(sentOn, "sent_on", after: checkedOn ?? receivedOn, checkedOn == nil ? "received_on" : "checked_on")
         order(decidedOn, "decided_on", after: sentOn ?? receivedOn, sentOn == nil ? "received_on" : "sent_on")

@@ -1,5 +1,6 @@
 /// The versioned reference data every replica carries identically: product classifications,
-/// criteria sets (score sheets and star bands) and provincial units.
+/// criteria sets (score sheets and star bands), provincial units, and the dossier procedure
+/// (documents per rules version, statutory steps and days, the council's quorum).
 ///
 /// Rules changed in 2019, 2023 and 2025 and records keep the rules they were made under, so
 /// everything here is data looked up by version id, never an enum of the current rules.
@@ -11,17 +12,26 @@ public struct ReferenceData: Sendable, Hashable {
     public var provinces: ProvinceRegistry
     /// Who may certify which star levels, validity and notice periods.
     public var certificationPolicy: CertificationPolicy
+    /// The documents of a dossier, one list per rules version (criteria set id).
+    public var dossierChecklists: [DossierChecklist]
+    /// The statutory steps of a dossier with their days, and the council's quorum.
+    public var dossierProcedure: DossierProcedure
 
     public init(classifications: [ClassificationVersion], criteriaSets: [CriteriaSet], provinces: ProvinceRegistry,
-                certificationPolicy: CertificationPolicy = .standard) {
+                certificationPolicy: CertificationPolicy = .standard,
+                dossierChecklists: [DossierChecklist] = [.qd148_2023, .qd1048_2019],
+                dossierProcedure: DossierProcedure = .twoLevel2025) {
         self.classifications = classifications
         self.criteriaSets = criteriaSets
         self.provinces = provinces
         self.certificationPolicy = certificationPolicy
+        self.dossierChecklists = dossierChecklists
+        self.dossierProcedure = dossierProcedure
     }
 
     /// The built-in data: classifications QD148-2023 and QD1048-2019, criteria sets of the same
-    /// ids, the 2025 provinces with the 63 → 34 merger, and the standard certification policy.
+    /// ids, the 2025 provinces with the 63 → 34 merger, the standard certification policy, the
+    /// dossier checklists of both rules versions and the 2025 two-level procedure.
     public static let standard = ReferenceData(
         classifications: [.qd148_2023, .qd1048_2019],
         criteriaSets: [.qd148_2023, .qd1048_2019],
@@ -67,13 +77,28 @@ public struct ReferenceData: Sendable, Hashable {
         criteriaSets.filter { $0.isInForce(on: date) }.max { $0.effectiveFrom < $1.effectiveFrom }
     }
 
+    /// The documents a dossier under `rules` (a criteria set id) holds, or `nil`.
+    public func dossierChecklist(rules: String) -> DossierChecklist? {
+        dossierChecklists.first { $0.rules == rules }
+    }
+
     /// Problems in all the data (see the parts' `consistencyProblems()`), plus criteria sets
-    /// naming unknown classification versions. Empty for good data.
+    /// naming unknown classification versions, dossier checklists of unknown rules or with
+    /// repeated codes, and steps without days. Empty for good data.
     public func consistencyProblems() -> [String] {
         var problems = classifications.flatMap { $0.consistencyProblems() } + criteriaSets.flatMap { $0.consistencyProblems() }
         for set in criteriaSets where classification(version: set.classificationVersion) == nil {
             problems.append("\(set.id): unknown classification version \(set.classificationVersion)")
         }
+        for checklist in dossierChecklists {
+            if criteriaSet(id: checklist.rules) == nil { problems.append("dossier checklist \(checklist.rules): unknown criteria set") }
+            if Set(checklist.codes).count != checklist.codes.count { problems.append("dossier checklist \(checklist.rules): a document code appears twice") }
+            if !checklist.documents.contains(where: \.isRequired) { problems.append("dossier checklist \(checklist.rules): no required document") }
+        }
+        for step in dossierProcedure.steps where step.days < 1 {
+            problems.append("dossier step \(step.code): \(step.days) days")
+        }
+        if dossierProcedure.minimumSheets < 1 { problems.append("dossier procedure: a quorum of \(dossierProcedure.minimumSheets) sheets") }
         return problems
     }
 }

@@ -18,6 +18,23 @@ extension Replica {
         try write { db in for record in records { try record.save(db) } }
     }
 
+    /// Saves records of several tables and a certificate decision in one transaction (a
+    /// dossier's decision writes the council's evaluation, the certificate with its events, then
+    /// the dossier): each checked as ``save(_:reference:)`` checks it, written in the order given
+    /// (`records`, the decision, `after`) so a row follows the rows it refers to in the change
+    /// log; all of them or, on the first bad one or a certificate changed meanwhile, none.
+    package func saveTogether(_ records: [any SyncedRecord], decision: CertificateLedger.Decision? = nil,
+                              then after: [any SyncedRecord] = [], reference: ReferenceData = .standard) throws {
+        for record in records + after { try checkWritable(record, reference: reference) }
+        for certificate in decision?.certificates ?? [] { try checkWritable(certificate, reference: reference) }
+        for event in decision?.events ?? [] { try checkWritable(event, reference: reference) }
+        try write { db in
+            for record in records { try record.save(db) }
+            if let decision { try Self.write(decision, db) }
+            for record in after { try record.save(db) }
+        }
+    }
+
     /// Deletes the row with `id`; returns whether there was one.
     @discardableResult
     package func delete<Record: SyncedRecord>(_ type: Record.Type, id: UUID) throws -> Bool {
@@ -81,9 +98,7 @@ extension Replica {
     /// still has the stored status the decision read; otherwise writes nothing and throws
     /// ``OCOPModel/ValidationErrors`` naming the certificate that changed meanwhile.
     package func save(_ decision: CertificateLedger.Decision, reference: ReferenceData = .standard) throws {
-        for certificate in decision.certificates { try checkWritable(certificate, reference: reference) }
-        for event in decision.events { try checkWritable(event, reference: reference) }
-        try write { db in try Self.write(decision, db) }
+        try saveTogether([], decision: decision, reference: reference)
     }
 
     private static func write(_ decision: CertificateLedger.Decision, _ db: Database) throws {
@@ -97,14 +112,7 @@ extension Replica {
     /// Saves `first`, then `decision` if there is one, in one transaction: an evaluation and what
     /// it does to the product's certificates are recorded together or not at all.
     package func save<Record: SyncedRecord>(_ first: Record, then decision: CertificateLedger.Decision?, reference: ReferenceData = .standard) throws {
-        try checkWritable(first, reference: reference)
-        guard let decision else { return try write { db in try first.save(db) } }
-        for certificate in decision.certificates { try checkWritable(certificate, reference: reference) }
-        for event in decision.events { try checkWritable(event, reference: reference) }
-        try write { db in
-            try first.save(db)
-            try Self.write(decision, db)
-        }
+        try saveTogether([first], decision: decision, reference: reference)
     }
 
     /// The dated facts of these certificates, by effective date then id.

@@ -16,8 +16,10 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Everything lives in a temporary directory (kept with --keep DIR): the national dataset \
             (SQLite), each province's replica and the central office's. The provinces record \
-            producers, products, evaluations and certificates, work offline (one edit conflicts \
-            with the central office), and sync; the demo prints each step and a national summary.
+            producers, products, evaluations and certificates; Cà Mau takes an application dossier \
+            through the cycle (received incomplete, returned, checked, scored by five council \
+            members, certified); they work offline (one edit conflicts with the central office) \
+            and sync; the demo prints each step and a national summary.
             """
     )
 
@@ -89,11 +91,14 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
 
-        section("3. First nightly sync")
+        section("3. Cà Mau takes an application dossier through the cycle (offline)")
+        try DemoDossier.run(on: provinces[3].replica, tenant: provinces[3].tenant, code: provinces[3].code, today: today, say: say)
+
+        section("4. First nightly sync")
         for province in provinces { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }
         try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
 
-        section("4. A day offline: edits on both sides, one of them conflicting")
+        section("5. A day offline: edits on both sides, one of them conflicting")
         let hanoi = provinces[0]
         if let product = flagship[hanoi.code] {
             try hanoi.replica.write { try $0.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Hang Duong apricot candy", product.id]) }
@@ -114,18 +119,22 @@ struct DemoCommand: AsyncParsableCommand {
             say("Huế adds a line to a description (no conflict: nobody else touched it)")
         }
 
-        section("5. Next nightly sync, in a different order")
+        section("6. Next nightly sync, in a different order")
         try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
         for province in provinces.reversed() { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }
         try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
         try await sync(hanoi.replica, user: hanoi.tenant.uuidString.lowercased(), secret: hanoi.secret, port: port, label: hanoi.name)
 
-        section("6. What happened")
+        section("7. What happened")
         for conflict in try store.replica.conflicts() {
             let winner = try store.replica.read { db in
                 try String.fetchOne(db, sql: "SELECT \(conflict.column) FROM \(conflict.table) WHERE id = ?", arguments: [conflict.key.databaseValue])
             } ?? "?"
             say("conflict on \(conflict.table).\(conflict.column): kept '\(winner)'; the losing value \(conflict.losingValue) from \(conflict.origin == central.replicaID ? "the central office" : "Hà Nội") is kept for review")
+        }
+        if let dossier = try store.replica.fetchAll(Dossier.self).first(where: { $0.reference == DemoDossier.reference(today) }),
+           let certificate = try dossier.certificateID.flatMap({ try store.replica.fetch(Certificate.self, id: $0) }) {
+            say("the national dataset holds Cà Mau's dossier \(dossier.reference): \(dossier.stage.rawValue) \(dossier.outcome?.rawValue ?? "") on \(dossier.decidedOn.map(\.description) ?? "?"), certificate \(certificate.number) (\(certificate.stars)★), with its \(try store.replica.fetchAll(CouncilScoreSheet.self).filter { $0.dossierID == dossier.id }.count) council sheets")
         }
         let fiveStars = try lamDong.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certificates WHERE stars = 5") } ?? 0
         say("Lâm Đồng's replica now holds \(fiveStars) 5★ certificate(s) from the central office")
@@ -134,7 +143,7 @@ struct DemoCommand: AsyncParsableCommand {
         } && rows(central.database, tenant: nil) == rows(store.replica.database, tenant: nil)
         say(converged ? "every replica holds exactly what the national dataset holds for it" : "WARNING: replicas differ from the national dataset")
 
-        section("7. National summary: certified products by province and stars")
+        section("8. National summary: certified products by province and stars")
         let summary = try store.replica.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.code, t.name, c.stars, count(*) AS products
@@ -172,7 +181,7 @@ struct DemoCommand: AsyncParsableCommand {
     private func rows(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
         try database.read { db in
             var result: [String] = []
-            for table in ["producers", "products", "evaluations", "certificates"] {
+            for table in ["producers", "products", "evaluations", "certificates", "dossiers", "council_scores"] {
                 let sql = tenant == nil ? "SELECT * FROM \(table) ORDER BY id" : "SELECT * FROM \(table) WHERE tenant_id = ? ORDER BY id"
                 result += try Row.fetchAll(db, sql: sql, arguments: tenant.map { [$0] } ?? []).map(\.description)
             }

@@ -26,8 +26,9 @@ struct EvaluateDeleteCommand: ParsableCommand {
         abstract: "Delete an evaluation recorded by mistake (refused while a certificate refers to it).",
         discussion: """
             The id is printed by `ocop evaluate` ("Recorded evaluation ID"). An evaluation a \
-            certificate was issued on is part of the certificate's record and cannot be deleted \
-            (exit 2); revoke or supersede the certificate instead. The deletion syncs like any edit.
+            certificate was issued on, or a dossier's council evaluation, is part of that record and \
+            cannot be deleted (exit 2); revoke or supersede the certificate instead. The deletion \
+            syncs like any edit.
             """
     )
 
@@ -40,6 +41,9 @@ struct EvaluateDeleteCommand: ParsableCommand {
         let dependents = try replica.certificates(ofProduct: evaluation.productID).filter { $0.evaluationID == evaluation.id }
         if let certificate = dependents.first {
             throw CLIError.notFound("evaluation \(id.lowercasedString) is the basis of certificate \(certificate.number) (\(certificate.id.lowercasedString)); it cannot be deleted")
+        }
+        if let dossier = try replica.fetchAll(Dossier.self).first(where: { $0.evaluationID == evaluation.id }) {
+            throw CLIError.notFound("evaluation \(id.lowercasedString) is the council's evaluation of dossier \(dossier.reference) (\(dossier.id.lowercasedString)); it cannot be deleted")
         }
         try replica.delete(Evaluation.self, id: evaluation.id)
         print("Deleted evaluation \(id.lowercasedString) (\(evaluation.evaluatedOn), \(formatScore(evaluation.total)) points, \(starsText(evaluation.stars))).")

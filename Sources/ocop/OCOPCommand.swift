@@ -33,6 +33,7 @@ struct OCOPCommand: AsyncParsableCommand {
             EvaluateCommand.self,
             CertifyCommand.self,
             CertificateCommand.self,
+            DossierCommand.self,
             InspectionCommand.self,
             ImportCommand.self,
             PendingCommand.self,

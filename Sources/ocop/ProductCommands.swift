@@ -126,7 +126,7 @@ struct ProductCommand: ParsableCommand {
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete a product that has no evaluations, certificates or batches.",
+            abstract: "Delete a product that has no evaluations, certificates, batches or dossiers.",
             discussion: """
                 A product with a history cannot be deleted (exit 2); mark it discontinued instead:
                   ocop product edit ID --status discontinued
@@ -142,8 +142,9 @@ struct ProductCommand: ParsableCommand {
             let evaluations = try replica.evaluations(ofProduct: target.id).count
             let certificates = try replica.certificates(ofProduct: target.id).count
             let batches = try replica.fetchAll(Batch.self).filter { $0.productID == target.id }.count
-            if evaluations + certificates + batches > 0 {
-                throw CLIError.notFound("product \(target.id.lowercasedString) (\(target.nameVi)) has \(evaluations) evaluation(s), \(certificates) certificate(s) and \(batches) batch(es); mark it discontinued instead: ocop product edit \(target.id.lowercasedString) --status discontinued")
+            let dossiers = try replica.fetchAll(Dossier.self).filter { $0.productID == target.id }.count
+            if evaluations + certificates + batches + dossiers > 0 {
+                throw CLIError.notFound("product \(target.id.lowercasedString) (\(target.nameVi)) has \(evaluations) evaluation(s), \(certificates) certificate(s), \(batches) batch(es) and \(dossiers) dossier(s); mark it discontinued instead: ocop product edit \(target.id.lowercasedString) --status discontinued")
             }
             try replica.delete(Product.self, id: target.id)
             print("Deleted product \(target.id.lowercasedString) (\(target.nameVi)).")

@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports over the national dataset: stars, expiring certificates, 5★ candidates, sync, conflicts.",
-        subcommands: [StarsReport.self, ExpiringReport.self, CandidatesReport.self, SyncStatusReport.self, ConflictsReport.self]
+        subcommands: [StarsReport.self, ExpiringReport.self, CandidatesReport.self, SyncStatusReport.self, ConflictsReport.self, DossiersReport.self, OverdueReport.self]
     )
 }
 
