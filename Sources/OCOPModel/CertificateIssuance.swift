@@ -10,4 +10,10 @@ public struct CertificateIssuance: Sendable, Hashable {
         self.certificate = certificate
         self.previous = previous
     }
+
+    /// What a ledger decision that issued a certificate did: the new certificate and the one
+    /// it replaced (with its new status), if any.
+    public init(_ decision: CertificateLedger.Decision) {
+        self.init(certificate: decision.issued ?? decision.certificates[0], previous: decision.replaced)
+    }
 }

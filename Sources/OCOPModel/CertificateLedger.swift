@@ -19,6 +19,11 @@ public enum CertificateLedger {
             self.expectedStatuses = expectedStatuses
         }
 
+        /// The certificate the decision replaced, with its new status, if it replaced one.
+        public var replaced: Certificate? {
+            events.first { $0.kind == .superseded }.flatMap { event in certificates.first { $0.id == event.certificateID } }
+        }
+
         /// The newly issued certificate, if the decision issued one.
         public var issued: Certificate? {
             events.first { $0.kind == .issued }.flatMap { event in certificates.first { $0.id == event.certificateID } }
@@ -63,6 +68,28 @@ public enum CertificateLedger {
         let problems = events.flatMap { $0.validationErrors(reference: reference) }
         if !problems.isEmpty { throw ValidationErrors(problems) }
         return Decision(certificates: certificates, events: events, expectedStatuses: expected)
+    }
+
+    /// Issues a certificate for `evaluation` as the next in its product's chain: the number must
+    /// not be `numberHolder`'s already (the certificate that has it, if any), and the product's
+    /// current certificate — the newest of `productCertificates` not yet superseded (active,
+    /// expired or revoked) — is the one replaced. The one rule for `ocop certify`, a dossier's
+    /// decision and the central office's 5★.
+    public static func issueNext(
+        number: String, for evaluation: Evaluation, authority: DecisionAuthority, decidedBy: String, issuedOn: LocalDate,
+        productCertificates: [Certificate], numberHolder: Certificate?, reference: ReferenceData = .standard
+    ) throws(ValidationErrors) -> Decision {
+        let number = number.trimmedNFC()
+        if let numberHolder, numberHolder.number == number {
+            throw ValidationErrors([ValidationError(
+                record: Certificate.schema.name, field: "number",
+                reason: "\(number) is already the number of certificate \(numberHolder.id.uuidString.lowercased())")])
+        }
+        let previous = productCertificates.filter { $0.productID == evaluation.productID }
+            .sorted { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }
+            .last { $0.status != .superseded }
+        return try issue(number: number, for: evaluation, authority: authority, decidedBy: decidedBy, issuedOn: issuedOn,
+                         replacing: previous, reference: reference)
     }
 
     /// Revokes `certificate` from `effectiveOn`, for `reason`.

@@ -43,17 +43,11 @@ public struct CentralDecisions: Sendable {
         if let used = certificates.first(where: { $0.evaluationID == evaluation.id }) {
             throw CentralError(.badData, "certificates.evaluation_id: evaluation \(evaluationID.uuidString.lowercased()) is already certified by \(used.number)")
         }
-        let trimmed = number.trimmedNFC()
-        if let clash = try await store.certificate(numbered: trimmed) {
-            throw CentralError(.badData, "certificates.number: \(trimmed) is already the number of certificate \(clash.id.uuidString.lowercased())")
-        }
-        let previous = certificates.last { $0.status != .superseded }
-        let decision = try CertificateLedger.issue(
-            number: trimmed, for: evaluation, authority: .central(on: date), decidedBy: decidedBy, issuedOn: date,
-            replacing: previous, reference: reference)
+        let decision = try CertificateLedger.issueNext(
+            number: number, for: evaluation, authority: .central(on: date), decidedBy: decidedBy, issuedOn: date,
+            productCertificates: certificates, numberHolder: try await store.certificate(numbered: number.trimmedNFC()), reference: reference)
         try await store.saveCertificateDecision(decision, reference: reference)
-        let issued = decision.certificates[0]
-        return CertificateIssuance(certificate: issued, previous: previous.map { old in decision.certificates.first { $0.id == old.id } ?? old })
+        return CertificateIssuance(decision)
     }
 
     /// Revokes a certificate (final) from `date`, for `reason`, with the ministry as named that

@@ -60,18 +60,12 @@ struct CertifyCommand: ParsableCommand {
         if let used = certificates.first(where: { $0.evaluationID == evaluation.id }) {
             throw CLIError.badData("certificates.evaluation_id: evaluation \(evaluation.id.lowercasedString) is already certified by \(used.number) (\(used.id.lowercasedString)); evaluate the product again to re-certify it")
         }
-        let trimmedNumber = number.trimmedNFC()
-        if let clash = try replica.fetchAll(Certificate.self).first(where: { $0.number == trimmedNumber }) {
-            throw CLIError.badData("certificates.number: \(trimmedNumber) is already the number of certificate \(clash.id.lowercasedString)")
-        }
-        // The chain's head: the newest certificate not yet superseded (active, expired or revoked).
-        let previous = certificates.last { $0.status != .superseded }
-        let decision = try CertificateLedger.issue(
-            number: trimmedNumber, for: evaluation, authority: try replica.decisionAuthority(on: date, level: issuer),
-            decidedBy: Replica.decider(decidedBy), issuedOn: date, replacing: previous, reference: reference)
+        let decision = try CertificateLedger.issueNext(
+            number: number, for: evaluation, authority: try replica.decisionAuthority(on: date, level: issuer),
+            decidedBy: Replica.decider(decidedBy), issuedOn: date, productCertificates: certificates,
+            numberHolder: try replica.certificate(numbered: number), reference: reference)
         try replica.save(decision, reference: reference)
-        let issuance = CertificateIssuance(
-            certificate: decision.certificates[0], previous: previous.map { old in decision.certificates.first { $0.id == old.id } ?? old })
+        let issuance = CertificateIssuance(decision)
 
         let certificate = issuance.certificate
         if json {

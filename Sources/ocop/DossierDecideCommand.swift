@@ -96,12 +96,8 @@ struct DossierDecideCommand: ParsableCommand {
     /// previous certificate (the newest not superseded) replaced.
     private func issueCertificate(number: String, for evaluation: Evaluation, on day: LocalDate, by authority: DecisionAuthority,
                                   in replica: Replica) throws -> CertificateLedger.Decision {
-        let number = number.trimmedNFC()
-        if let clash = try replica.fetchAll(Certificate.self).first(where: { $0.number == number }) {
-            throw CLIError.badData("certificates.number: \(number) is already the number of certificate \(clash.id.lowercasedString)")
-        }
-        let previous = try replica.certificates(ofProduct: evaluation.productID).last { $0.status != .superseded }
-        return try CertificateLedger.issue(number: number, for: evaluation, authority: authority, decidedBy: Replica.decider(decidedBy),
-                                           issuedOn: day, replacing: previous)
+        try CertificateLedger.issueNext(
+            number: number, for: evaluation, authority: authority, decidedBy: Replica.decider(decidedBy), issuedOn: day,
+            productCertificates: try replica.certificates(ofProduct: evaluation.productID), numberHolder: try replica.certificate(numbered: number))
     }
 }

@@ -65,4 +65,10 @@ extension Replica {
         try fetchAll(Certificate.self).filter { $0.productID == id }
             .sorted { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }
     }
+
+    /// The certificate with this number, if one has it.
+    func certificate(numbered number: String) throws -> Certificate? {
+        let trimmed = number.trimmedNFC()
+        return try fetchAll(Certificate.self).first { $0.number == trimmed }
+    }
 }

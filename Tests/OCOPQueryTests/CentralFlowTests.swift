@@ -42,9 +42,11 @@ struct CentralFlowTests {
             try await decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["H"]!.id,
                                           number: "X/QĐ", issuedOn: day("2026-06-01"))
         }
-        await #expect(throws: CentralError.self) {
+        await #expect {
             try await decisions.certifyFiveStar(product: seed.products["G"]!.id, evaluation: seed.evaluations["G"]!.id,
                                           number: "A/QĐ", issuedOn: day("2026-06-01"))
+        } throws: { error in
+            (error as? ValidationErrors)?.errors.first.map { "\($0.record).\($0.field)" } == "certificates.number"
         }
         // Before the evaluation: the policy refuses it.
         await #expect(throws: ValidationErrors.self) {
