@@ -3,6 +3,7 @@ import GRDB
 import OCOPModel
 import OCOPReplica
 import OCOPStore
+import OCOPTestSupport
 import Testing
 
 /// A stranger's client: the stdlib-only Python client syncs with the real daemon, written from
@@ -14,7 +15,6 @@ struct PythonAgainstDaemonTests {
         defer { daemon.cleanUp() }
         try await daemon.start()
         let province = try daemon.addProvince(code: "01", name: "Hà Nội", seedingProducer: false)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let script = """
             import sys, uuid
             from ocop_client.session import Session
@@ -41,17 +41,8 @@ struct PythonAgainstDaemonTests {
                 assert tables == ["tenants"], tables  # its own push is not echoed back
             print("ok")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(daemon.port), province.user, province.secret, province.tenant!.uuidString]
-        process.currentDirectoryURL = root.appendingPathComponent("Clients/python")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runPythonClient(["-c", script, String(daemon.port), province.user, province.secret, province.tenant!.uuidString])
+        #expect(status == 0, "\(text)")
         let names = try daemon.store().replica.read { try String.fetchAll($0, sql: "SELECT name_vi FROM products") }
         #expect(names == ["Nước mắm Phú Quốc"])
     }
@@ -75,7 +66,6 @@ struct PythonAgainstDaemonTests {
         try store.replica.save(try CertificateLedger.issue(
             number: "7/QĐ-UBND", for: evaluation, authority: try #require(DecisionAuthority.province(code: "01", on: LocalDate("2025-08-15")!)),
             decidedBy: "Văn phòng OCOP", issuedOn: LocalDate("2025-08-15")!, replacing: nil))
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let script = """
             import sys, uuid
             from ocop_client.session import Session
@@ -92,17 +82,8 @@ struct PythonAgainstDaemonTests {
                             break
                 print(version, " ".join(sorted(tables)))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(daemon.port), province.user, province.secret]
-        process.currentDirectoryURL = root.appendingPathComponent("Clients/python")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runPythonClient(["-c", script, String(daemon.port), province.user, province.secret])
+        #expect(status == 0, "\(text)")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines == ["1 certificates evaluations producers products tenants",
                           "2 certificate_events certificates evaluations producers products tenants"], "\(text)")

@@ -91,3 +91,19 @@ public func validateEPCISDocument(_ file: URL, schema: URL) async throws -> Stri
     let run = try await runTool("python3", ["-c", script, schema.path, file.path])
     return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
 }
+
+/// Runs Python in `Clients/python` (so `ocop_client` imports) with stdout and stderr together:
+/// the stdlib client a stranger wrote from the spec, driven by a test.
+public func runPythonClient(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3"] + arguments
+    process.currentDirectoryURL = repositoryRoot.appendingPathComponent("Clients/python")
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
