@@ -36,6 +36,11 @@ extension Replica {
         }
         let all = try fetchAll(MaterialArea.self)
         if let byCode = all.first(where: { $0.growingAreaCode?.lowercased() == text.lowercased() }) { return byCode }
+        // Codes granted later are recorded in growing_area_codes (`material-area code add`).
+        if let granted = try fetchAll(GrowingAreaCode.self).first(where: { $0.code == text.uppercased() }),
+           let area = all.first(where: { $0.id == granted.materialAreaID }) {
+            return area
+        }
         return try unique(all.filter { VietnameseCollation.matches($0.name, text) }, "material area", text, natural: "growing-area code or name")
     }
 
