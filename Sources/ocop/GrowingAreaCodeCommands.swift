@@ -70,20 +70,14 @@ extension MaterialAreaCommand {
                 let names = Dictionary(try replica.fetchAll(MaterialArea.self).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
                 let codes = try replica.fetchAll(GrowingAreaCode.self).filter { areaID == nil || $0.materialAreaID == areaID }
                     .sorted { (names[$0.materialAreaID] ?? "", $0.code) < (names[$1.materialAreaID] ?? "", $1.code) }
-                if json {
-                    try printJSON(.array(codes.map(JSONValue.record)))
-                    return
+                try printList(codes, json: json, none: "No growing-area codes.") {
+                    var table = TextTable("CODE", "CROP", "CLASS", "VALID", "ISSUED BY", "AREA")
+                    for code in codes {
+                        table.add(code.code, code.crop, code.classificationCode, "\(code.validFrom)–\(code.validUntil?.description ?? "")",
+                                  code.issuedBy, names[code.materialAreaID] ?? code.materialAreaID.lowercasedString)
+                    }
+                    return table
                 }
-                guard !codes.isEmpty else {
-                    print("No growing-area codes.")
-                    return
-                }
-                var table = TextTable("CODE", "CROP", "CLASS", "VALID", "ISSUED BY", "AREA")
-                for code in codes {
-                    table.add(code.code, code.crop, code.classificationCode, "\(code.validFrom)–\(code.validUntil?.description ?? "")",
-                              code.issuedBy, names[code.materialAreaID] ?? code.materialAreaID.lowercasedString)
-                }
-                print(table.render())
             }
         }
     }

@@ -16,21 +16,15 @@ extension LotCommand {
             let productID = try product.map { try replica.product($0).id }
             let lots = try replica.fetchAll(Batch.self).filter { productID == nil || $0.productID == productID }
                 .sorted { ($1.producedOn, $0.lotCode) < ($0.producedOn, $1.lotCode) }
-            if json {
-                try printJSON(.array(lots.map(JSONValue.record)))
-                return
+            try printList(lots, json: json, none: "No lots.") {
+                let names = Dictionary(try replica.fetchAll(Product.self).map { ($0.id, $0.nameVi) }, uniquingKeysWith: { first, _ in first })
+                var table = TextTable("ID", "LOT", "PRODUCED", "QUANTITY", "PRODUCT")
+                for lot in lots {
+                    table.add(lot.id.lowercasedString, lot.lotCode, lot.producedOn.description, quantityText(lot.quantity, lot.unit),
+                              names[lot.productID] ?? lot.productID.lowercasedString)
+                }
+                return table
             }
-            guard !lots.isEmpty else {
-                print("No lots.")
-                return
-            }
-            let names = Dictionary(try replica.fetchAll(Product.self).map { ($0.id, $0.nameVi) }, uniquingKeysWith: { first, _ in first })
-            var table = TextTable("ID", "LOT", "PRODUCED", "QUANTITY", "PRODUCT")
-            for lot in lots {
-                table.add(lot.id.lowercasedString, lot.lotCode, lot.producedOn.description, quantityText(lot.quantity, lot.unit),
-                          names[lot.productID] ?? lot.productID.lowercasedString)
-            }
-            print(table.render())
         }
     }
 
