@@ -44,12 +44,12 @@ struct LotLabel {
                 rects += "<rect x=\"\(mm(margin + Double(start + Self.quietZone) * module))\" y=\"\(mm(margin + Double(row + Self.quietZone) * module))\" width=\"\(mm(Double(column - start) * module))\" height=\"\(mm(module))\"/>"
             }
         }
-        let textX = margin + codeSide + 0.5
-        var lines = Self.wrap(productName, width: 18).prefix(3).enumerated().map { index, line in
-            "<text x=\"\(mm(textX))\" y=\"\(mm(5 + Double(index) * 3.2))\" font-size=\"2.6\" font-weight=\"bold\">\(Self.escaped(line))</text>"
+        let textX = margin + codeSide + 0.5, textWidth = 50 - textX - margin
+        var lines = Self.wrap(productName, width: 16).prefix(3).enumerated().map { index, line in
+            text(line, x: textX, y: 5 + Double(index) * 3, size: 2.4, width: textWidth, bold: true)
         }
-        lines.append("<text x=\"\(mm(textX))\" y=\"20\" font-size=\"2.4\">Lô: \(Self.escaped(lotCode))</text>")
-        lines.append("<text x=\"\(mm(textX))\" y=\"24\" font-size=\"2.4\">NSX: \(producedOn)</text>")
+        lines.append(text("Lô: " + lotCode, x: textX, y: 20, size: 2.2, width: textWidth))
+        lines.append(text("NSX: \(producedOn)", x: textX, y: 24, size: 2.2, width: textWidth))
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="50mm" height="30mm" viewBox="0 0 50 30" font-family="Noto Sans, DejaVu Sans, sans-serif">
@@ -64,6 +64,13 @@ struct LotLabel {
     }
 
     private func mm(_ value: Double) -> String { String(format: "%.3f", value) }
+
+    /// One line of text; a line likely wider than `width` (at about 0.6 em a character) is
+    /// squeezed to fit rather than printed over the edge.
+    private func text(_ content: String, x: Double, y: Double, size: Double, width: Double, bold: Bool = false) -> String {
+        let fit = Double(content.count) * size * 0.6 > width ? " textLength=\"\(mm(width))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+        return "<text x=\"\(mm(x))\" y=\"\(mm(y))\" font-size=\"\(mm(size))\"\(bold ? " font-weight=\"bold\"" : "")\(fit)>\(Self.escaped(content))</text>"
+    }
 
     /// Words into lines of at most `width` characters (a longer word stands alone).
     static func wrap(_ text: String, width: Int) -> [String] {
