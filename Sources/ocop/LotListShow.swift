@@ -74,7 +74,9 @@ extension LotCommand {
                 ("product", products[lot.productID].map { "\($0.nameVi) (\($0.id.lowercasedString))" } ?? lot.productID.lowercasedString),
                 ("produced on", lot.producedOn.description),
                 ("quantity", lot.quantity == nil ? nil : quantityText(lot.quantity, lot.unit)),
-                ("material area", lot.materialAreaID?.lowercasedString),
+                ("material area", try lot.materialAreaID.map { id in
+                    try replica.fetch(MaterialArea.self, id: id).map { "\($0.name) (\(id.lowercasedString))" } ?? id.lowercasedString
+                }),
             ])
             print("\nEvents:")
             if events.isEmpty { print("  none") }
