@@ -44,6 +44,8 @@ let package = Package(
     targets: [
         // System libraries: zlib for the wire codec (preset dictionaries, output caps).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libqrencode for the QR codes on lot labels (`ocop lot label`); only the CLI links it.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
         .target(
@@ -151,6 +153,8 @@ let package = Package(
             name: "ocop",
             dependencies: [
                 "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds", "OCOPQuery",
+                // Lot labels: the QR code (libqrencode) and the PNG's deflate and CRC (zlib).
+                "CQREncode", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

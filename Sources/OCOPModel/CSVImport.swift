@@ -28,6 +28,8 @@ import Foundation
 /// `description_en`, `gtin`, `material_area` (a growing-area code or an area's exact name),
 /// `status` (`draft`, `registered` (default) or `discontinued`). Names are matched ignoring
 /// case and Unicode form, never diacritics. A GTIN may appear once in the file.
+///
+/// **Lots** (``lotColumns``, in `CSVImport+Lots.swift`).
 public struct CSVImport: Sendable {
     /// The tenant the records are created for.
     public var tenantID: UUID
@@ -192,41 +194,45 @@ public struct CSVImport: Sendable {
 
     struct Unresolved: Error { var message: String }
 
-    private func resolveProducer(_ text: String?, among producers: [Producer]) -> Result<Producer, Unresolved> {
-        guard let text else { return .failure(Unresolved(message: "must not be empty: give the producer's tax code or name")) }
-        if let byTaxCode = producers.first(where: { $0.taxCode == text }) { return .success(byTaxCode) }
-        let byName = producers.filter { VietnameseCollation.matches($0.name, text) }
+    /// The one record a name matched, or why not (`none` when nothing matched, `many(count)`
+    /// when several did).
+    func onlyMatch<Record>(_ byName: [Record], none: String, many: (Int) -> String) -> Result<Record, Unresolved> {
         switch byName.count {
         case 1: return .success(byName[0])
-        case 0: return .failure(Unresolved(message: "no producer has the tax code or name \"\(text)\"; import the producer first"))
-        default: return .failure(Unresolved(message: "\"\(text)\" names \(byName.count) producers; give the tax code instead"))
+        case 0: return .failure(Unresolved(message: none))
+        default: return .failure(Unresolved(message: many(byName.count)))
         }
     }
 
-    private func resolveArea(_ text: String, among areas: [MaterialArea]) -> Result<MaterialArea, Unresolved> {
+    private func resolveProducer(_ text: String?, among producers: [Producer]) -> Result<Producer, Unresolved> {
+        guard let text else { return .failure(Unresolved(message: "must not be empty: give the producer's tax code or name")) }
+        if let byTaxCode = producers.first(where: { $0.taxCode == text }) { return .success(byTaxCode) }
+        return onlyMatch(producers.filter { VietnameseCollation.matches($0.name, text) },
+                      none: "no producer has the tax code or name \"\(text)\"; import the producer first",
+                      many: { "\"\(text)\" names \($0) producers; give the tax code instead" })
+    }
+
+    func resolveArea(_ text: String, among areas: [MaterialArea]) -> Result<MaterialArea, Unresolved> {
         if let byCode = areas.first(where: { $0.growingAreaCode?.lowercased() == text.lowercased() }) { return .success(byCode) }
-        let byName = areas.filter { VietnameseCollation.matches($0.name, text) }
-        switch byName.count {
-        case 1: return .success(byName[0])
-        case 0: return .failure(Unresolved(message: "no material area has the growing-area code or name \"\(text)\""))
-        default: return .failure(Unresolved(message: "\"\(text)\" names \(byName.count) material areas; give the growing-area code instead"))
-        }
+        return onlyMatch(areas.filter { VietnameseCollation.matches($0.name, text) },
+                      none: "no material area has the growing-area code or name \"\(text)\"",
+                      many: { "\"\(text)\" names \($0) material areas; give the growing-area code instead" })
     }
 
     // MARK: Reading the table
 
     /// Errors sorted by line, keeping the order found within a line (a stable sort).
-    private static func inLineOrder(_ errors: [CSVImportError]) -> [CSVImportError] {
+    static func inLineOrder(_ errors: [CSVImportError]) -> [CSVImportError] {
         errors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     }
 
-    private static func rows(_ data: Data) throws(CSVImportFailure) -> [CSVRow] {
+    static func rows(_ data: Data) throws(CSVImportFailure) -> [CSVRow] {
         do { return try CSVParser.parse(data) } catch {
             throw CSVImportFailure(errors: [CSVImportError(line: error.line, column: nil, reason: error.reason)])
         }
     }
 
-    private static func rows(_ text: String) throws(CSVImportFailure) -> [CSVRow] {
+    static func rows(_ text: String) throws(CSVImportFailure) -> [CSVRow] {
         do { return try CSVParser.parse(text) } catch {
             throw CSVImportFailure(errors: [CSVImportError(line: error.line, column: nil, reason: error.reason)])
         }

@@ -42,7 +42,8 @@ public struct GrowingAreaCode: OCOPRecord {
         self.id = id
         self.tenantID = tenantID
         self.materialAreaID = materialAreaID
-        self.code = code.trimmedNFC()
+        // Codes are printed in capitals; a lower-case entry means the same code.
+        self.code = code.trimmedNFC().uppercased()
         self.crop = crop.trimmedNFC()
         self.classificationCode = classificationCode.trimmedNFC()
         self.issuedBy = issuedBy.trimmedNFC()
@@ -57,11 +58,21 @@ public struct GrowingAreaCode: OCOPRecord {
         validFrom <= date && (validUntil.map { date <= $0 } ?? true)
     }
 
-    /// Checks: code, crop and issuer present; the classification code exists in some
+    /// Whether a product of `productClassification` may come from this area: the code's
+    /// classification is the product's or a group containing it, compared by whole dotted
+    /// parts (`1.5` covers `1.5.a`; `1.5` does not cover `1.50`).
+    public func supplies(_ productClassification: String) -> Bool {
+        productClassification == classificationCode || productClassification.hasPrefix(classificationCode + ".")
+    }
+
+    /// Checks: code in the official shape (``MaterialArea/isGrowingAreaCode(_:)``), crop and issuer present; the classification code exists in some
     /// classification version; validity in order; coordinates within Viet Nam's bounds.
     public func validationErrors(reference: ReferenceData) -> [ValidationError] {
         var check = FieldChecks(Self.schema.name)
         check.requiredText(code, "code", maximumLength: 64)
+        if check.errors.isEmpty, !MaterialArea.isGrowingAreaCode(code) {
+            check.fail("code", "\"\(code)\" is not a growing-area code: expected VN-, then capital letters and digits in groups joined by -, e.g. VN-LCOR-0012")
+        }
         check.requiredText(crop, "crop")
         check.requiredText(issuedBy, "issued_by")
         if !reference.classifications.contains(where: { $0.node(code: classificationCode) != nil }) {

@@ -36,7 +36,34 @@ extension Replica {
         }
         let all = try fetchAll(MaterialArea.self)
         if let byCode = all.first(where: { $0.growingAreaCode?.lowercased() == text.lowercased() }) { return byCode }
+        // Codes granted later are recorded in growing_area_codes (`material-area code add`).
+        if let granted = try fetchAll(GrowingAreaCode.self).first(where: { $0.code == text.uppercased() }),
+           let area = all.first(where: { $0.id == granted.materialAreaID }) {
+            return area
+        }
         return try unique(all.filter { VietnameseCollation.matches($0.name, text) }, "material area", text, natural: "growing-area code or name")
+    }
+
+    /// A lot by id, or by lot code (any case) among the lots of `product` when given, else of
+    /// every product: a code two products share must be given with `--product` or as the id.
+    func lot(_ reference: String, product: String? = nil) throws -> Batch {
+        let text = reference.trimmedNFC()
+        if let id = UUID(uuidString: text) {
+            guard let lot = try fetch(Batch.self, id: id) else { throw CLIError.notFound("no lot has id \(text)") }
+            return lot
+        }
+        let productID = try product.map { try self.product($0).id }
+        let matches = try fetchAll(Batch.self).filter { $0.lotCode.lowercased() == text.lowercased() && (productID == nil || $0.productID == productID) }
+        if matches.count > 1 { throw CLIError.notFound("\"\(text)\" is a lot code of \(matches.count) products; give --product or the lot's id") }
+        return try unique(matches, "lot", text, natural: "lot code")
+    }
+
+    /// The product a lot is of (exit 2 if this replica does not have it).
+    func product(of lot: Batch) throws -> Product {
+        guard let product = try fetch(Product.self, id: lot.productID) else {
+            throw CLIError.notFound("lot \(lot.id.lowercasedString)'s product \(lot.productID.lowercasedString) is not in this replica")
+        }
+        return product
     }
 
     func evaluation(_ id: UUID) throws -> Evaluation {

@@ -3,12 +3,12 @@ import Foundation
 import OCOPModel
 import OCOPReplica
 
-/// `ocop material-area add|edit|delete|list|show`.
+/// `ocop material-area add|edit|delete|list|show|code`.
 struct MaterialAreaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "material-area",
         abstract: "Register and list raw-material areas (vùng nguyên liệu) with their growing-area codes.",
-        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self]
+        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self, Code.self]
     )
 
     struct Add: ParsableCommand {

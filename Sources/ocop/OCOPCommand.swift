@@ -29,6 +29,7 @@ struct OCOPCommand: AsyncParsableCommand {
             ProducerCommand.self,
             ProductCommand.self,
             MaterialAreaCommand.self,
+            LotCommand.self,
             ClassificationCommand.self,
             EvaluateCommand.self,
             CertifyCommand.self,

@@ -35,6 +35,18 @@ struct TextTable {
     }
 }
 
+/// What every `list` command prints: with `--json` the full records as an array, else `none`
+/// when there are none, else the table `table` makes.
+func printList<Record: OCOPRecord>(_ records: [Record], json: Bool, none: String, table: () throws -> TextTable) throws {
+    if json {
+        try printJSON(.array(records.map(JSONValue.record)))
+    } else if records.isEmpty {
+        print(none)
+    } else {
+        print(try table().render())
+    }
+}
+
 /// Prints `label: value` lines with the values aligned; `nil` values are shown as `-`.
 func printFields(_ fields: [(String, String?)]) {
     let width = fields.map(\.0.count).max() ?? 0
