@@ -49,22 +49,14 @@ public enum EPCISDocument {
         ])
     }
 
-    /// The EPC class of a lot: its GS1 Digital Link on id.gs1.org, or a URN without a GTIN.
+    /// The EPC class of a lot: its GS1 Digital Link on id.gs1.org (``DigitalLink``), or a URN
+    /// where the lot has no GS1 identity (no GTIN, or a lot code AI (10) cannot carry).
     public static func epcClass(_ lot: Batch, product: Product?) -> String {
-        if let gtin = product?.gtin, gtin.allSatisfy(\.isASCII), gtin.allSatisfy(\.isNumber) {
-            let padded = String(repeating: "0", count: max(0, 14 - gtin.count)) + gtin
-            return "https://id.gs1.org/01/\(padded)/10/\(percentEncoded(lot.lotCode))"
-        }
-        return "urn:ocop-vn:lot:\(lot.id.uuidString.lowercased())"
+        let link = DigitalLink.uri(base: "https://id.gs1.org", gtin: product?.gtin, lotCode: lot.lotCode, lotID: lot.id)
+        return link.hasPrefix("https://id.gs1.org/01/") ? link : "urn:ocop-vn:lot:\(lot.id.uuidString.lowercased())"
     }
 
-    /// RFC 3986 unreserved characters kept; everything else (GS1 AI 82 punctuation included)
-    /// percent-encoded as UTF-8.
-    static func percentEncoded(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func percentEncoded(_ text: String) -> String { DigitalLink.percentEncoded(text) }
 
     static func quantity(_ lot: UUID, _ value: Double?, _ unit: String?, catalogue: Catalogue) -> FeedJSON {
         let epc = catalogue.lots[lot].map { epcClass($0, product: catalogue.products[$0.productID]) } ?? "urn:ocop-vn:lot:\(lot.uuidString.lowercased())"
@@ -140,8 +132,7 @@ public enum EPCISDocument {
         if let lotID = inspection.lotID {
             lotClass = quantity(lotID, nil, nil, catalogue: catalogue)
         } else {
-            let gtin = catalogue.products[inspection.productID]?.gtin
-            let id = gtin.map { "https://id.gs1.org/01/\(String(repeating: "0", count: max(0, 14 - $0.count)) + $0)" }
+            let id = catalogue.products[inspection.productID]?.gtin.flatMap(DigitalLink.gtin14).map { "https://id.gs1.org/01/\($0)" }
                 ?? "urn:ocop-vn:product:\(inspection.productID.uuidString.lowercased())"
             lotClass = .object([("epcClass", .string(id))])
         }

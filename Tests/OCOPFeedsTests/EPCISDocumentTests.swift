@@ -15,8 +15,8 @@ struct EPCISDocumentTests {
         let producer = UUID()
         let tea = Product(tenantID: tenant, producerID: producer, classificationCode: "1.5.a", nameVi: "Chè Shan tuyết Suối Giàng", gtin: "8934567890120")
         let honey = Product(tenantID: tenant, producerID: producer, classificationCode: "1.2.b", nameVi: "Mật ong bạc hà")
-        let harvestA = Batch(tenantID: tenant, productID: tea.id, lotCode: "SG-2026/03 A", producedOn: LocalDate("2026-03-01")!, quantity: 120, unit: "kg")
-        let harvestB = Batch(tenantID: tenant, productID: tea.id, lotCode: "SG-2026/03 B", producedOn: LocalDate("2026-03-02")!, quantity: 80, unit: "kg")
+        let harvestA = Batch(tenantID: tenant, productID: tea.id, lotCode: "SG/26:A", producedOn: LocalDate("2026-03-01")!, quantity: 120, unit: "kg")
+        let harvestB = Batch(tenantID: tenant, productID: tea.id, lotCode: "SG/26:B", producedOn: LocalDate("2026-03-02")!, quantity: 80, unit: "kg")
         let blend = Batch(tenantID: tenant, productID: tea.id, lotCode: "SG-BLEND-01", producedOn: LocalDate("2026-03-05")!, quantity: 190, unit: "kg")
         let honeyLot = Batch(tenantID: tenant, productID: honey.id, lotCode: "MO-01", producedOn: LocalDate("2026-04-01")!)
         let events = [
@@ -39,6 +39,7 @@ struct EPCISDocumentTests {
             .signed(with: officeKey)
         let catalogue = EPCISDocument.Catalogue(lots: [harvestA, harvestB, blend, honeyLot], products: [tea, honey], keys: [key])
         for event in events { #expect(event.validationErrors(reference: .standard).isEmpty, "\(event)") }
+        for lot in [harvestA, harvestB, blend, honeyLot] { #expect(lot.validationErrors(reference: .standard).isEmpty, "\(lot)") }
         return (events, [inspection], catalogue)
     }
 
@@ -47,7 +48,7 @@ struct EPCISDocumentTests {
         let document = EPCISDocument.document(events: sample.events, inspections: sample.inspections, catalogue: sample.catalogue,
                                               creationDate: "2026-04-02T00:00:00+07:00")
         let text = document.serialized(pretty: true)
-        #expect(text.contains("https://id.gs1.org/01/08934567890120/10/SG-2026%2F03%20A"), "GTIN-13 padded, lot percent-encoded")
+        #expect(text.contains("https://id.gs1.org/01/08934567890120/10/SG%2F26%3AA"), "GTIN-13 padded, lot percent-encoded")
         #expect(text.contains("urn:ocop-vn:lot:"), "a product without a GTIN has no GS1 identity")
         #expect(text.contains("\"inputQuantityList\"") && text.contains("\"KGM\""))
         #expect(text.contains("https://id.gs1.org/414/8934567000015"), "a GLN read point")
