@@ -259,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "OCOPCLITests",
             dependencies: [
-                "ocop", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds",
+                "ocop", "OCOPTestSupport", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -14,7 +14,7 @@ struct LotCommand: ParsableCommand {
             Lot codes are 1–64 GS1 AI (10) characters: letters, digits and ! " % & ' ( ) * + , - . / : ; < = > ? _ \
             (no spaces). Exit codes: 1 bad data (nothing changed), 2 not found, 64 usage.
             """,
-        subcommands: [Add.self, Edit.self, List.self, Show.self, Import.self, Event.self, Transform.self, Label.self]
+        subcommands: [Add.self, Edit.self, List.self, Show.self, Import.self, Event.self, Transform.self, Label.self, EPCIS.self]
     )
 
     struct Add: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import OCOPModel
 import OCOPReplica
+import OCOPTestSupport
 import Testing
 
 @Suite("ocop lot / material-area code")
@@ -103,7 +104,7 @@ struct LotCommandTests {
         #expect(try workspace.openReplica().fetchAll(Batch.self).map(\.quantity).contains(7.5))
     }
 
-    @Test func transformationOfTwoHarvestsIsFollowedByShow() throws {
+    @Test func transformationOfTwoHarvestsIsFollowedByShow() async throws {
         let workspace = try teaProvince()
         for (code, day) in [("H-0301", "2026-03-01"), ("H-0302", "2026-03-02"), ("SG-2026-031", "2026-03-05"), ("TUI-100G", "2026-03-06")] {
             try workspace.ok("lot", "add", "--product", Self.gtin, "--lot-code", code, "--produced-on", day)
@@ -129,6 +130,17 @@ struct LotCommandTests {
         #expect((fromHarvest["events"] as? [[String: Any]])?.map { $0["biz_step"] as? String } == ["harvesting", "transforming"])
         let text = try workspace.ok("lot", "show", "TUI-100G")
         #expect(text.contains("Made from") && text.contains("H-0302") && text.contains("[SG-2026-031] → [TUI-100G]"))
+
+        // The chain as GS1 EPCIS 2.0, for a partner: valid against GS1's own schema.
+        let wrote = try workspace.ok("lot", "epcis", "TUI-100G", "--out", "TUI-100G.jsonld")
+        #expect(wrote.contains("3 event(s)") && wrote.contains("4 lot(s)"), "\(wrote)")
+        let document = try String(contentsOfFile: workspace.path("TUI-100G.jsonld"), encoding: .utf8)
+        #expect(document.contains("\"TransformationEvent\"") && document.contains("https://id.gs1.org/01/"))
+        if let standards = sharedStandards {
+            let problems = try await validateEPCISDocument(URL(fileURLWithPath: workspace.path("TUI-100G.jsonld")),
+                                                           schema: standards.appendingPathComponent("gs1-epcis/EPCIS-JSON-Schema.json"))
+            #expect(problems == "", "\(problems)")
+        }
 
         // Bad events: unknown step, time without offset, a lot both in and out, unknown lot.
         let step = try workspace.ocop("lot", "event", "add", "--lot", "H-0301", "--step", "dancing", "--time", "2026-03-01T06:30:00+07:00")
