@@ -64,6 +64,13 @@ public protocol NationalReads: Sendable {
     /// The inspection office's key with `id` (nil if there is none).
     func inspectionKey(id: UUID) async throws -> InspectionKey?
 
+    // MARK: Trace
+
+    /// A lot's public trace (``LotTrace``) by its id or by GTIN and lot code; nil if no lot
+    /// answers to it (a lot code of another product's lot included). Indexed lookups only:
+    /// the page is public and the dataset national.
+    func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace?
+
     // MARK: Conflicts
 
     /// Every recorded conflict with both sides and its resolution, oldest losing write first.

@@ -37,6 +37,8 @@ extension SQLiteNationalStore: NationalReads {
         try await reader.certificateEvents(ofCertificates: ids)
     }
 
+    public func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace? { try await reader.lotTrace(key) }
+
     public func conflicts() async throws -> [ConflictItem] { try await reader.conflicts() }
 
     public func feedPosition() async throws -> UInt64 {
