@@ -125,3 +125,15 @@ public struct TraceFixtureError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension Seed {
+    /// The trace fixture written in province 01 and synced, its inspections pushed by the
+    /// province's inspection office.
+    public func addTraceFixture() async throws -> TraceFixture {
+        let fixture = try TraceFixture(tenant: harness.tenants["01"]!)
+        try fixture.write(to: harness.replica("01"))
+        try await harness.sync("01")
+        try await fixture.pushInspections(to: harness.store, verifier: testVerifier)
+        return fixture
+    }
+}
