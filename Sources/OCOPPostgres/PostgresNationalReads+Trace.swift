@@ -2,6 +2,7 @@ import Foundation
 import OCOPModel
 import OCOPReplica
 import OCOPStore
+import PostgresNIO
 
 // A lot's trace (NationalReads), as on SQLite: one REPEATABLE READ transaction, every read by
 // primary key or an index (products by `gtin`, lots by `(product_id, lot_code)`, events by
@@ -10,12 +11,8 @@ import OCOPStore
 extension PostgresNationalStore {
     public func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace? {
         try await reading { connection in
-            /// The records of `Record`'s table whose `column` is one of `values`.
             func among<Record: SyncedRecord>(_ type: Record.Type, _ column: String, _ values: some Collection<UUID>, limit: Int? = nil) async throws -> [Record] {
-                guard !values.isEmpty else { return [] }
-                var parameters = ReadParameters()
-                let list = parameters.bind(Array(values))
-                return try await records(Record.self, connection, "WHERE \"\(column)\" = ANY(\(list))" + (limit.map { " LIMIT \($0)" } ?? ""), parameters)
+                try await records(type, connection, column, among: values, limit: limit)
             }
             var found: Batch?
             switch key {
@@ -56,5 +53,47 @@ extension PostgresNationalStore {
                 certificates: certificates,
                 certificateEvents: try await among(CertificateEvent.self, "certificate_id", certificates.map(\.id)))
         }
+    }
+}
+
+// The incremental EPCIS export (NationalReads): rows by their tables' `_seq` indexes, records
+// by primary key.
+extension PostgresNationalStore {
+    public func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges {
+        try await reading { connection in
+            let current = UInt64(max(try ReadRow(try await rows(connection, "SELECT position FROM _sync_feed WHERE id = 1")[0]).int64(0), 0))
+            var page = ReadParameters()
+            let after = page.bind(Int64(position))
+            let offset = page.bind(Int64(max(limit, 1) - 1))
+            let cutoff = try await rows(connection, """
+                SELECT _seq FROM (SELECT _seq FROM lot_events WHERE _seq > \(after) UNION ALL SELECT _seq FROM inspections WHERE _seq > \(after)) s
+                ORDER BY _seq LIMIT 1 OFFSET \(offset)
+                """, page.bindings).first.map { UInt64(try ReadRow($0).int64(0)) }
+            let through = max(cutoff ?? current, position)
+            var range = ReadParameters()
+            let clause = "WHERE _seq > \(range.bind(Int64(position))) AND _seq <= \(range.bind(Int64(through)))"
+            let events = try await records(LotEvent.self, connection, clause, range)
+            let inspections = try await records(Inspection.self, connection, clause, range)
+            func among<Record: SyncedRecord>(_ type: Record.Type, _ ids: some Collection<UUID>) async throws -> [Record] {
+                try await records(type, connection, "id", among: ids)
+            }
+            let lots = try await among(Batch.self, EPCISChanges.lotIDs(events: events, inspections: inspections))
+            return EPCISChanges(
+                events: events, inspections: inspections, lots: lots,
+                products: try await among(Product.self, Set(lots.map(\.productID) + inspections.map(\.productID))),
+                keys: try await among(InspectionKey.self, Set(inspections.map(\.keyID))),
+                through: through, isComplete: through >= current)
+        }
+    }
+}
+
+extension PostgresNationalStore {
+    /// The records of `Record`'s table whose `column` is one of `values` (an indexed column).
+    func records<Record: SyncedRecord>(_ type: Record.Type, _ connection: PostgresConnection, _ column: String,
+                                       among values: some Collection<UUID>, limit: Int? = nil) async throws -> [Record] {
+        guard !values.isEmpty else { return [] }
+        var parameters = ReadParameters()
+        let list = parameters.bind(Array(values))
+        return try await records(Record.self, connection, "WHERE \"\(column)\" = ANY(\(list))" + (limit.map { " LIMIT \($0)" } ?? ""), parameters)
     }
 }

@@ -71,6 +71,11 @@ public protocol NationalReads: Sendable {
     /// the page is public and the dataset national.
     func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace?
 
+    /// Lot events and inspections written after feed position `position`, at least `limit`
+    /// rows' worth when there are that many (a page ends with every row of its last position),
+    /// by the feed's position index.
+    func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges
+
     // MARK: Conflicts
 
     /// Every recorded conflict with both sides and its resolution, oldest losing write first.

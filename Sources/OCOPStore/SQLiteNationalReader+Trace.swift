@@ -49,3 +49,34 @@ extension SQLiteNationalReader {
         }
     }
 }
+
+// The incremental EPCIS export (NationalReads): rows by the feed's position index
+// (`_sync_rows_by_seq`), records by primary key.
+extension SQLiteNationalReader {
+    public func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges {
+        let storage = self.storage
+        return try await reading { db in
+            let current = UInt64(max(try SyncMeta.int(db, .feedSequence) ?? 0, 0))
+            let tables = [LotEvent.schema.name, Inspection.schema.name].compactMap { name in storage.tables.firstIndex { $0.schema.name == name } }
+            let list = tables.map(String.init).joined(separator: ", ")
+            let cutoff = try Int64.fetchOne(db, sql: """
+                SELECT seq FROM _sync_rows WHERE seq > ? AND tbl IN (\(list)) ORDER BY seq LIMIT 1 OFFSET ?
+                """, arguments: [Int64(position), max(limit, 1) - 1]).map(UInt64.init)
+            let through = max(cutoff ?? current, position)
+            var eventIDs: [UUID] = [], inspectionIDs: [UUID] = []
+            for row in try Row.fetchAll(db, sql: "SELECT tbl, pk FROM _sync_rows WHERE seq > ? AND seq <= ? AND tbl IN (\(list))",
+                                        arguments: [Int64(position), Int64(through)]) {
+                guard let key = UUID.fromDatabaseValue(row[1]) else { continue }
+                if storage.tables[row[0] as Int].schema.name == LotEvent.schema.name { eventIDs.append(key) } else { inspectionIDs.append(key) }
+            }
+            let events = try LotEvent.fetchAll(db, keys: eventIDs)
+            let inspections = try Inspection.fetchAll(db, keys: inspectionIDs)
+            let lots = try Batch.fetchAll(db, keys: EPCISChanges.lotIDs(events: events, inspections: inspections))
+            return EPCISChanges(
+                events: events, inspections: inspections, lots: lots,
+                products: try Product.fetchAll(db, keys: Set(lots.map(\.productID) + inspections.map(\.productID))),
+                keys: try InspectionKey.fetchAll(db, keys: Set(inspections.map(\.keyID))),
+                through: through, isComplete: through >= current)
+        }
+    }
+}

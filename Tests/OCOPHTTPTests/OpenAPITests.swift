@@ -101,6 +101,8 @@ struct OpenAPITests {
                 .init(path: "/api/v1/epcis/lots/\(lot)", template: "/api/v1/epcis/lots/{id}"),
                 .init(path: "/api/v1/epcis/lots/\(missing)", template: "/api/v1/epcis/lots/{id}"),
                 .init(path: "/api/v1/epcis/lots/\(lot)", template: "/api/v1/epcis/lots/{id}", token: .none),
+                .init(path: "/api/v1/epcis?since=0&limit=2", template: "/api/v1/epcis"),
+                .init(path: "/api/v1/epcis?since=x", template: "/api/v1/epcis"),
             ]
 
             var samples: [[String: Any]] = []

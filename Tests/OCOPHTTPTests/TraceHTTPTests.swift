@@ -187,3 +187,33 @@ struct TraceHTTPTests {
         }
     }
 }
+
+extension TraceHTTPTests {
+    @Test("events and inspections since a feed position, page by page, valid against GS1's schema")
+    func epcisSince() async throws {
+        try await Self.withTracedServer { server, fixture in
+            #expect(try await server.client.request("/api/v1/epcis?since=0").status == 401)
+            #expect(try await server.get("/api/v1/epcis?since=-1").status == 400)
+            let all = try await server.get("/api/v1/epcis?since=0")
+            #expect(all.status == 200 && all.header("Link") == nil)
+            let cursor = try #require(all.header("OCOP-EPCIS-Cursor").flatMap(UInt64.init))
+            let ids = Set(try #require(((all.json?["epcisBody"] as? [String: Any])?["eventList"]) as? [[String: Any]]).compactMap { $0["eventID"] as? String })
+            #expect(ids.count == fixture.events.count + 2)
+            try await Self.expectValidEPCIS(all.body)
+
+            var since: UInt64 = 0, seen = Set<String>(), pages = 0
+            while pages < 20 {
+                let page = try await server.get("/api/v1/epcis?since=\(since)&limit=2")
+                #expect(page.status == 200)
+                seen.formUnion((((page.json?["epcisBody"] as? [String: Any])?["eventList"]) as? [[String: Any]] ?? []).compactMap { $0["eventID"] as? String })
+                since = try #require(page.header("OCOP-EPCIS-Cursor").flatMap(UInt64.init))
+                pages += 1
+                guard let link = page.header("Link") else { break }
+                #expect(link == "</api/v1/epcis?since=\(since)&limit=2>; rel=\"next\"")
+            }
+            #expect(seen == ids && pages > 1 && since == cursor)
+            let none = try await server.get("/api/v1/epcis?since=\(cursor)")
+            #expect(((none.json?["epcisBody"] as? [String: Any])?["eventList"] as? [Any])?.isEmpty == true)
+        }
+    }
+}

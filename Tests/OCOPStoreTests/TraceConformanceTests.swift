@@ -63,6 +63,22 @@ struct TraceConformanceTests {
         #expect(honey.product.id == fixture.honey.id && honey.events.count == 1 && honey.upstreamLots.isEmpty)
         #expect(honey.inspections.isEmpty && honey.certificateEvents.count == 2)
 
+        // Everything since the start, in one page and page by page (each page ends whole).
+        let all = try await store.epcisChanges(since: 0, limit: 1_000)
+        #expect(all.isComplete && all.events.count == fixture.events.count + chainEvents.count && all.inspections.count == 2)
+        #expect(Set(all.lots.map(\.id)).isSuperset(of: [fixture.blend.id, fixture.harvestA.id, chain[0].id]) && all.keys.count == 1)
+        var since: UInt64 = 0, seen = Set<UUID>(), pages = 0
+        while true {
+            let page = try await store.epcisChanges(since: since, limit: 3)
+            seen.formUnion(page.events.map(\.id) + page.inspections.map(\.id))
+            #expect(page.through >= since)
+            since = page.through
+            pages += 1
+            if page.isComplete || pages > 50 { break }
+        }
+        #expect(seen == Set(all.events.map(\.id) + all.inspections.map(\.id)) && pages > 1)
+        #expect(try await store.epcisChanges(since: all.through, limit: 10).events.isEmpty)
+
         let end = try #require(try await store.lotTrace(.id(chain[11].id)))
         #expect(end.upstreamLots.count == LotTrace.maximumDepth, "\(end.upstreamLots.map(\.lotCode))")
         #expect(!end.upstreamLots.contains { $0.lotCode == "CH-0" || $0.lotCode == "CH-2" })
