@@ -59,8 +59,8 @@ public enum EPCISDocument {
     }
 
     /// RFC 3986 unreserved characters kept; everything else (GS1 AI 82 punctuation included)
-    /// percent-encoded as UTF-8.
-    static func percentEncoded(_ text: String) -> String {
+    /// percent-encoded as UTF-8: how a lot code goes into a GS1 Digital Link.
+    public static func percentEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OCOPFeeds
 import OCOPModel
 import OCOPStore
 
@@ -85,9 +86,7 @@ struct TraceRoutes {
 
     /// The GS1 Digital Link path of a lot: GTIN-14, the lot code percent-encoded.
     static func link(gtin: GTIN, lotCode: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return "/01/\(gtin.gtin14)/10/\(lotCode.addingPercentEncoding(withAllowedCharacters: allowed) ?? lotCode)"
+        "/01/\(gtin.gtin14)/10/\(EPCISDocument.percentEncoded(lotCode))"
     }
 
     static func badLotCode(_ request: Request, _ segment: String) -> Response {
