@@ -56,7 +56,8 @@ public enum EPCISDocument {
         return link.hasPrefix("https://id.gs1.org/01/") ? link : "urn:ocop-vn:lot:\(lot.id.uuidString.lowercased())"
     }
 
-    static func percentEncoded(_ text: String) -> String { DigitalLink.percentEncoded(text) }
+    /// How a lot code goes into a GS1 Digital Link (``DigitalLink/percentEncoded(_:)``).
+    public static func percentEncoded(_ text: String) -> String { DigitalLink.percentEncoded(text) }
 
     static func quantity(_ lot: UUID, _ value: Double?, _ unit: String?, catalogue: Catalogue) -> FeedJSON {
         let epc = catalogue.lots[lot].map { epcClass($0, product: catalogue.products[$0.productID]) } ?? "urn:ocop-vn:lot:\(lot.uuidString.lowercased())"

@@ -38,7 +38,8 @@ public struct ServedRoute: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The central office's HTTP server: the JSON API (`/api/v1`, bearer tokens), the dashboard
-/// (`/dashboard/`) and the partner feeds (`/feeds`, public), over one national store.
+/// (`/dashboard/`), the partner feeds (`/feeds`, public) and lots' trace pages (`/01/…`,
+/// `/l/…`, public), over one national store.
 ///
 /// Hummingbird serves it; this type builds the router, so the daemon and the tests run the
 /// very same routes.
@@ -87,6 +88,7 @@ public struct CentralHTTPServer: Sendable {
         let publicRoutes = RouteRegistrar(router: router, table: table)
         StaticRoutes(assets: assets).register(on: publicRoutes)
         FeedRoutes(service: feeds).register(on: publicRoutes)
+        TraceRoutes(store: store).register(on: publicRoutes)
 
         let api = router.group("api/v1")
         RouteRegistrar(group: api, prefix: "/api/v1", table: table).get("/openapi.yaml") { request, _ in
@@ -97,6 +99,7 @@ public struct CentralHTTPServer: Sendable {
         ReportRoutes(store: store).register(on: registrar)
         LookupRoutes(store: store).register(on: registrar)
         ConflictRoutes(store: store).register(on: registrar)
+        EPCISRoutes(store: store).register(on: registrar)
         return (router, table)
     }
 }

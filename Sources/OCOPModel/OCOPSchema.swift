@@ -68,7 +68,8 @@ public enum OCOPSchema {
             ColumnSchema("gtin", .text, nullable: true),
             ColumnSchema("status", .text),
         ],
-        indexes: [["tenant_id"], ["producer_id"]]
+        // By GTIN: a public trace link names its lot by the product's GTIN.
+        indexes: [["tenant_id"], ["producer_id"], ["gtin"]]
     )
 
     public static let evaluations = TableSchema(
@@ -118,7 +119,8 @@ public enum OCOPSchema {
             ColumnSchema("quantity", .real, nullable: true),
             ColumnSchema("unit", .text, nullable: true),
         ],
-        indexes: [["tenant_id"], ["product_id"]]
+        // By product and lot code: a public trace link names its lot by both.
+        indexes: [["tenant_id"], ["product_id"], ["product_id", "lot_code"]]
     )
 
     /// A dated fact in a certificate's life: issued, superseded, revoked or expired, with the

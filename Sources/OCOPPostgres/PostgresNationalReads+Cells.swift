@@ -29,6 +29,12 @@ struct ReadParameters {
         return "$\(bindings.count)"
     }
 
+    /// Texts as a `text[]`, for `= ANY(…)`.
+    mutating func bind(_ values: [String]) -> String {
+        bindings.append(values)
+        return "$\(bindings.count)::text[]"
+    }
+
     /// Ids as a `bytea[]`, for `= ANY(…)`.
     mutating func bind(_ ids: [UUID]) -> String {
         bindings.append(ids.map { ByteBuffer(bytes: ChangePolicy.bytes(of: $0)) })

@@ -27,7 +27,10 @@ enum PostgresSchema {
             """,
         ]),
         // Schema 2: certificate events, dossiers, council score sheets, producers' consents.
-        Migration(name: "2027-01 schema 2 tables", statements: OCOPSchema.tables.filter { $0.since == 2 }.flatMap(tableStatements)),
+        // Also the indexes schema-1 tables gained with it (products by GTIN, lots by product and
+        // lot code, for trace links); a store made since has them already.
+        Migration(name: "2027-01 schema 2 tables", statements: OCOPSchema.tables.filter { $0.since == 2 }.flatMap(tableStatements)
+            + OCOPSchema.tables(upTo: 1).flatMap { indexStatements($0, ifNotExists: true) }),
     ]
 
     /// The advisory lock key under which daemons starting at once migrate one after another.
@@ -107,10 +110,14 @@ enum PostgresSchema {
                 statements.append("CREATE INDEX \"\(name)_by_tenant_seq\" ON \"\(name)\" (tenant_id, _seq)")
             }
         }
-        for columns in table.indexes {
+        return statements + indexStatements(table, ifNotExists: false)
+    }
+
+    /// The table's extra indexes (``TableSchema/indexes``).
+    static func indexStatements(_ table: TableSchema, ifNotExists: Bool) -> [String] {
+        table.indexes.map { columns in
             let name = "\(table.name)_by_" + columns.joined(separator: "_")
-            statements.append("CREATE INDEX \"\(name)\" ON \"\(table.name)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ")")
+            return "CREATE INDEX \(ifNotExists ? "IF NOT EXISTS " : "")\"\(name)\" ON \"\(table.name)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ")"
         }
-        return statements
     }
 }

@@ -64,6 +64,18 @@ public protocol NationalReads: Sendable {
     /// The inspection office's key with `id` (nil if there is none).
     func inspectionKey(id: UUID) async throws -> InspectionKey?
 
+    // MARK: Trace
+
+    /// A lot's public trace (``LotTrace``) by its id or by GTIN and lot code; nil if no lot
+    /// answers to it (a lot code of another product's lot included). Indexed lookups only:
+    /// the page is public and the dataset national.
+    func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace?
+
+    /// Lot events and inspections written after feed position `position`, at least `limit`
+    /// rows' worth when there are that many (a page ends with every row of its last position),
+    /// by the feed's position index.
+    func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges
+
     // MARK: Conflicts
 
     /// Every recorded conflict with both sides and its resolution, oldest losing write first.

@@ -37,6 +37,13 @@ extension SQLiteNationalStore: NationalReads {
         try await reader.certificateEvents(ofCertificates: ids)
     }
 
+    public func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace? { try await reader.lotTrace(key) }
+
+    public func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges {
+        try await numberPendingWrites()
+        return try await reader.epcisChanges(since: position, limit: limit)
+    }
+
     public func conflicts() async throws -> [ConflictItem] { try await reader.conflicts() }
 
     public func feedPosition() async throws -> UInt64 {

@@ -2,7 +2,7 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
-// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http]
+// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http|trace]
 //        swift run -c release ocop-bench [--quick] --store postgres://USER@HOST:PORT/DATABASE   (PostgreSQL figures;
 //        the password from OCOP_STORE_PASSWORD_FILE or PGPASSWORD; each run makes databases of its own)
 let quick = CommandLine.arguments.contains("--quick")
@@ -50,6 +50,14 @@ if only == nil || only == "http" {
         for figure in try await HTTPBenchmark.run(quick: quick) { report(figure) }
     } catch {
         FileHandle.standardError.write(Data("benchmark http failed: \(error)\n".utf8))
+        failed = true
+    }
+}
+if only == nil || only == "trace" {
+    do {
+        for figure in try await TraceBenchmark.run(quick: quick) { report(figure) }
+    } catch {
+        FileHandle.standardError.write(Data("benchmark trace failed: \(error)\n".utf8))
         failed = true
     }
 }

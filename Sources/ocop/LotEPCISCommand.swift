@@ -23,7 +23,7 @@ extension LotCommand {
             let replica = try replicaOptions.open()
             let target = try replica.lot(lot, product: product)
             let events = try replica.fetchAll(LotEvent.self)
-            let chain = Set([target.id] + LotTrace(events: events).upstream(of: target.id).map(\.lotID))
+            let chain = Set([target.id] + LotChain(events: events).upstream(of: target.id).map(\.lotID))
             let chainEvents = events.filter { chain.contains($0.lotID) }
             let lots = try replica.fetchAll(Batch.self)
             let inspections = try replica.fetchAll(Inspection.self).filter { inspection in

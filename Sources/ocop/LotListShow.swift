@@ -46,11 +46,11 @@ extension LotCommand {
             let products = Dictionary(try replica.fetchAll(Product.self).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let allEvents = try replica.fetchAll(LotEvent.self)
             let events = allEvents.filter { $0.concerns(lot.id) }.sorted(by: LotEvent.chronological)
-            let trace = LotTrace(events: allEvents)
+            let trace = LotChain(events: allEvents)
             let upstream = trace.upstream(of: lot.id)
             let downstream = trace.downstream(of: lot.id)
             if json {
-                func chain(_ steps: [LotTrace.Step]) -> JSONValue {
+                func chain(_ steps: [LotChain.Step]) -> JSONValue {
                     .array(steps.map { step in
                         .object([
                             "lot_id": .uuid(step.lotID), "depth": .int(step.depth), "event_id": .uuid(step.eventID),

@@ -22,6 +22,7 @@ struct OpenAPITests {
     func documentMatchesServer() async throws {
         try await withLiveServer { server in
             _ = try await server.seed.conflictOnProduct()
+            let lot = try await server.seed.addTraceFixture().blend.id.uuidString.lowercased()
             let conflicts = try #require(try await server.get("/api/v1/conflicts").json?["items"] as? [[String: Any]])
             let conflict = try #require(conflicts.first?["id"] as? String)
             let other = try #require(conflicts.last?["id"] as? String)
@@ -35,6 +36,7 @@ struct OpenAPITests {
 
             let resolution = "/api/v1/conflicts/{id}/resolution"
             let feedFile = "/feeds/{profile}/{format}/{file}"
+            let traceLink = "/01/{gtin}/10/{lot}"
             let calls: [Call] = [
                 .init(path: "/healthz", template: "/healthz", token: .none),
                 .init(path: "/", template: "/", token: .none),
@@ -89,6 +91,18 @@ struct OpenAPITests {
                 .init(path: "/feeds/asean/jsonld/page-00042.jsonld", template: feedFile, token: .none),
                 .init(path: "/feeds/asean/jsonld/catalog.jsonld?since=x", template: feedFile, token: .none),
                 .init(path: "/feeds/asean/jsonld/catalog.jsonld?at=1@2020-01-01", template: feedFile, token: .none),
+                .init(path: "/01/08934567890120/10/ST%2F2026%20B1", template: traceLink, token: .none),
+                .init(path: "/01/08934567890120/10/ST%2F2026%20B1", template: traceLink, token: .none, headers: ["Accept": "application/ld+json"]),
+                .init(path: "/01/8934567890120/10/ST%2F2026%20B1", template: traceLink, token: .none),
+                .init(path: "/01/08934567890121/10/X", template: traceLink, token: .none),
+                .init(path: "/01/08934567890120/10/NOPE", template: traceLink, token: .none, headers: ["Accept": "application/ld+json"]),
+                .init(path: "/l/\(lot)", template: "/l/{id}", token: .none),
+                .init(path: "/l/\(missing)", template: "/l/{id}", token: .none),
+                .init(path: "/api/v1/epcis/lots/\(lot)", template: "/api/v1/epcis/lots/{id}"),
+                .init(path: "/api/v1/epcis/lots/\(missing)", template: "/api/v1/epcis/lots/{id}"),
+                .init(path: "/api/v1/epcis/lots/\(lot)", template: "/api/v1/epcis/lots/{id}", token: .none),
+                .init(path: "/api/v1/epcis?since=0&limit=2", template: "/api/v1/epcis"),
+                .init(path: "/api/v1/epcis?since=x", template: "/api/v1/epcis"),
             ]
 
             var samples: [[String: Any]] = []
@@ -113,6 +127,7 @@ struct OpenAPITests {
             #expect(statuses["POST \(resolution)"] == [200, 400, 403, 404, 413, 422])
             #expect(statuses["GET \(feedFile)"] == [200, 304, 400, 404, 410])
             #expect(statuses["GET /dashboard/"] == [200, 301])
+            #expect(statuses["GET \(traceLink)"] == [200, 301, 404])
 
             let observed: [String: Any] = [
                 "routes": server.server.routes.map { ["method": $0.method, "path": $0.path] },

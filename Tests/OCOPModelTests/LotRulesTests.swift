@@ -106,7 +106,7 @@ struct LotRulesTests {
         let harvest = LotEvent(tenantID: Sample.tenantID, lotID: h1, eventType: .object, bizStep: "harvesting", action: "ADD",
                                eventTime: "2026-03-01T06:00:00+07:00", recordedBy: "test")
         #expect(first.isValid() && harvest.isValid())
-        let trace = LotTrace(events: [harvest, first, second, transform([packed], [h1])])  // a cycle ends the walk
+        let trace = LotChain(events: [harvest, first, second, transform([packed], [h1])])  // a cycle ends the walk
         let up = trace.upstream(of: packed)
         #expect(Set(up.filter { $0.depth == 1 }.map(\.lotID)) == [blend, h3])
         #expect(Set(up.filter { $0.depth == 2 }.map(\.lotID)) == [h1, h2])

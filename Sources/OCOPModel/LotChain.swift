@@ -6,7 +6,7 @@ import Foundation
 /// A transformation links each of its inputs to each of its outputs; the trace follows those
 /// links transitively, so a blend of blends leads back to every harvest. Pure: the caller
 /// passes the province's events. Cycles (which a bad sync could create) end the walk.
-public struct LotTrace: Sendable {
+public struct LotChain: Sendable {
     /// A lot reached from the starting lot, `depth` transformations away (1 = directly).
     public struct Step: Sendable, Hashable {
         public var lotID: UUID
