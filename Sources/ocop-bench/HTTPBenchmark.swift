@@ -24,17 +24,8 @@ enum HTTPBenchmark {
         let store = try SQLiteNationalStore.open(at: directory.path("national.sqlite"))
         try seed(store, provinces: 34, productsPerProvince: perProvince)
         let token = try await store.issueAPIToken(name: "bench", scope: .read).token
-        let server = try CentralHTTPServer(
-            store: store, configuration: CentralHTTPConfiguration(port: 0, feedSigningKey: Curve25519.Signing.PrivateKey()),
-            logger: { var logger = Logger(label: "bench.http"); logger.logLevel = .warning; return logger }())
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(
-            services: [server.application { channel in continuation.yield(channel.localAddress?.port ?? 0) }],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: Logger(label: "bench.http"))
-        let task = Task { try await group.run() }
+        let (port, group, task) = try await startServer(store, label: "bench.http")
         defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw BenchmarkError("the HTTP server did not start") }
         let client = BenchClient(port: port, token: token)
 
         let reports = CentralReports(store: store)
@@ -101,6 +92,26 @@ enum HTTPBenchmark {
         await group.triggerGracefulShutdown()
         _ = await task.result
         return figures
+    }
+
+    /// The central office's HTTP server over `store` on an ephemeral loopback port, running in a
+    /// service group (stop it with `group.triggerGracefulShutdown()`).
+    static func startServer(_ store: SQLiteNationalStore, label: String) async throws
+        -> (port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        let server = try CentralHTTPServer(
+            store: store, configuration: CentralHTTPConfiguration(port: 0, feedSigningKey: Curve25519.Signing.PrivateKey()),
+            logger: { var logger = Logger(label: label); logger.logLevel = .warning; return logger }())
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(
+            services: [server.application { channel in continuation.yield(channel.localAddress?.port ?? 0) }],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: Logger(label: label))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw BenchmarkError("the HTTP server did not start")
+        }
+        return (port, group, task)
     }
 
     /// Producers, products and certificates written straight into the national store.

@@ -4,8 +4,6 @@ import Foundation
 import FoundationNetworking
 #endif
 import GRDB
-import Logging
-import OCOPHTTP
 import OCOPModel
 import OCOPStore
 import ServiceLifecycle
@@ -28,17 +26,8 @@ enum TraceBenchmark {
         var figures = [Figure(name: "trace_seed_s", value: seeding,
                               note: "writing \(lots) lots, \(lots * 5) events, \(lots / 10) products with certificates and signed inspections, and stamping them")]
 
-        let server = try CentralHTTPServer(
-            store: store, configuration: CentralHTTPConfiguration(port: 0, feedSigningKey: Curve25519.Signing.PrivateKey()),
-            logger: { var logger = Logger(label: "bench.trace"); logger.logLevel = .warning; return logger }())
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(
-            services: [server.application { channel in continuation.yield(channel.localAddress?.port ?? 0) }],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: Logger(label: "bench.trace"))
-        let task = Task { try await group.run() }
+        let (port, group, task) = try await HTTPBenchmark.startServer(store, label: "bench.trace")
         defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw BenchmarkError("the HTTP server did not start") }
         let session: URLSession = {
             let configuration = URLSessionConfiguration.ephemeral
             configuration.urlCache = nil

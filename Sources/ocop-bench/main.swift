@@ -45,19 +45,13 @@ for (name, run) in benchmarks where only == nil || only == name {
         failed = true
     }
 }
-if only == nil || only == "http" {
+// Over HTTP, on an in-process server.
+let serverBenchmarks: [(String, (Bool) async throws -> [Figure])] = [("http", HTTPBenchmark.run), ("trace", TraceBenchmark.run)]
+for (name, run) in serverBenchmarks where only == nil || only == name {
     do {
-        for figure in try await HTTPBenchmark.run(quick: quick) { report(figure) }
+        for figure in try await run(quick) { report(figure) }
     } catch {
-        FileHandle.standardError.write(Data("benchmark http failed: \(error)\n".utf8))
-        failed = true
-    }
-}
-if only == nil || only == "trace" {
-    do {
-        for figure in try await TraceBenchmark.run(quick: quick) { report(figure) }
-    } catch {
-        FileHandle.standardError.write(Data("benchmark trace failed: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("benchmark \(name) failed: \(error)\n".utf8))
         failed = true
     }
 }
