@@ -23,10 +23,7 @@ public enum DigitalLink {
     }
 
     /// The GTIN as 14 digits, or `nil` if it is not a GTIN with a valid check digit.
-    public static func gtin14(_ gtin: String) -> String? {
-        guard Product.gtinProblem(gtin) == nil else { return nil }
-        return String(repeating: "0", count: 14 - gtin.utf8.count) + gtin
-    }
+    public static func gtin14(_ gtin: String) -> String? { GTIN(gtin)?.gtin14 }
 
     /// `text` with every byte outside RFC 3986's unreserved characters percent-encoded (UTF-8,
     /// upper-case hex).

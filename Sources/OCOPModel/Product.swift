@@ -83,18 +83,10 @@ public struct Product: OCOPRecord {
     /// Why `text` is not a GTIN, or `nil` if it is one: 8, 12, 13 or 14 digits whose last digit
     /// is the GS1 mod-10 check digit of the others.
     public static func gtinProblem(_ text: String) -> String? {
-        let digits = text.utf8.map { Int($0) - 0x30 }
-        guard [8, 12, 13, 14].contains(digits.count), digits.allSatisfy({ (0...9).contains($0) }) else {
-            return "\"\(text)\" is not a GTIN: expected 8, 12, 13 or 14 digits"
+        switch GTIN.parse(text) {
+        case .success: return nil
+        case .failure(.notDigits), .failure(.badLength): return "\"\(text)\" is not a GTIN: expected 8, 12, 13 or 14 digits"
+        case .failure(.badCheckDigit(let expected)): return "\(text) has check digit \(text.last!), expected \(expected)"
         }
-        var sum = 0
-        for (offset, digit) in digits.dropLast().reversed().enumerated() {
-            sum += digit * (offset % 2 == 0 ? 3 : 1)
-        }
-        let expected = (10 - sum % 10) % 10
-        if digits.last != expected {
-            return "\(text) has check digit \(digits.last!), expected \(expected)"
-        }
-        return nil
     }
 }
