@@ -28,13 +28,18 @@ func rawHTTP(port: Int, _ request: [UInt8], pieces: Int? = nil) async throws -> 
                 setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
                 for start in stride(from: 0, to: request.count, by: pieces ?? request.count) {
                     let piece = Array(request[start..<min(request.count, start + (pieces ?? request.count))])
-                    guard piece.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == piece.count else { throw HTTPTestError("send failed") }
+                    var sent = -1
+                    repeat { sent = piece.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } } while sent < 0 && errno == EINTR
+                    guard sent == piece.count else { throw HTTPTestError("send failed") }
                     if pieces != nil { usleep(2_000) }
                 }
                 var received: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
                     let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    // Other tests start and reap processes all the time: a signal arriving while
+                    // recv waits interrupts it, which is not the server closing.
+                    if count < 0 && errno == EINTR { continue }
                     if count <= 0 { break }
                     received += buffer[0..<count]
                 }

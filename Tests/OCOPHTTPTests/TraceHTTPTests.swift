@@ -8,7 +8,7 @@ import Testing
 /// 404 for every link that cannot name a lot.
 @Suite("Public trace pages")
 struct TraceHTTPTests {
-    static let blendLink = "/01/08934567890120/10/ST%2F2026%20B1"
+    static let blendLink = "/01/08934567890120/10/ST%2F2026-B1"
 
     /// A live server over the seed with the trace fixture; the product inspection altered at
     /// rest (its verdict changed in the store's file, bypassing the push checks).
@@ -50,11 +50,11 @@ struct TraceHTTPTests {
             #expect(html.contains(Self.householdLabel), "neutral label \(Self.householdLabel)")
             Self.expectNoPersonalData(html)
             #expect(html.contains(#"data-growing-area-code="VN-YB-VC-0012""#))
-            #expect(html.contains(#"id="lot-code">ST/2026 B1<"#) && html.contains(#"id="gtin">08934567890120<"#))
+            #expect(html.contains(#"id="lot-code">ST/2026-B1<"#) && html.contains(#"id="gtin">08934567890120<"#))
             #expect(html.contains(#"id="produced-on">05/03/2026<"#) && html.contains(#"id="quantity">190 kg<"#))
             // The chain: both harvests, the blend, the packing (01:00 UTC is 08:00 in Vietnam).
             #expect(html.contains(#"data-step="harvesting" data-lot="SG-H1""#) && html.contains(#"data-step="harvesting" data-lot="SG-H2""#))
-            #expect(html.contains(#"data-step="transforming" data-lot="ST/2026 B1""#))
+            #expect(html.contains(#"data-step="transforming" data-lot="ST/2026-B1""#))
             #expect(html.contains(#"data-input="Chè Shan tuyết – SG-H1""#) && html.contains(#"data-input="Chè Shan tuyết – SG-H2""#))
             #expect(html.contains("06/03/2026 08:00 (UTC+7)"))
             // The lab result verifies; the altered inspection is shown as not verified.
@@ -70,7 +70,7 @@ struct TraceHTTPTests {
             #expect(short.status == 200 && short.text == html)
             #expect(try await server.client.request("/l/\(fixture.blend.id.uuidString)").text == html)
             // The GTIN-13 form is redirected to GTIN-14.
-            let padded = try await server.client.request("/01/8934567890120/10/ST%2F2026%20B1")
+            let padded = try await server.client.request("/01/8934567890120/10/ST%2F2026-B1")
             #expect(padded.status == 301 && padded.header("Location") == Self.blendLink)
         }
     }
@@ -95,7 +95,7 @@ struct TraceHTTPTests {
             Self.expectNoPersonalData(response.text)
             let json = try #require(response.json)
             #expect((json["@type"] as? [String]) == ["IndividualProduct", "gs1:Product"])
-            #expect(json["gtin14"] as? String == "08934567890120" && json["gs1:hasBatchLotNumber"] as? String == "ST/2026 B1")
+            #expect(json["gtin14"] as? String == "08934567890120" && json["gs1:hasBatchLotNumber"] as? String == "ST/2026-B1")
             #expect((json["manufacturer"] as? [String: Any])?["name"] as? String == Self.householdLabel)
             let certificate = try #require((json["hasCertification"] as? [[String: Any]])?.first)
             #expect(certificate["certificationStatus"] as? String == "CertificationActive" && certificate["ocop:status"] as? String == "active")
@@ -112,15 +112,15 @@ struct TraceHTTPTests {
         try await Self.withTracedServer { server, fixture in
             let long = String(repeating: "A", count: 10_000)
             let cases: [(path: String, says: String)] = [
-                ("/01/08934567890121/10/ST%2F2026%20B1", "check digit"),
+                ("/01/08934567890121/10/ST%2F2026-B1", "check digit"),
                 ("/01/8934567890121/10/X", "check digit"),
                 ("/01/89345/10/X", "is not a GTIN"),
                 ("/01/08934567890120/10/NOPE", "There is no lot &quot;NOPE&quot;"),
                 ("/01/08934567890120/10/MO-01", "There is no lot &quot;MO-01&quot;"),         // the honey's lot, under the tea's GTIN
                 ("/01/08934567890120/10/ST%2F2026%0AB1", "control characters"),
                 ("/01/08934567890120/10/AB%00", "control characters"),
-                ("/01/08934567890120/10/%20ST%2F2026%20B1", "leading or trailing spaces"),
-                ("/01/08934567890120/10/ST%202026%20B1", "There is no lot"),
+                ("/01/08934567890120/10/%20ST%2F2026-B1", "leading or trailing spaces"),
+                ("/01/08934567890120/10/ST%202026-B1", "There is no lot"),
                 ("/01/08934567890120/10/\(long)", "longer than 64"),
                 ("/01/08934567890120/10/%FF%FE", "cannot be read"),
                 ("/l/not-a-lot", "is not a valid lot link"),
@@ -150,7 +150,7 @@ struct TraceHTTPTests {
             #expect(response.status == 200 && response.header("Content-Type") == "application/ld+json; charset=utf-8")
             let events = try #require(((response.json?["epcisBody"] as? [String: Any])?["eventList"]) as? [[String: Any]])
             #expect(events.count == 6, "4 lot events and 2 inspections")
-            #expect(response.text.contains("https://id.gs1.org/01/08934567890120/10/ST%2F2026%20B1"))
+            #expect(response.text.contains("https://id.gs1.org/01/08934567890120/10/ST%2F2026-B1"))
             try await Self.expectValidEPCIS(response.body)
         }
     }

@@ -40,7 +40,7 @@ struct TraceConformanceTests {
         try await fixture.pushInspections(to: store, verifier: testVerifier)
 
         let gtin = try #require(GTIN(TraceFixture.gtin))
-        let trace = try #require(try await store.lotTrace(.gtin(gtin, lotCode: "ST/2026 B1")))
+        let trace = try #require(try await store.lotTrace(.gtin(gtin, lotCode: "ST/2026-B1")))
         #expect(trace.lot.id == fixture.blend.id && trace.product.id == fixture.tea.id)
         #expect(trace.producer?.id == fixture.household.id && trace.tenant?.code == "15" && trace.consents.isEmpty)
         #expect(Set(trace.upstreamLots.map(\.id)) == [fixture.harvestA.id, fixture.harvestB.id])
@@ -52,11 +52,11 @@ struct TraceConformanceTests {
         #expect(trace.certificates.map(\.id) == [fixture.teaCertificate.id] && trace.certificateEvents.count == 1)
 
         // The same lot by id and by the GTIN's 14-digit form.
-        #expect(try await store.lotTrace(.id(fixture.blend.id))?.lot.lotCode == "ST/2026 B1")
-        #expect(try await store.lotTrace(.gtin(try #require(GTIN("0" + TraceFixture.gtin)), lotCode: "ST/2026 B1"))?.lot.id == fixture.blend.id)
+        #expect(try await store.lotTrace(.id(fixture.blend.id))?.lot.lotCode == "ST/2026-B1")
+        #expect(try await store.lotTrace(.gtin(try #require(GTIN("0" + TraceFixture.gtin)), lotCode: "ST/2026-B1"))?.lot.id == fixture.blend.id)
         // Another product's lot code under this GTIN, an unknown code, an unknown id: none.
         #expect(try await store.lotTrace(.gtin(gtin, lotCode: "MO-01")) == nil)
-        #expect(try await store.lotTrace(.gtin(gtin, lotCode: "st/2026 b1")) == nil)
+        #expect(try await store.lotTrace(.gtin(gtin, lotCode: "st/2026-b1")) == nil)
         #expect(try await store.lotTrace(.id(UUID())) == nil)
 
         let honey = try #require(try await store.lotTrace(.id(fixture.honeyLot.id)))

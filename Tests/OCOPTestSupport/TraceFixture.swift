@@ -47,7 +47,7 @@ public struct TraceFixture: Sendable {
         honey = Product(tenantID: tenant, producerID: cooperative.id, classificationCode: "1.2.b", nameVi: "Mật ong bạc hà Bản Liền")
         harvestA = Batch(tenantID: tenant, productID: tea.id, materialAreaID: area.id, lotCode: "SG-H1", producedOn: LocalDate("2026-03-01")!, quantity: 120, unit: "kg")
         harvestB = Batch(tenantID: tenant, productID: tea.id, materialAreaID: area.id, lotCode: "SG-H2", producedOn: LocalDate("2026-03-02")!, quantity: 80, unit: "kg")
-        blend = Batch(tenantID: tenant, productID: tea.id, lotCode: "ST/2026 B1", producedOn: LocalDate("2026-03-05")!, quantity: 190, unit: "kg")
+        blend = Batch(tenantID: tenant, productID: tea.id, lotCode: "ST/2026-B1", producedOn: LocalDate("2026-03-05")!, quantity: 190, unit: "kg")
         honeyLot = Batch(tenantID: tenant, productID: honey.id, lotCode: "MO-01", producedOn: LocalDate("2026-04-01")!, quantity: 50, unit: "lít")
         events = [
             LotEvent(tenantID: tenant, lotID: harvestA.id, eventType: .object, bizStep: "harvesting", action: "ADD",
