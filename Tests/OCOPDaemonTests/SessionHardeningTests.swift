@@ -63,7 +63,10 @@ struct SessionHardeningTests {
     // MARK: 2. Credentials end sessions
 
     @Test func disablingOrRotatingEndsSessionsAtTheirNextRequest() async throws {
-        let daemon = try DaemonProcess()
+        // The sessions wait while the test changes the account in the store file; under a full
+        // suite's load that can outlast the tests' usual 30 s idle timeout, which would end them
+        // for the wrong reason.
+        let daemon = try DaemonProcess(limits: ["idleTimeoutSeconds": 300])
         defer { daemon.cleanUp() }
         try await daemon.start()
         let province = try daemon.addProvince(code: "01", name: "Hà Nội")
