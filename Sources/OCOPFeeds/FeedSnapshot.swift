@@ -217,7 +217,9 @@ public struct FeedSnapshot: Sendable {
     /// that day.
     static func issuer(of certificate: Certificate, issued: CertificateEvent?, tenant: UUID, tenants: [UUID: Tenant],
                        reference: ReferenceData) -> DecisionAuthority {
-        if let issued {
+        // A province replica that had not yet received its own tenant row recorded no code: the
+        // name it wrote then is a placeholder, so the issuer is derived as for older rows.
+        if let issued, issued.authorityLevel == .central || issued.authorityCode != nil {
             return DecisionAuthority(level: issued.authorityLevel, code: issued.authorityCode, name: issued.authorityName)
         }
         if certificate.issuer == .central { return .central(on: certificate.issuedOn) }

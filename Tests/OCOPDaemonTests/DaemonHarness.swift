@@ -44,7 +44,7 @@ final class DaemonProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // No metrics port: tests run daemons side by side.
         // A loaded two-core machine can take more than the default 10 s to finish a handshake.
-        let settings = limits.merging(["idleTimeoutSeconds": 30, "handshakeTimeoutSeconds": 30]) { mine, _ in mine }
+        let settings = limits.merging(["idleTimeoutSeconds": 300, "handshakeTimeoutSeconds": 300]) { mine, _ in mine }
             .sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
         let postgres = store.map { #""store": "\#($0)", "storePasswordFile": "\#(storePasswordFile ?? "")", "# } ?? ""
         let config = #"{\#(postgres)"dataDirectory": "\#(dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {\#(settings)}}"#

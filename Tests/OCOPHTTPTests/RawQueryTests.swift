@@ -18,7 +18,8 @@ func rawHTTP(port: Int, _ request: [UInt8], pieces: Int? = nil) async throws -> 
                 address.sin_family = sa_family_t(AF_INET)
                 address.sin_port = in_port_t(UInt16(port).bigEndian)
                 address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                var timeout = timeval(tv_sec: 30, tv_usec: 0)
+                // Generous: in a full run the in-process server can wait minutes for a thread.
+                var timeout = timeval(tv_sec: 600, tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 let connected = withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }

@@ -149,8 +149,10 @@ struct PublicTrace: Sendable {
             let successor = trace.certificates.first { $0.previousCertificateID == certificate.id }
             let history = CertificateHistory(certificate, events: trace.certificateEvents, successorIssuedOn: successor?.issuedOn)
             // The authority as named on the day it issued; the council level for rows from before dated facts.
-            let issuer = trace.certificateEvents.first { $0.certificateID == certificate.id && $0.kind == .issued }?.authorityName
-                ?? Self.level(certificate.issuer)
+            // (A province replica without its tenant row yet recorded no code, only a placeholder name.)
+            let issuer = trace.certificateEvents
+                .first { $0.certificateID == certificate.id && $0.kind == .issued && ($0.authorityLevel == .central || $0.authorityCode != nil) }?
+                .authorityName ?? Self.level(certificate.issuer)
             return CertificateEntry(number: certificate.number, stars: certificate.stars, issuer: issuer,
                                     issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn, status: history.status(on: today))
         }
