@@ -33,7 +33,10 @@ public struct HTTPTestClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
-        configuration.timeoutIntervalForRequest = 60
+        // Minutes, not seconds: in a full run on two cores the in-process server can wait that
+        // long for a thread while synchronous tests hold both; a slow answer is not a wrong one.
+        configuration.timeoutIntervalForRequest = 600
+        configuration.timeoutIntervalForResource = 1_200
         self.session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }
 
