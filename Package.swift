@@ -198,7 +198,7 @@ let package = Package(
         ),
         .testTarget(name: "OCOPModelTests", dependencies: ["OCOPModel"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "OCOPSyncTests", dependencies: ["OCOPSync"], swiftSettings: swiftSettings),
-        .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync"], swiftSettings: swiftSettings),
+        .testTarget(name: "OCOPWireTests", dependencies: ["OCOPWire", "OCOPSync", "OCOPTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OCOPNetworkTests",
             dependencies: [
@@ -252,7 +252,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OCOPReplicaTests",
-            dependencies: ["OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Runs the built `ocop` binary as a subprocess; depending on it makes `swift test` build it.

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import OCOPModel
 import OCOPReplica
 import Testing
@@ -99,9 +100,9 @@ final class Workspace {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// A workspace with a province replica for Lào Cai already created.
-    static func province() throws -> Workspace {
+    static func province() async throws -> Workspace {
         let workspace = try Workspace()
-        let result = try workspace.run(["init", "--replica", workspace.replica, "--tenant", laoCai.uuidString.lowercased()])
+        let result = try await workspace.run(["init", "--replica", workspace.replica, "--tenant", laoCai.uuidString.lowercased()])
         #expect(result.status == 0, "\(result)")
         return workspace
     }
@@ -116,51 +117,26 @@ final class Workspace {
         return path
     }
 
-    /// Runs `ocop` with `arguments` as given, in the workspace directory.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    /// Runs `ocop` with `arguments` as given, in the workspace directory, waiting off the
+    /// cooperative pool (see `ChildProcess`).
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
         let binary = try #require(OCOPBinary.url, "the ocop executable was not found; run `swift build` or set OCOP_CLI_BINARY")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "OCOP_REPLICA")
         env.merge(environment) { _, new in new }
-        process.environment = env
-        // Files rather than pipes: no deadlock however much a command prints.
-        let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        return CLIResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+        let run = try await ChildProcess.run(binary, arguments, environment: env, directory: directory)
+        return CLIResult(status: run.status, stdout: run.output, stderr: run.errors)
     }
 
     /// Runs `ocop` on this workspace's replica: `--replica` is appended to `arguments`.
-    func ocop(_ arguments: String...) throws -> CLIResult {
-        try run(arguments + ["--replica", replica])
+    func ocop(_ arguments: String...) async throws -> CLIResult {
+        try await run(arguments + ["--replica", replica])
     }
 
     /// Runs `ocop` on this workspace's replica and requires exit 0; returns trimmed stdout.
     @discardableResult
-    func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments + ["--replica", replica])
+    func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await run(arguments + ["--replica", replica])
         try #require(result.status == 0, "\(arguments.joined(separator: " ")) → \(result)", sourceLocation: sourceLocation)
         return result.output
     }

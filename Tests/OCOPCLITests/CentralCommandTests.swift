@@ -24,48 +24,48 @@ struct CentralCommandTests {
         return (path, certificate)
     }
 
-    @Test func queryPrintsCSVAndJSONAndRefusesWrites() throws {
+    @Test func queryPrintsCSVAndJSONAndRefusesWrites() async throws {
         let workspace = try Workspace()
         let (path, _) = try nationalDataset(workspace)
-        let csv = try workspace.run(["query", "SELECT name, type FROM producers", "--national", path, "--format", "csv"])
+        let csv = try await workspace.run(["query", "SELECT name, type FROM producers", "--national", path, "--format", "csv"])
         #expect(csv.status == 0, "\(csv)")
         #expect(csv.stdout == "name,type\r\n\"HTX Chè Shan tuyết, \"\"Suối Giàng\"\"\",cooperative\r\n")
-        let json = try workspace.run(["query", "SELECT number, stars FROM certificates", "--national", path, "--format", "json"])
+        let json = try await workspace.run(["query", "SELECT number, stars FROM certificates", "--national", path, "--format", "json"])
         #expect(try json.array().first?["stars"] as? Int == 3)
 
-        let write = try workspace.run(["query", "DELETE FROM products", "--national", path])
+        let write = try await workspace.run(["query", "DELETE FROM products", "--national", path])
         #expect(write.status == 1)
         #expect(write.stderr.contains("read-only"))
-        let count = try workspace.run(["query", "SELECT count(*) AS n FROM products", "--national", path, "--format", "json"])
+        let count = try await workspace.run(["query", "SELECT count(*) AS n FROM products", "--national", path, "--format", "json"])
         #expect(try count.array().first?["n"] as? Int == 1)
 
-        let missing = try workspace.run(["query", "SELECT 1", "--national", workspace.path("nope.sqlite")])
+        let missing = try await workspace.run(["query", "SELECT 1", "--national", workspace.path("nope.sqlite")])
         #expect(missing.status == 2)
     }
 
-    @Test func reportsAndCentralRevoke() throws {
+    @Test func reportsAndCentralRevoke() async throws {
         let workspace = try Workspace()
         let (path, certificate) = try nationalDataset(workspace)
-        let stars = try workspace.run(["report", "stars", "--by", "province", "--date", "2026-07-15", "--json", "--national", path])
+        let stars = try await workspace.run(["report", "stars", "--by", "province", "--date", "2026-07-15", "--json", "--national", path])
         let rows = try stars.array()
         #expect(rows.count == 1)
         #expect(rows.first?["province_code"] as? String == "15" && rows.first?["stars"] as? Int == 3 && rows.first?["products"] as? Int == 1)
 
-        let expiring = try workspace.run(["report", "expiring", "--days", "30", "--date", "2026-06-15", "--json", "--national", path])
+        let expiring = try await workspace.run(["report", "expiring", "--days", "30", "--date", "2026-06-15", "--json", "--national", path])
         #expect(try expiring.array().map { $0["days_left"] as? Int } == [30])
-        let notYet = try workspace.run(["report", "expiring", "--days", "30", "--date", "2026-06-14", "--json", "--national", path])
+        let notYet = try await workspace.run(["report", "expiring", "--days", "30", "--date", "2026-06-14", "--json", "--national", path])
         #expect(try notYet.array().isEmpty)
 
-        let unexplained = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--national", path])
+        let unexplained = try await workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--national", path])
         #expect(unexplained.status == 64 && unexplained.stderr.contains("--reason"), "a revocation says why")
-        let revoke = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "Vi phạm an toàn thực phẩm",
+        let revoke = try await workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "Vi phạm an toàn thực phẩm",
                                         "--date", "2026-07-01", "--national", path])
         #expect(revoke.status == 0, "\(revoke)")
-        let after = try workspace.run(["report", "stars", "--date", "2026-07-15", "--json", "--national", path])
+        let after = try await workspace.run(["report", "stars", "--date", "2026-07-15", "--json", "--national", path])
         #expect(try after.array().isEmpty)
-        let before = try workspace.run(["report", "stars", "--date", "2026-06-30", "--json", "--national", path])
+        let before = try await workspace.run(["report", "stars", "--date", "2026-06-30", "--json", "--national", path])
         #expect(try before.array().count == 1, "the day before the revocation, the certificate was in force")
-        let again = try workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "lần nữa",
+        let again = try await workspace.run(["central", "revoke", certificate.id.uuidString.lowercased(), "--reason", "lần nữa",
                                        "--date", "2026-07-02", "--national", path])
         #expect(again.status == 1 && again.stderr.contains("already revoked"))
     }

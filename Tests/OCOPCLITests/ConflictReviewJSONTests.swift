@@ -10,18 +10,18 @@ struct ConflictReviewJSONTests {
         ["conflicts", "--json", "review"],
         ["conflicts", "review", "--all", "--json"],
     ])
-    func jsonIsHonouredInEitherPosition(arguments: [String]) throws {
+    func jsonIsHonouredInEitherPosition(arguments: [String]) async throws {
         let workspace = try Workspace()
         let path = workspace.path("national.sqlite")
         _ = try SQLiteNationalStore.open(at: path)
-        let result = try workspace.run(arguments + ["--national", path])
+        let result = try await workspace.run(arguments + ["--national", path])
         #expect(result.status == 0, "\(result)")
         #expect(try result.json() as? [Any] != nil, "\(arguments): \(result)")
     }
 
-    @Test func listingStillTakesJSON() throws {
-        let workspace = try Workspace.province()
-        #expect(try workspace.ocop("conflicts", "--json").array().isEmpty)
-        #expect(try workspace.ok("conflicts", "list") == "No conflicts.")
+    @Test func listingStillTakesJSON() async throws {
+        let workspace = try await Workspace.province()
+        #expect(try await workspace.ocop("conflicts", "--json").array().isEmpty)
+        #expect(try await workspace.ok("conflicts", "list") == "No conflicts.")
     }
 }

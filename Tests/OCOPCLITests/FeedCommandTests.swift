@@ -8,11 +8,11 @@ import Testing
 
 /// `ocop export` and `ocop verify-feed` against a national store file.
 @Suite struct FeedCommandTests {
-    @Test func exportVerifyTamperAndResume() throws {
+    @Test func exportVerifyTamperAndResume() async throws {
         let workspace = try Workspace()
         let storePath = workspace.path("national.sqlite")
         let store = try SQLiteNationalStore.open(at: storePath)
-        let tenant = try store.addProvince(
+        let tenant = try await store.addProvince(
             code: "15", name: "Lào Cai",
             verifier: CredentialVerifier(salt: [1], iterations: 4096, storedKey: Array(repeating: 1, count: 32), serverKey: Array(repeating: 2, count: 32))
         )
@@ -28,7 +28,7 @@ import Testing
         let keyFile = try workspace.write("key.pem", FeedKeys.pem(key))
         let publicKeyFile = try workspace.write("key.pub.pem", FeedKeys.pem(key.publicKey))
 
-        let export = try workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "jsonld", "--out", "out1",
+        let export = try await workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "jsonld", "--out", "out1",
                                         "--key", keyFile, "--as-of", "2025-10-01", "--json"])
         #expect(export.status == 0, "\(export)")
         let summary = try export.object()
@@ -39,33 +39,33 @@ import Testing
         #expect(page.contains("Shan tuyet tea") && page.contains("Hộ sản xuất tại Lào Cai") && !page.contains("Cơ sở chè Suối Giàng"))
         for personal in ["Nguyễn Văn Kín", "001234567890", "0912345678", "Số 9 ngõ Riêng"] { #expect(!page.contains(personal)) }
 
-        let verified = try workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
+        let verified = try await workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
         #expect(verified.status == 0, "\(verified)")
         try workspace.write("out1/page-00001.jsonld", page.replacingOccurrences(of: "Shan tuyet", with: "Shan tuyết"))
-        let tampered = try workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
+        let tampered = try await workspace.run(["verify-feed", "out1", "--public-key", publicKeyFile])
         #expect(tampered.status == 1, "\(tampered)")
         #expect(tampered.stderr.contains("page-00001.jsonld"))
 
-        let resumed = try workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "csv", "--since", cursor, "--out", "out2",
+        let resumed = try await workspace.run(["export", "--store", storePath, "--feed", "asean", "--format", "csv", "--since", cursor, "--out", "out2",
                                          "--key", keyFile, "--as-of", "2025-10-01", "--json"])
         #expect(resumed.status == 0, "\(resumed)")
         #expect(try resumed.object()["upserts"] as? Int == 0)
 
-        let badCursor = try workspace.run(["export", "--store", storePath, "--since", "yesterday", "--out", "out3", "--key", keyFile])
+        let badCursor = try await workspace.run(["export", "--store", storePath, "--since", "yesterday", "--out", "out3", "--key", keyFile])
         #expect(badCursor.status == 64, "\(badCursor)")
-        let noStore = try workspace.run(["export", "--store", workspace.path("missing.sqlite"), "--out", "out4", "--key", keyFile])
+        let noStore = try await workspace.run(["export", "--store", workspace.path("missing.sqlite"), "--out", "out4", "--key", keyFile])
         #expect(noStore.status == 2, "\(noStore)")
     }
 
     /// The demo's households ("Hộ kinh doanh Nguyễn Văn An", "Hộ kinh doanh Trần Thị Bé") reach
     /// the ASEAN CSV only as "Hộ sản xuất tại {commune}, {province}".
-    @Test func theDemosAseanCSVNamesNoHouseholdOwner() throws {
+    @Test func theDemosAseanCSVNamesNoHouseholdOwner() async throws {
         let workspace = try Workspace()
         let directory = workspace.path("demo")
-        let demo = try workspace.run(["demo", "--keep", directory])
+        let demo = try await workspace.run(["demo", "--keep", directory])
         #expect(demo.status == 0, "\(demo)")
         let keyFile = try workspace.write("key.pem", FeedKeys.pem(Curve25519.Signing.PrivateKey()))
-        let export = try workspace.run(["export", "--national", directory + "/national.sqlite", "--feed", "asean", "--format", "csv",
+        let export = try await workspace.run(["export", "--national", directory + "/national.sqlite", "--feed", "asean", "--format", "csv",
                                         "--out", "asean-csv", "--key", keyFile])
         #expect(export.status == 0, "\(export)")
         let csv = try String(contentsOfFile: workspace.path("asean-csv/products.csv"), encoding: .utf8)

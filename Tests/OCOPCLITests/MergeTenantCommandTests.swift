@@ -10,7 +10,7 @@ import Testing
 @Suite struct MergeTenantCommandTests {
     static let verifier = CredentialVerifier(salt: [1], iterations: 4096, storedKey: Array(repeating: 1, count: 32), serverKey: Array(repeating: 2, count: 32))
 
-    @Test func mergesOutsideTheTableAreRefusedAndChangeNothing() throws {
+    @Test func mergesOutsideTheTableAreRefusedAndChangeNothing() async throws {
         let workspace = try Workspace()
         let path = workspace.path("national.sqlite")
         let store = try SQLiteNationalStore.open(at: path)
@@ -24,8 +24,8 @@ import Testing
         try store.replica.save(Producer(tenantID: tenants["92"]!, name: "Hợp tác xã Gạo Cờ Đỏ", type: .cooperative))
         let before = try store.replica.contentDigest()
 
-        func merge(_ arguments: [String]) throws -> CLIResult {
-            try workspace.run(["admin", "merge-tenant", "--national", path] + arguments)
+        func merge(_ arguments: [String]) async throws -> CLIResult {
+            try await workspace.run(["admin", "merge-tenant", "--national", path] + arguments)
         }
         let refusals: [([String], [String])] = [
             (["--retired", "92", "--into", "15", "--last-day", "2025-06-30"],
@@ -39,19 +39,19 @@ import Testing
             (["--retired", "92", "--into", "15", "--last-day", "2031-06-30", "--reform", " "], ["error: --reform: empty"]),
         ]
         for (arguments, messages) in refusals {
-            let result = try merge(arguments)
+            let result = try await merge(arguments)
             #expect(result.status == 1, "\(arguments): \(result)")
             for message in messages { #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)") }
             #expect(!result.stderr.contains("notice:"), "a refused override is no override")
         }
         #expect(try store.replica.contentDigest() == before, "a refused merge changed the national dataset")
 
-        let reform = try merge(["--retired", "92", "--into", "15", "--last-day", "2031-06-30", "--reform", "Nghị quyết 999/2031/QH16"])
+        let reform = try await merge(["--retired", "92", "--into", "15", "--last-day", "2031-06-30", "--reform", "Nghị quyết 999/2031/QH16"])
         #expect(reform.status == 0, "\(reform)")
         #expect(reform.stderr.contains("notice: merged outside the 2025 reference table: retired=92 into=15 last_day=2031-06-30 reform=\"Nghị quyết 999/2031/QH16\""),
                 "\(reform.stderr)")
         #expect(reform.stdout.contains("moved 1 producers"), "\(reform.stdout)")
-        let table = try merge(["--retired", "10", "--into", "15", "--last-day", "2025-06-30"])
+        let table = try await merge(["--retired", "10", "--into", "15", "--last-day", "2025-06-30"])
         #expect(table.status == 0 && !table.stderr.contains("notice:"), "\(table)")
     }
 }

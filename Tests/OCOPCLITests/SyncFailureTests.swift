@@ -7,10 +7,10 @@ import Testing
 @Suite("ocop sync failure messages")
 struct SyncFailureTests {
     /// Runs `ocop sync` from a fresh province replica against 127.0.0.1:port.
-    func sync(port: Int, _ extra: String...) throws -> CLIResult {
-        let workspace = try Workspace.province()
+    func sync(port: Int, _ extra: String...) async throws -> CLIResult {
+        let workspace = try await Workspace.province()
         let secret = try workspace.write("secret", "not-used-0123456789")
-        return try workspace.run(["sync", "--replica", workspace.replica, "--server", "127.0.0.1:\(port)", "--secret-file", secret] + extra)
+        return try await workspace.run(["sync", "--replica", workspace.replica, "--server", "127.0.0.1:\(port)", "--secret-file", secret] + extra)
     }
 
     /// Library words that must never reach a province user.
@@ -20,18 +20,18 @@ struct SyncFailureTests {
         }
     }
 
-    @Test func connectionResetIsANetworkFailure() throws {
+    @Test func connectionResetIsANetworkFailure() async throws {
         let listener = try LoopbackListener(.reset)
         defer { listener.stop() }
-        let result = try sync(port: listener.port)
+        let result = try await sync(port: listener.port)
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("was reset"), "\(result)")
         #expect(result.stderr.contains("run `ocop sync` again"), "\(result)")
         expectPlainWords(result)
     }
 
-    @Test func connectionRefusedNamesTheServerAndWhatToCheck() throws {
-        let result = try sync(port: try LoopbackListener.closedPort())
+    @Test func connectionRefusedNamesTheServerAndWhatToCheck() async throws {
+        let result = try await sync(port: try LoopbackListener.closedPort())
         #expect(result.status == 3, "\(result)")
         #expect(result.stderr.contains("cannot reach the sync server at 127.0.0.1:"), "\(result)")
         #expect(result.stderr.contains("connection refused — is ocop-syncd running"), "\(result)")
@@ -39,29 +39,29 @@ struct SyncFailureTests {
         expectPlainWords(result)
     }
 
-    @Test func tlsToAPlainPortSaysTheServerDoesNotSpeakTLS() throws {
+    @Test func tlsToAPlainPortSaysTheServerDoesNotSpeakTLS() async throws {
         let listener = try LoopbackListener(.answer(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8)))
         defer { listener.stop() }
-        let result = try sync(port: listener.port, "--tls")
+        let result = try await sync(port: listener.port, "--tls")
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("TLS handshake with 127.0.0.1:\(listener.port) failed: the server does not speak TLS on this port"), "\(result)")
         expectPlainWords(result)
     }
 
-    @Test func serverClosingTheConnectionIsSaidPlainly() throws {
+    @Test func serverClosingTheConnectionIsSaidPlainly() async throws {
         let listener = try LoopbackListener(.close)
         defer { listener.stop() }
-        let result = try sync(port: listener.port)
+        let result = try await sync(port: listener.port)
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("closed the connection"), "\(result)")
         #expect(result.stderr.contains("If the server uses TLS, add --tls."), "\(result)")
         expectPlainWords(result)
     }
 
-    @Test func unreadableCAFileIsNotAnInternalError() throws {
+    @Test func unreadableCAFileIsNotAnInternalError() async throws {
         let listener = try LoopbackListener(.close)
         defer { listener.stop() }
-        let result = try sync(port: listener.port, "--tls", "--ca-file", "/nonexistent/ca.pem")
+        let result = try await sync(port: listener.port, "--tls", "--ca-file", "/nonexistent/ca.pem")
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("--ca-file"), "\(result)")
         expectPlainWords(result)

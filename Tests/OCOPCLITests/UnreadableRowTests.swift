@@ -9,10 +9,10 @@ import Testing
 /// left out of lists with a warning naming it, instead of `ocop product list` failing with exit 70.
 @Suite("ocop: a bad row does not make the replica unreadable")
 struct UnreadableRowTests {
-    @Test func productListSkipsAndNamesARowItCannotRead() throws {
-        let workspace = try Workspace.province()
-        let producer = try workspace.ok("producer", "add", "--name", "HTX Chè Shan tuyết Suối Giàng", "--type", "HTX")
-        _ = try workspace.ok("product", "add", "--producer", producer, "--name-vi", "Chè Shan tuyết", "--classification", "1.5.a")
+    @Test func productListSkipsAndNamesARowItCannotRead() async throws {
+        let workspace = try await Workspace.province()
+        let producer = try await workspace.ok("producer", "add", "--name", "HTX Chè Shan tuyết Suối Giàng", "--type", "HTX")
+        _ = try await workspace.ok("product", "add", "--producer", producer, "--name-vi", "Chè Shan tuyết", "--classification", "1.5.a")
         let replica = try workspace.openReplica()
         let bad = UUID()
         try replica.write { db in
@@ -21,7 +21,7 @@ struct UnreadableRowTests {
                 SELECT ?, tenant_id, id, '1.5.a', 'QD148-2023', 'Chè bị sửa', 'hacked' FROM producers LIMIT 1
                 """, arguments: [withUnsafeBytes(of: bad.uuid) { Data($0) }])
         }
-        let listed = try workspace.ocop("product", "list")
+        let listed = try await workspace.ocop("product", "list")
         #expect(listed.status == 0, "\(listed)")
         #expect(listed.stdout.contains("Chè Shan tuyết"))
         #expect(!listed.stdout.contains("Chè bị sửa"))
@@ -33,14 +33,14 @@ struct UnreadableRowTests {
 
 @Suite("ocop classification")
 struct ClassificationCommandTests {
-    @Test func listsTheCodesProductsTake() throws {
-        let workspace = try Workspace.province()
-        let tea = try workspace.run(["classification", "1.5"])
+    @Test func listsTheCodesProductsTake() async throws {
+        let workspace = try await Workspace.province()
+        let tea = try await workspace.run(["classification", "1.5"])
         #expect(tea.status == 0 && tea.stdout.contains("1.5.a * Sản phẩm từ chè"), "\(tea)")
         #expect(!tea.stdout.contains("1.1.a"), "only the part asked for")
-        let english = try workspace.run(["classification", "--english"])
+        let english = try await workspace.run(["classification", "--english"])
         #expect(english.stdout.contains("1.1.a * Vegetables, tubers, fruit, nuts"), "\(english)")
-        let unknown = try workspace.run(["classification", "9.9"])
+        let unknown = try await workspace.run(["classification", "9.9"])
         #expect(unknown.status == 64 && unknown.stderr.contains("9.9 is not a code of QD148-2023"), "\(unknown)")
     }
 }

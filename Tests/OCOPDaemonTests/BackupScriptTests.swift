@@ -20,7 +20,7 @@ struct BackupScriptTests {
         try await daemon.start(http: true)    // creates feed-signing-key.pem
         _ = try daemon.addProvince(code: "01", name: "Hà Nội")
         let (_, leaked) = try await daemon.store().issueAPIToken(name: "Nguyễn Văn A", scope: .review)
-        daemon.stop()
+        await daemon.stop()
         let key = daemon.dataDirectory.appendingPathComponent("feed-signing-key.pem")
         let keyBytes = try #require(FileManager.default.contents(atPath: key.path))
         let backups = daemon.dataDirectory.appendingPathComponent("backups")

@@ -61,7 +61,7 @@ struct DaemonHTTPTests {
         #expect(try await syncd(daemon, ["token", "issue", "--name", "x", "--scope", "admin"]).status != 0)
 
         // SIGTERM stops both servers cleanly.
-        daemon.stop()
+        await daemon.stop()
         #expect(!daemon.isRunning)
     }
 

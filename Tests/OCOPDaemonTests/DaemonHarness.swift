@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import GRDB
 import Logging
 import NIOCore
@@ -105,17 +106,17 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// kill -9: no chance to finish anything.
-    func kill9() {
+    func kill9() async {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await ChildProcess.waitForExit(process)
     }
 
     /// SIGTERM and wait: the graceful path.
-    func stop() {
+    func stop() async {
         guard let process, process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await ChildProcess.waitForExit(process)
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
@@ -132,7 +133,11 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     func cleanUp() {
-        kill9()
+        // From `defer`, so synchronous; a SIGKILLed process exits at once, the wait is short.
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 }
@@ -149,6 +154,8 @@ struct Participant: Sendable {
         var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: user, secret: secret)
         configuration.batchSize = 300
         configuration.pageSize = pageSize
+        // A full run on two cores can keep this client's tasks from a thread for minutes.
+        configuration.responseTimeoutSeconds = 900
         return try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test.sync"))
     }
 }
@@ -233,18 +240,9 @@ struct OCOPRun {
 }
 
 /// Runs the built `ocop` as a user (or a timer) would, with extra environment variables.
-func runOCOP(_ arguments: [String], environment: [String: String] = [:]) throws -> OCOPRun {
-    let process = Process()
-    process.executableURL = try builtBinary("ocop")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return OCOPRun(status: process.terminationStatus, output: out, errors: err)
+func runOCOP(_ arguments: [String], environment: [String: String] = [:]) async throws -> OCOPRun {
+    let run = try await ChildProcess.run(
+        try builtBinary("ocop"), arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    )
+    return OCOPRun(status: run.status, output: run.output, errors: run.errors)
 }

@@ -113,7 +113,7 @@ struct DaemonSyncTests {
             next += 1_200
             let syncTask = Task { try await province.sync(daemon) }
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...700, using: &random)))
-            daemon.kill9()
+            await daemon.kill9()
             kills += 1
             if case .failure = await syncTask.result { interrupted += 1 }
             let position = try province.replica.syncPosition()
@@ -160,7 +160,7 @@ struct BackupRestoreTests {
         try insertProducts(province, range: 50..<80)
         try province.replica.write { try $0.execute(sql: "UPDATE products SET name_en = 'after backup' WHERE id = ?", arguments: [productKey(3)]) }
         _ = try await province.sync(daemon)
-        daemon.stop()
+        await daemon.stop()
         let database = daemon.databasePath
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         try FileManager.default.copyItem(atPath: backup, toPath: database)

@@ -25,27 +25,27 @@ struct DossierSyncTests {
 
         /// Runs `ocop` on the province's (or the central office's) replica; requires exit 0.
         @discardableResult
-        func ocop(_ arguments: String..., central: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        func ocop(_ arguments: String..., central: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
             let environment = ["OCOP_REPLICA": path(central ? "central.ocop" : "lao-cai.ocop"), "OCOP_SERVER": "127.0.0.1:\(daemon.port)",
                                "OCOP_SECRET_FILE": path(central ? "central.secret" : "province.secret")]
-            let result = try runOCOP(arguments, environment: environment)
+            let result = try await runOCOP(arguments, environment: environment)
             try #require(result.status == 0, "\(arguments.joined(separator: " ")) → \(result.status)\n\(result.output)\n\(result.errors)",
                          sourceLocation: sourceLocation)
             return result.output
         }
 
         // Offline in the province: a producer, a product, two dossiers; one goes to a decision.
-        try ocop("init", "--tenant", tenant.uuidString.lowercased())
-        try ocop("init", "--central", central: true)
-        try ocop("producer", "add", "--name", "Hợp tác xã Chè Shan tuyết Y Tý", "--type", "HTX", "--tax-code", "5300123456")
-        try ocop("product", "add", "--name-vi", "Chè Shan tuyết Y Tý", "--classification", "1.5.a", "--producer", "5300123456",
+        try await ocop("init", "--tenant", tenant.uuidString.lowercased())
+        try await ocop("init", "--central", central: true)
+        try await ocop("producer", "add", "--name", "Hợp tác xã Chè Shan tuyết Y Tý", "--type", "HTX", "--tax-code", "5300123456")
+        try await ocop("product", "add", "--name-vi", "Chè Shan tuyết Y Tý", "--classification", "1.5.a", "--producer", "5300123456",
                  "--gtin", "8934567890120")
         for reference in ["HS-2025-0001", "HS-2025-0002"] {
-            try ocop("dossier", "receive", "--reference", reference, "--product", "8934567890120", "--office", "UBND xã Y Tý",
+            try await ocop("dossier", "receive", "--reference", reference, "--product", "8934567890120", "--office", "UBND xã Y Tý",
                      "--date", "2025-08-04", "--missing", "none")
         }
-        try ocop("dossier", "check", "--dossier", "HS-2025-0001", "--date", "2025-08-06")
-        try ocop("dossier", "send", "--dossier", "HS-2025-0001", "--date", "2025-08-20")
+        try await ocop("dossier", "check", "--dossier", "HS-2025-0001", "--date", "2025-08-06")
+        try await ocop("dossier", "send", "--dossier", "HS-2025-0001", "--date", "2025-08-20")
         for (index, total) in [62.0, 64, 66, 68, 70].enumerated() {
             // Criteria filled in order up to their maxima until the member's total is reached.
             var left = total
@@ -53,13 +53,13 @@ struct DossierSyncTests {
                 defer { left -= min(criterion.maximum, left) }
                 return "\(criterion.code)=\(min(criterion.maximum, left))"
             }
-            try ocop("dossier", "score", "--dossier", "HS-2025-0001", "--member", "Ủy viên \(index + 1)", "--date", "2025-09-10",
+            try await ocop("dossier", "score", "--dossier", "HS-2025-0001", "--member", "Ủy viên \(index + 1)", "--date", "2025-09-10",
                      "--scores", scores.joined(separator: ","))
         }
-        try ocop("dossier", "decide", "--dossier", "HS-2025-0001", "--date", "2025-09-15", "--number", "88/QĐ-UBND")
+        try await ocop("dossier", "decide", "--dossier", "HS-2025-0001", "--date", "2025-09-15", "--number", "88/QĐ-UBND")
 
-        try ocop("sync")
-        try ocop("sync", "--user", "central", central: true)
+        try await ocop("sync")
+        try await ocop("sync", "--user", "central", central: true)
         let national = store.replica
         #expect(try national.fetchAll(Dossier.self).map(\.reference).sorted() == ["HS-2025-0001", "HS-2025-0002"])
         #expect(try national.fetchAll(CouncilScoreSheet.self).count == 5)
@@ -72,16 +72,16 @@ struct DossierSyncTests {
         #expect(try centre.fetchAll(Dossier.self) == national.fetchAll(Dossier.self))
         #expect(try centre.fetchAll(CouncilScoreSheet.self) == national.fetchAll(CouncilScoreSheet.self))
         // The central office's reports read its replica (or the national file).
-        let report = try ocop("report", "dossiers", "--date", "2025-09-20", "--json", central: true)
+        let report = try await ocop("report", "dossiers", "--date", "2025-09-20", "--json", central: true)
         #expect(report.contains("\"decided\" : 1") && report.contains("\"received\" : 1"), "\(report)")
 
         // The same day, offline: the commune checks HS-2025-0002 while the centre returns it.
-        try ocop("dossier", "check", "--dossier", "HS-2025-0002", "--date", "2025-09-16")
-        try ocop("dossier", "return", "--dossier", "HS-2025-0002", "--date", "2025-09-16", "--missing", "label",
+        try await ocop("dossier", "check", "--dossier", "HS-2025-0002", "--date", "2025-09-16")
+        try await ocop("dossier", "return", "--dossier", "HS-2025-0002", "--date", "2025-09-16", "--missing", "label",
                  "--reason", "Nhãn chưa đúng quy định", central: true)
-        try ocop("sync")
-        try ocop("sync", "--user", "central", central: true)
-        try ocop("sync")
+        try await ocop("sync")
+        try await ocop("sync", "--user", "central", central: true)
+        try await ocop("sync")
 
         let province = try Replica.open(at: path("lao-cai.ocop"))
         let merged = try #require(try national.fetchAll(Dossier.self).first { $0.reference == "HS-2025-0002" })
@@ -95,7 +95,7 @@ struct DossierSyncTests {
         #expect(conflicts.map(\.column) == ["stage"])
         let kept = try #require(try province.conflicts().first { $0.table == "dossiers" })
         #expect(kept.column == "stage")
-        let listed = try ocop("conflicts", "--json")
+        let listed = try await ocop("conflicts", "--json")
         #expect(listed.contains("\"dossiers\"") && listed.contains("\"stage\""), "\(listed)")
     }
 }

@@ -119,7 +119,7 @@ struct HostileInputTests {
         try insertProducts(province, range: 0..<2_000)
         let sync = Task { try await province.sync(daemon) }
         try await Task.sleep(for: .milliseconds(300))
-        daemon.stop()
+        await daemon.stop()
         #expect(daemon.process?.terminationStatus == 0, "SIGTERM ends the daemon cleanly")
         _ = await sync.result
         try await daemon.start()

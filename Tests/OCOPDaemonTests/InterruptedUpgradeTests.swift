@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import GRDB
 import OCOPReplica
 import OCOPStore
@@ -42,7 +43,7 @@ struct InterruptedUpgradeTests {
             try process.run()
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...600, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            await ChildProcess.waitForExit(process)
         }
 
         let reopened = try SQLiteNationalStore.open(at: daemon.databasePath)

@@ -9,8 +9,8 @@ import Testing
 /// parked list; `ocop rejected` and `ocop pending` agree, and sync exits 0 again.
 @Suite("refused rows deleted by the province", .serialized)
 struct ParkedDeleteSyncTests {
-    func ocop(_ arguments: [String], environment: [String: String]) throws -> OCOPRun {
-        try runOCOP(arguments, environment: environment)
+    func ocop(_ arguments: [String], environment: [String: String]) async throws -> OCOPRun {
+        try await runOCOP(arguments, environment: environment)
     }
 
     @Test func anotherProvincesTenantAProvinceFiveStarCertificateAndATwoByteId() async throws {
@@ -43,7 +43,7 @@ struct ParkedDeleteSyncTests {
         }
         let environment = ["OCOP_REPLICA": replicaPath, "OCOP_SERVER": "127.0.0.1:\(daemon.port)", "OCOP_SECRET_FILE": secretFile]
 
-        let refused = try ocop(["sync"], environment: environment)
+        let refused = try await ocop(["sync"], environment: environment)
         #expect(refused.status == 6, "\(refused.output) \(refused.errors)")
         #expect(try replica.parkedRejections().count == 3)
 
@@ -51,13 +51,13 @@ struct ParkedDeleteSyncTests {
             try db.execute(sql: "DELETE FROM certificates WHERE id = ?", arguments: [productKey(3)])
             try db.execute(sql: "DELETE FROM products WHERE id IN (?, ?)", arguments: [productKey(2), tinyKey])
         }
-        let synced = try ocop(["sync"], environment: environment)
+        let synced = try await ocop(["sync"], environment: environment)
         #expect(synced.status == 0, "\(synced.output) \(synced.errors)")
-        let rejected = try ocop(["rejected"], environment: environment)
+        let rejected = try await ocop(["rejected"], environment: environment)
         #expect(rejected.output.contains("No rejected changes."), "\(rejected.output)")
-        let pending = try ocop(["pending"], environment: environment)
+        let pending = try await ocop(["pending"], environment: environment)
         #expect(pending.output.contains("Nothing pending"), "\(pending.output)")
-        let again = try ocop(["sync"], environment: environment)
+        let again = try await ocop(["sync"], environment: environment)
         #expect(again.status == 0, "\(again.output) \(again.errors)")
     }
 }

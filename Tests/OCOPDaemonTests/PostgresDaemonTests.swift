@@ -73,7 +73,7 @@ struct PostgresDaemonTests {
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 30...400, using: &random)))
             let victim = daemons[round % daemons.count]
-            victim.kill9()
+            await victim.kill9()
             for sync in syncs { if case .failure = await sync.result { interrupted += 1 } }
             // Whatever a replica holds as acknowledged is committed in the database.
             let statuses = try await admin.replicaStatuses()
@@ -146,7 +146,7 @@ struct PostgresDaemonTests {
         let province = try old.addProvince(code: "01", name: "Hà Nội")
         try insertProducts(province, range: 0..<200)
         _ = try await province.sync(old)
-        old.stop()
+        await old.stop()
 
         let database = try await TestPostgres.newDatabase()
         let arguments = ["store", "copy", "--from", old.databasePath, "--to", database.description]
@@ -169,7 +169,7 @@ struct PostgresDaemonTests {
         #expect(again.status != 0 && again.errors.contains("is not empty"), "\(again.errors)")
 
         // And back to a new SQLite file, as a way out; an existing file is never overwritten.
-        moved.stop()
+        await moved.stop()
         let back = moved.dataDirectory.appendingPathComponent("back.sqlite").path
         let reverse = ["store", "copy", "--from", database.description, "--to", back]
             + (TestPostgres.passwordFile.map { ["--store-password-file", $0] } ?? [])

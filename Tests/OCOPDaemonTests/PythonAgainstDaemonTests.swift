@@ -41,7 +41,7 @@ struct PythonAgainstDaemonTests {
                 assert tables == ["tenants"], tables  # its own push is not echoed back
             print("ok")
             """
-        let (status, text) = try runPythonClient(["-c", script, String(daemon.port), province.user, province.secret, province.tenant!.uuidString])
+        let (status, text) = try await runPythonClient(["-c", script, String(daemon.port), province.user, province.secret, province.tenant!.uuidString])
         #expect(status == 0, "\(text)")
         let names = try daemon.store().replica.read { try String.fetchAll($0, sql: "SELECT name_vi FROM products") }
         #expect(names == ["Nước mắm Phú Quốc"])
@@ -82,7 +82,7 @@ struct PythonAgainstDaemonTests {
                             break
                 print(version, " ".join(sorted(tables)))
             """
-        let (status, text) = try runPythonClient(["-c", script, String(daemon.port), province.user, province.secret])
+        let (status, text) = try await runPythonClient(["-c", script, String(daemon.port), province.user, province.secret])
         #expect(status == 0, "\(text)")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines == ["1 certificates evaluations producers products tenants",

@@ -16,7 +16,6 @@ struct ReadAheadPullTests {
             let daemon = try DaemonProcess()
             defer { daemon.cleanUp() }
             try await daemon.start()
-            defer { daemon.stop() }
             do {
                 try await Self.pullDuringPushes(daemon)
             } catch {

@@ -400,9 +400,12 @@ struct WrongProtocolTests {
             .childChannelInitializer { $0.pipeline.addHandler(TLSAlertAnswer()) }
             .bind(host: "127.0.0.1", port: 0).get()
         let replica = try Replica.create(at: ":memory:", role: .province, tenantID: UUID())
-        let configuration = SyncClientConfiguration(
+        var configuration = SyncClientConfiguration(
             host: "127.0.0.1", port: listener.localAddress!.port!, user: replica.tenantID!.uuidString.lowercased(), secret: "x"
         )
+        // The timer starts at connect; in a full run on two cores the hello can wait minutes for
+        // a thread, and the alert would never be read.
+        configuration.responseTimeoutSeconds = 900
         do {
             _ = try await SyncClient.sync(replica, configuration: configuration, logger: Logger(label: "test"))
             Issue.record("a TLS alert was taken for a sync")

@@ -39,6 +39,9 @@ struct StoreAwaySessionTests {
         let store = StoreAway(sqlite)
         var configuration = ServerConfiguration()
         configuration.listen = .init(host: "127.0.0.1", port: 0)
+        // In a full run on two cores the session's tasks can wait minutes for a thread; the
+        // default 10 s handshake deadline would end the login for the wrong reason.
+        configuration.limits.handshakeTimeoutSeconds = 600
         let server = SyncServer(configuration: configuration, store: store, fakeSaltKey: Array(repeating: 1, count: 32), logger: Logger(label: "test"))
         let listener = try await server.bind()
         let serving = Task { try await server.serve(listener) }
@@ -47,6 +50,8 @@ struct StoreAwaySessionTests {
         var client = SyncClientConfiguration(host: "127.0.0.1", port: try #require(listener.localAddress.port),
                                              user: tenant.uuidString.lowercased(), secret: secret)
         client.busyRetries = 1
+        // A full run on two cores can keep this client's tasks from a thread for minutes.
+        client.responseTimeoutSeconds = 900
 
         store.away.withLockedValue { $0 = true }
         await #expect { _ = try await SyncClient.sync(replica, configuration: client, logger: Logger(label: "test")) } throws: { error in

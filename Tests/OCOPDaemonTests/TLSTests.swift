@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import Logging
 import OCOPNetwork
 import Testing
@@ -6,18 +7,14 @@ import Testing
 @Suite("Daemon: TLS")
 struct TLSTests {
     /// Makes a self-signed certificate for 127.0.0.1 with the system's openssl.
-    func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+    func makeCertificate(in directory: URL) async throws -> (certificate: String, key: String) {
         let certificate = directory.appendingPathComponent("server.pem").path
         let key = directory.appendingPathComponent("server-key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError(message: "openssl failed") }
+        let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+        ])
+        guard run.status == 0 else { throw HarnessError(message: "openssl failed: \(run.errors)") }
         return (certificate, key)
     }
 
@@ -25,7 +22,7 @@ struct TLSTests {
     func syncOverTLSWithThePinnedCertificate() async throws {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
-        let (certificate, key) = try makeCertificate(in: daemon.dataDirectory)
+        let (certificate, key) = try await makeCertificate(in: daemon.dataDirectory)
         let config = #"{"dataDirectory": "\#(daemon.dataDirectory.path)", "metrics": null, "logLevel": "warning", "tls": {"certificate": "\#(certificate)", "privateKey": "\#(key)"}}"#
         try config.write(to: daemon.configPath, atomically: true, encoding: .utf8)
         try await daemon.start()
@@ -35,6 +32,8 @@ struct TLSTests {
         var configuration = SyncClientConfiguration(host: "127.0.0.1", port: daemon.port, user: province.user, secret: province.secret)
         configuration.useTLS = true
         configuration.caFile = certificate
+        // A full run on two cores can keep this client's tasks from a thread for minutes.
+        configuration.responseTimeoutSeconds = 900
         let summary = try await SyncClient.sync(province.replica, configuration: configuration, logger: Logger(label: "test"))
         #expect(summary.report.changesPushed == 20)
 

@@ -284,20 +284,15 @@ import Testing
         try await FeedExporter.export(store: data.store, profile: .asean, format: .csv, to: directory, signingKey: testKey, asOf: date("2025-10-01"))
         let keyFile = scratch.make().appendingPathExtension("pem")
         try Data(FeedKeys.pem(testKey.publicKey).utf8).write(to: keyFile)
-        func openssl(_ manifest: String) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = ["pkeyutl", "-verify", "-pubin", "-inkey", keyFile.path, "-rawin",
-                                 "-in", directory.appendingPathComponent(manifest).path,
-                                 "-sigfile", directory.appendingPathComponent(FeedManifest.signatureFileName).path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
+        func openssl(_ manifest: String) async throws -> Int32 {
+            try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "pkeyutl", "-verify", "-pubin", "-inkey", keyFile.path, "-rawin",
+                "-in", directory.appendingPathComponent(manifest).path,
+                "-sigfile", directory.appendingPathComponent(FeedManifest.signatureFileName).path,
+            ]).status
         }
-        #expect(try openssl(FeedManifest.fileName) == 0)
-        #expect(try openssl("products.csv") != 0)
+        #expect(try await openssl(FeedManifest.fileName) == 0)
+        #expect(try await openssl("products.csv") != 0)
         // Keys round-trip through PEM.
         let reread = try FeedKeys.signingKey(from: Data(FeedKeys.pem(testKey).utf8))
         #expect(reread.publicKey.rawRepresentation == testKey.publicKey.rawRepresentation)

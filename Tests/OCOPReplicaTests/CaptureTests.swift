@@ -6,13 +6,13 @@ import Testing
 
 @Suite("Change capture")
 struct CaptureTests {
-    @Test func writesFromTheSqlite3ShellAreCapturedWithOrderedClocks() throws {
+    @Test func writesFromTheSqlite3ShellAreCapturedWithOrderedClocks() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("hanoi.ocop")
         let replica = try Replica.create(at: path, role: .province, tenantID: TestTenants.hanoi)
         let tenantHex = TestTenants.hanoi.uuidString.replacingOccurrences(of: "-", with: "")
-        try sqlite3Shell(path, """
+        try await sqlite3Shell(path, """
             INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)
               VALUES (x'0100000000000000000000000000000a', x'\(tenantHex)', x'01000000000000000000000000000099', '1.4.a', 'QD148-2023', 'Nước mắm', 'active');
             INSERT INTO products(id, tenant_id, producer_id, classification_code, classification_version, name_vi, status)

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import GRDB
 import OCOPReplica
 import OCOPSync
@@ -56,20 +57,10 @@ func insertProduct(_ db: Database, id: Data, tenant: UUID, name: String, status:
 
 /// Runs the system `sqlite3` shell on a database file.
 @discardableResult
-func sqlite3Shell(_ path: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    process.waitUntilExit()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    if process.terminationStatus != 0 { throw ShellError(message: errorText) }
-    return text
+func sqlite3Shell(_ path: String, _ sql: String) async throws -> String {
+    let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [path, sql])
+    if run.status != 0 { throw ShellError(message: run.errors) }
+    return run.output
 }
 
 struct ShellError: Error { var message: String }

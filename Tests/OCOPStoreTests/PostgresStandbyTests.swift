@@ -91,18 +91,14 @@ struct PostgresStandbyTests {
     /// Pauses or resumes WAL replay on the standby (the test cluster's role is a superuser), with
     /// PostgreSQL's own client as an administrator would.
     static func replay(_ standby: PostgresStoreConfiguration, paused: Bool) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-h", standby.host, "-p", String(standby.port), "-U", standby.user, "-d", "postgres", "-Atq",
-                             "-c", paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()"]
         var environment = ProcessInfo.processInfo.environment
         if let file = TestPostgres.passwordFile {
             environment["PGPASSWORD"] = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
         }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "psql could not \(paused ? "pause" : "resume") replay")
+        let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/psql"), [
+            "-h", standby.host, "-p", String(standby.port), "-U", standby.user, "-d", "postgres", "-Atq",
+            "-c", paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()",
+        ], environment: environment)
+        #expect(run.status == 0, "psql could not \(paused ? "pause" : "resume") replay: \(run.errors)")
     }
 }

@@ -16,43 +16,10 @@ public struct ToolError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Runs a program found on PATH with `arguments` and waits for it to exit, on a thread of its
-/// own: blocking a cooperative thread here could starve an in-process server the tool talks to
-/// (Chromium loading the dashboard) and every other test's connections with it.
+/// Runs a program found on PATH with `arguments` and waits for it to exit, off the cooperative
+/// pool (see `ChildProcess`).
 public func runTool(_ name: String, _ arguments: [String]) async throws -> ToolRun {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try runToolBlocking(name, arguments) })
-        }
-    }
-}
-
-private func runToolBlocking(_ name: String, _ arguments: [String]) throws -> ToolRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [name] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read both pipes while the tool runs, so neither fills up and blocks it.
-    let errorData = LockedData()
-    let reader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-    reader.start()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errorData.isSet { Thread.sleep(forTimeInterval: 0.01) }
-    return ToolRun(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                   errors: String(decoding: errorData.value, as: UTF8.self))
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
+    try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [name] + arguments)
 }
 
 /// Validates every JSON document of a feed export in `directory` against the JSON Schemas in
@@ -94,16 +61,10 @@ public func validateEPCISDocument(_ file: URL, schema: URL) async throws -> Stri
 
 /// Runs Python in `Clients/python` (so `ocop_client` imports) with stdout and stderr together:
 /// the stdlib client a stranger wrote from the spec, driven by a test.
-public func runPythonClient(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    process.currentDirectoryURL = repositoryRoot.appendingPathComponent("Clients/python")
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+public func runPythonClient(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let run = try await ChildProcess.run(
+        URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments,
+        directory: repositoryRoot.appendingPathComponent("Clients/python"), mergeErrors: true
+    )
+    return (run.status, run.output)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 import Testing
 
 /// The stdlib-only Python client in `Clients/python` is the second implementation that proves
@@ -7,32 +8,21 @@ import Testing
 struct PythonClientTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test func pythonClientPassesEveryVector() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "unittest", "discover", "-s", "Clients/python/tests", "-t", "Clients/python"]
-        process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "python3 -m unittest failed:\n\(text)")
-        #expect(text.contains("OK"), "\(text)")
+    @Test func pythonClientPassesEveryVector() async throws {
+        let run = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-m", "unittest", "discover", "-s", "Clients/python/tests", "-t", "Clients/python"],
+            directory: Self.root, mergeErrors: true
+        )
+        #expect(run.status == 0, "python3 -m unittest failed:\n\(run.output)")
+        #expect(run.output.contains("OK"), "\(run.output)")
     }
 
-    @Test func committedVectorsMatchTheGenerator() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "Protocol/tools/gen_vectors.py", "--check"]
-        process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+    @Test func committedVectorsMatchTheGenerator() async throws {
+        let run = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "Protocol/tools/gen_vectors.py", "--check"],
+            directory: Self.root, mergeErrors: true
+        )
+        #expect(run.status == 0, "\(run.output)")
     }
 }
