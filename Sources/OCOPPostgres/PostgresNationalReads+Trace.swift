@@ -39,13 +39,16 @@ extension PostgresNationalStore {
             let inspections = try await among(Inspection.self, "lot_id", lots.map(\.id))
                 + records(Inspection.self, connection, "WHERE product_id = \(productKey) AND lot_id IS NULL", productOnly)
             let certificates = try await among(Certificate.self, "product_id", [product.id])
+            let upstreamProducts = try await among(Product.self, "id", Set(walk.lots.map(\.productID)).subtracting([product.id]))
+            let upstreamProducerIDs = Array(Set(upstreamProducts.map(\.producerID)).subtracting([product.producerID]))
             return LotTrace(
                 lot: lot, product: product,
                 producer: try await among(Producer.self, "id", [product.producerID]).first,
-                consents: try await among(ProducerConsent.self, "producer_id", [product.producerID]),
+                consents: try await among(ProducerConsent.self, "producer_id", [product.producerID] + upstreamProducerIDs),
                 tenant: try await among(Tenant.self, "id", [product.tenantID]).first,
                 upstreamLots: walk.lots,
-                upstreamProducts: try await among(Product.self, "id", Set(walk.lots.map(\.productID)).subtracting([product.id])),
+                upstreamProducts: upstreamProducts,
+                upstreamProducers: try await among(Producer.self, "id", upstreamProducerIDs),
                 materialAreas: try await among(MaterialArea.self, "id", areaIDs),
                 growingAreaCodes: try await among(GrowingAreaCode.self, "material_area_id", areaIDs),
                 events: walk.events, inspections: inspections,

@@ -24,13 +24,16 @@ public struct LotTrace: Sendable {
     public var lot: Batch
     public var product: Product
     public var producer: Producer?
-    /// The producer's consents to publish a trading name.
+    /// The consents to publish a trading name of the producer and of the upstream producers.
     public var consents: [ProducerConsent]
     public var tenant: Tenant?
     /// The lots this one was made of through transformations, transitively (bounded), and
     /// their products.
     public var upstreamLots: [Batch]
     public var upstreamProducts: [Product]
+    /// The producers of upstream products other than the lot's own producer: a blend can hold
+    /// another household's harvest, whose owner's name its product's name may carry.
+    public var upstreamProducers: [Producer]
     /// The material areas of the lot, of its product and of upstream lots, and their
     /// growing-area codes.
     public var materialAreas: [MaterialArea]
@@ -46,7 +49,7 @@ public struct LotTrace: Sendable {
     public var certificateEvents: [CertificateEvent]
 
     public init(lot: Batch, product: Product, producer: Producer?, consents: [ProducerConsent], tenant: Tenant?,
-                upstreamLots: [Batch], upstreamProducts: [Product], materialAreas: [MaterialArea],
+                upstreamLots: [Batch], upstreamProducts: [Product], upstreamProducers: [Producer] = [], materialAreas: [MaterialArea],
                 growingAreaCodes: [GrowingAreaCode], events: [LotEvent], inspections: [Inspection],
                 inspectionKeys: [InspectionKey], certificates: [Certificate], certificateEvents: [CertificateEvent]) {
         self.lot = lot
@@ -56,6 +59,7 @@ public struct LotTrace: Sendable {
         self.tenant = tenant
         self.upstreamLots = upstreamLots
         self.upstreamProducts = upstreamProducts
+        self.upstreamProducers = upstreamProducers
         self.materialAreas = materialAreas
         self.growingAreaCodes = growingAreaCodes
         self.events = events.sorted { ($0.eventTime, $0.id.uuidString) < ($1.eventTime, $1.id.uuidString) }

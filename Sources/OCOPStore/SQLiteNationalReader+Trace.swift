@@ -6,46 +6,72 @@ import OCOPReplica
 // A lot's trace (NationalReads), every read by primary key or an index: products by `gtin`,
 // lots by `(product_id, lot_code)`, events by `lot_id`, inspections by `lot_id` and
 // `product_id`, certificates by `product_id`, their events by `certificate_id`.
+//
+// A public page is read for every scan, so each statement is prepared once per connection and
+// kept (`cachedStatement`): compiling SQL, and GRDB's authorizer watching the compilation, cost
+// more than running it. Sets of keys are bound as `IN (?, ?, …)`, one kept statement per size.
 extension SQLiteNationalReader {
     public func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace? {
         try await reading { db in
-            guard let lot = try Self.lot(db, key), let product = try Product.fetchOne(db, key: lot.productID) else { return nil }
+            guard let lot = try Self.lot(db, key),
+                  let product = try Self.fetch(Product.self, db, where: "id", in: [lot.productID]).first
+            else { return nil }
             var walk = UpstreamWalk(from: lot.id)
             while !walk.frontier.isEmpty {
-                let events = try LotEvent.filter(walk.frontier.contains(Column("lot_id"))).limit(walk.eventLimit).fetchAll(db)
+                let events = try Self.fetch(LotEvent.self, db, where: "lot_id", in: Array(walk.frontier), limit: walk.eventLimit)
                 let next = walk.add(events: events)
-                walk.add(lots: next.isEmpty ? [] : try Batch.fetchAll(db, keys: next))
+                walk.add(lots: next.isEmpty ? [] : try Self.fetch(Batch.self, db, where: "id", in: Array(next)))
             }
             let lots = [lot] + walk.lots
-            let upstreamProducts = try Product.fetchAll(db, keys: Set(walk.lots.map(\.productID)).subtracting([product.id]))
-            let areaIDs = Set(lots.compactMap(\.materialAreaID) + [product.materialAreaID].compactMap { $0 })
-            let lotIDs = lots.map(\.id)
-            let inspections = try Inspection.filter(lotIDs.contains(Column("lot_id"))).fetchAll(db)
-                + Inspection.filter(Column("product_id") == product.id && Column("lot_id") == nil).fetchAll(db)
-            let certificates = try Certificate.filter(Column("product_id") == product.id).fetchAll(db)
+            let upstreamProducts = try Self.fetch(Product.self, db, where: "id", in: Array(Set(walk.lots.map(\.productID)).subtracting([product.id])))
+            let areaIDs = Array(Set(lots.compactMap(\.materialAreaID) + [product.materialAreaID].compactMap { $0 }))
+            let inspections = try Self.fetch(Inspection.self, db, where: "lot_id", in: lots.map(\.id))
+                + Inspection.fetchAll(db.cachedStatement(sql: "SELECT * FROM inspections WHERE product_id = ? AND lot_id IS NULL"),
+                                      arguments: [product.id])
+            let certificates = try Self.fetch(Certificate.self, db, where: "product_id", in: [product.id])
+            let upstreamProducerIDs = Array(Set(upstreamProducts.map { $0.producerID }).subtracting([product.producerID]))
             return LotTrace(
                 lot: lot, product: product,
-                producer: try Producer.fetchOne(db, key: product.producerID),
-                consents: try ProducerConsent.filter(Column("producer_id") == product.producerID).fetchAll(db),
-                tenant: try Tenant.fetchOne(db, key: product.tenantID),
+                producer: try Self.fetch(Producer.self, db, where: "id", in: [product.producerID]).first,
+                consents: try Self.fetch(ProducerConsent.self, db, where: "producer_id", in: [product.producerID] + upstreamProducerIDs),
+                tenant: try Self.fetch(Tenant.self, db, where: "id", in: [product.tenantID]).first,
                 upstreamLots: walk.lots, upstreamProducts: upstreamProducts,
-                materialAreas: try MaterialArea.fetchAll(db, keys: areaIDs),
-                growingAreaCodes: try GrowingAreaCode.filter(areaIDs.contains(Column("material_area_id"))).fetchAll(db),
+                upstreamProducers: try Self.fetch(Producer.self, db, where: "id", in: upstreamProducerIDs),
+                materialAreas: try Self.fetch(MaterialArea.self, db, where: "id", in: areaIDs),
+                growingAreaCodes: try Self.fetch(GrowingAreaCode.self, db, where: "material_area_id", in: areaIDs),
                 events: walk.events, inspections: inspections,
-                inspectionKeys: try InspectionKey.fetchAll(db, keys: Set(inspections.map(\.keyID))),
+                inspectionKeys: try Self.fetch(InspectionKey.self, db, where: "id", in: Array(Set(inspections.map(\.keyID)))),
                 certificates: certificates,
-                certificateEvents: try CertificateEvent.filter(certificates.map(\.id).contains(Column("certificate_id"))).fetchAll(db))
+                certificateEvents: try Self.fetch(CertificateEvent.self, db, where: "certificate_id", in: certificates.map(\.id)))
         }
+    }
+
+    /// The records of `Record`'s table whose `column` is one of `keys`, through a kept statement.
+    private static func fetch<Record: FetchableRecord & TableRecord>(
+        _ type: Record.Type, _ db: Database, where column: String, in keys: [UUID], limit: Int? = nil
+    ) throws -> [Record] {
+        guard !keys.isEmpty else { return [] }
+        let list = keys.count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: keys.count).joined(separator: ", ") + ")"
+        let statement = try db.cachedStatement(
+            sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE \"\(column)\" \(list)\(limit == nil ? "" : " LIMIT ?")"
+        )
+        return try Record.fetchAll(statement, arguments: StatementArguments(keys) + StatementArguments(limit.map { [$0] } ?? []))
     }
 
     private static func lot(_ db: Database, _ key: LotTrace.Key) throws -> Batch? {
         switch key {
         case .id(let id):
-            return try Batch.fetchOne(db, key: id)
+            return try fetch(Batch.self, db, where: "id", in: [id]).first
         case .gtin(let gtin, let lotCode):
-            let products = try UUID.fetchAll(db, Product.select(Column("id")).filter(gtin.storedForms.contains(Column("gtin"))))
-            return try Batch.filter(products.contains(Column("product_id")) && Column("lot_code") == lotCode)
-                .order(Column("id")).fetchOne(db)
+            let forms = gtin.storedForms
+            let products = try UUID.fetchAll(db.cachedStatement(
+                sql: "SELECT id FROM products WHERE gtin IN (" + Array(repeating: "?", count: forms.count).joined(separator: ", ") + ")"
+            ), arguments: StatementArguments(forms))
+            guard !products.isEmpty else { return nil }
+            return try Batch.fetchOne(db.cachedStatement(
+                sql: "SELECT * FROM batches WHERE product_id IN (" + Array(repeating: "?", count: products.count).joined(separator: ", ")
+                    + ") AND lot_code = ? ORDER BY id LIMIT 1"
+            ), arguments: StatementArguments(products) + [lotCode])
         }
     }
 }

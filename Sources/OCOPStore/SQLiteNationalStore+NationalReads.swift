@@ -9,8 +9,6 @@ extension SQLiteNationalReader: NationalReads {}
 // number the writes captured but not yet numbered (central writes, the sqlite3 shell), so a
 // feed never misses a change it will later have to publish.
 extension SQLiteNationalStore: NationalReads {
-    var reader: SQLiteNationalReader { SQLiteNationalReader(database: replica.database) }
-
     public func certifiedProducts(on date: LocalDate) async throws -> [CertifiedProduct] { try await reader.certifiedProducts(on: date) }
     public func certificatesDue(through limit: LocalDate) async throws -> [CertificateDue] { try await reader.certificatesDue(through: limit) }
     public func fiveStarCandidates() async throws -> [FiveStarCandidate] { try await reader.fiveStarCandidates() }

@@ -15,7 +15,9 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     package let replica: Replica
     let policy = ChangePolicy()
     let logger: Logger
-
+    /// The reads of reports, lookups, feeds and trace pages: made once, since it carries the
+    /// synced tables' layout, built from the schema.
+    let reader: SQLiteNationalReader
 
     static let serverTables = [
         """
@@ -49,6 +51,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
     private init(replica: Replica, logger: Logger) throws {
         self.replica = replica
         self.logger = logger
+        reader = SQLiteNationalReader(database: replica.database)
         try replica.write { db in
             for statement in Self.serverTables { try db.execute(sql: statement) }
         }

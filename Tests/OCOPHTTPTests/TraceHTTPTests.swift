@@ -1,5 +1,6 @@
 import Foundation
 import OCOPModel
+import OCOPReplica
 import OCOPStore
 import OCOPTestSupport
 import Testing
@@ -107,6 +108,41 @@ struct TraceHTTPTests {
         }
     }
 
+    @Test("a blend holding another household's harvest keeps that owner's name off the page too")
+    func anUpstreamHouseholdIsNotNamed() async throws {
+        let seed = try await Seed()
+        let fixture = try await seed.addTraceFixture()
+        let mai = Producer(tenantID: fixture.tenant, name: "Hộ kinh doanh Lò Thị Mai", type: .household, commune: "Xã Tả Phìn",
+                           representative: "Lò Thị Mai", phone: "0987654321")
+        let maiTea = Product(tenantID: fixture.tenant, producerID: mai.id, classificationCode: "1.5.a", nameVi: "Chè bà Lò Thị Mai")
+        let maiHarvest = Batch(tenantID: fixture.tenant, productID: maiTea.id, lotCode: "LM-H1", producedOn: LocalDate("2026-03-03")!)
+        let mix = Batch(tenantID: fixture.tenant, productID: fixture.tea.id, lotCode: "SG-MIX", producedOn: LocalDate("2026-03-07")!)
+        let events = [
+            LotEvent(tenantID: fixture.tenant, lotID: maiHarvest.id, eventType: .object, bizStep: "harvesting", action: "ADD",
+                     eventTime: "2026-03-03T07:00:00+07:00", readPoint: "Vườn nhà bà Lò Thị Mai", recordedBy: "Lò Thị Mai"),
+            LotEvent(tenantID: fixture.tenant, lotID: mix.id, eventType: .transformation, bizStep: "transforming",
+                     eventTime: "2026-03-07T08:00:00+07:00", inputs: [maiHarvest.id, fixture.harvestA.id], outputs: [mix.id], recordedBy: "x"),
+        ]
+        try await seed.harness.store.replica.database.write { db in
+            try mai.insert(db)
+            try maiTea.insert(db)
+            try maiHarvest.insert(db)
+            try mix.insert(db)
+            for event in events { try event.insert(db) }
+        }
+        try await withLiveServer(seed: seed) { server in
+            for accept in ["text/html", "application/ld+json"] {
+                let response = try await server.client.request("/01/08934567890120/10/SG-MIX", headers: ["Accept": accept])
+                #expect(response.status == 200, "\(accept)")
+                #expect(response.text.contains("LM-H1") && response.text.contains("SG-H1"), "the chain is there (\(accept))")
+                for secret in ["Lò Thị Mai", "Lo Thi Mai", "bà Mai", "0987654321", "Vườn nhà bà"] {
+                    #expect(!response.text.contains(secret), "\(accept) shows \"\(secret)\"")
+                }
+                Self.expectNoPersonalData(response.text)
+            }
+        }
+    }
+
     @Test("every bad link gets a 404 page in Vietnamese and English, never a stack trace")
     func notFound() async throws {
         try await Self.withTracedServer { server, fixture in
@@ -123,6 +159,8 @@ struct TraceHTTPTests {
                 ("/01/08934567890120/10/ST%202026-B1", "There is no lot"),
                 ("/01/08934567890120/10/\(long)", "longer than 64"),
                 ("/01/08934567890120/10/%FF%FE", "cannot be read"),
+                ("/01/08934567890120/10/ST/2026-B1", "%2F"),                                   // a '/' of the lot code not encoded
+                ("/01/08934567890120/10/ST-1/21/12345", "%2F"),                                // a serial number: not used here
                 ("/l/not-a-lot", "is not a valid lot link"),
                 ("/l/\(UUID().uuidString.lowercased())", "no such lot"),
             ]

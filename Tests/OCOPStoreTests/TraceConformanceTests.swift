@@ -32,6 +32,11 @@ struct TraceConformanceTests {
                                         outputs: [lot.id], recordedBy: "x"))
             chain.append(lot)
         }
+        // The cooperative's honey blended into a tea lot: the chain crosses producers.
+        let mix = Batch(tenantID: tenant, productID: fixture.tea.id, lotCode: "MIX-1", producedOn: LocalDate("2026-05-02")!)
+        chain.append(mix)
+        chainEvents.append(LotEvent(tenantID: tenant, lotID: mix.id, eventType: .transformation, bizStep: "transforming",
+                                    eventTime: "2026-05-02T08:00:00+07:00", inputs: [fixture.honeyLot.id], outputs: [mix.id], recordedBy: "x"))
         try province.saveAll(chain)
         try province.saveAll(chainEvents)
         let account = try #require(try await store.account(user: tenant.uuidString.lowercased()))
@@ -50,6 +55,10 @@ struct TraceConformanceTests {
         #expect(trace.inspectionKeys.map(\.id) == [fixture.key.id])
         #expect(trace.inspections.allSatisfy { $0.isSigned(by: trace.inspectionKeys[0]) })
         #expect(trace.certificates.map(\.id) == [fixture.teaCertificate.id] && trace.certificateEvents.count == 1)
+
+        #expect(trace.upstreamProducers.isEmpty, "both harvests are the household's own")
+        let mixed = try #require(try await store.lotTrace(.id(mix.id)))
+        #expect(mixed.upstreamProducts.map(\.id) == [fixture.honey.id] && mixed.upstreamProducers.map(\.id) == [fixture.cooperative.id])
 
         // The same lot by id and by the GTIN's 14-digit form.
         #expect(try await store.lotTrace(.id(fixture.blend.id))?.lot.lotCode == "ST/2026-B1")

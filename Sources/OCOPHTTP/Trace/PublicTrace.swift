@@ -84,12 +84,22 @@ struct PublicTrace: Sendable {
         let provinceName = tenantCode.flatMap { registry.unit(ofTenantCode: $0, on: today)?.name } ?? trace.tenant?.name
         let producer = trace.producer
         let face = producer.map { PublicProducer($0, provinceName: provinceName ?? "", consents: trace.consents, on: today) }
-        /// Free text that names a household's owner is not shown.
+        // Every producer in the chain under its own public face: an upstream household's owner
+        // is cut from its product's name, and kept out of free text, as the lot's own producer's is.
+        var faces: [UUID: PublicProducer] = [:]
+        for other in trace.upstreamProducers {
+            faces[other.id] = PublicProducer(other, provinceName: provinceName ?? "", consents: trace.consents, on: today)
+        }
+        if let producer, let face { faces[producer.id] = face }
+        let allFaces = Array(faces.values)
+        /// Free text that names a household's owner (of any lot in the chain) is not shown.
         func unlessOwner(_ text: String?) -> String? {
-            guard let text, !(face?.mentionsOwner(text) ?? false) else { return nil }
+            guard let text, !allFaces.contains(where: { $0.mentionsOwner(text) }) else { return nil }
             return text
         }
-        func name(_ product: Product) -> String { face?.productName(product.nameVi) ?? product.nameVi }
+        func name(_ product: Product) -> String {
+            (faces[product.producerID] ?? face)?.productName(product.nameVi) ?? product.nameVi
+        }
 
         lotID = trace.lot.id
         lotCode = trace.lot.lotCode
@@ -122,10 +132,11 @@ struct PublicTrace: Sendable {
         }
 
         let lots = Dictionary(([trace.lot] + trace.upstreamLots).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let products = Dictionary(([trace.product] + trace.upstreamProducts).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each product's public name once, not once for every event that names one of its lots.
+        let productNames = Dictionary(([trace.product] + trace.upstreamProducts).map { ($0.id, name($0)) }, uniquingKeysWith: { a, _ in a })
         func describe(_ lotID: UUID) -> (code: String, product: String) {
             guard let lot = lots[lotID] else { return ("?", "") }
-            return (lot.lotCode, products[lot.productID].map(name) ?? "")
+            return (lot.lotCode, productNames[lot.productID] ?? "")
         }
         events = trace.events.map { event in
             let lot = describe(event.lotID)
@@ -175,6 +186,7 @@ struct PublicTrace: Sendable {
 
     /// An ISO 8601 time as `dd/mm/yyyy hh:mm` in Vietnam time (UTC+7); as written if unreadable.
     static func vietnamTime(_ text: String) -> String {
+        if let time = InternetTime(text) { return time.vietnamDisplay }
         let parser = ISO8601DateFormatter()
         parser.formatOptions = [.withInternetDateTime]
         guard let date = parser.date(from: text) else { return text }
