@@ -103,8 +103,8 @@ public struct LotEvent: OCOPRecord {
     }()
 
     /// Checks: a known business step; an action for object events only (`ADD`, `OBSERVE`,
-    /// `DELETE`); the time ISO 8601 with an offset; a transformation has inputs and outputs, an
-    /// object event neither; quantity positive with a unit; measurements a JSON object.
+    /// `DELETE`); the time ISO 8601 with an offset; a transformation has inputs and is recorded
+    /// under its one output lot, an object event has neither; quantity positive with a unit; measurements a JSON object.
     public func validationErrors(reference: ReferenceData) -> [ValidationError] {
         var check = FieldChecks(Self.schema.name)
         if !Self.businessSteps.contains(bizStep) {
@@ -122,6 +122,11 @@ public struct LotEvent: OCOPRecord {
             let outs = try Self.decodeLots(outputs, field: "outputs")
             if eventType == .transformation && (ins.isEmpty || outs.isEmpty) {
                 check.fail(ins.isEmpty ? "inputs" : "outputs", "a TransformationEvent names its input and output lots")
+            } else if eventType == .transformation && outs != [lotID] {
+                // Recorded under its output, a trace of that lot finds it by the lot's own events
+                // (an index) and follows it to the inputs; a lot made in an event filed elsewhere
+                // would show no origin.
+                check.fail("outputs", "a TransformationEvent is recorded under its one output lot (outputs = [lot_id]); a transformation into several lots is one event per output lot")
             }
             if eventType == .object && !(ins.isEmpty && outs.isEmpty) {
                 check.fail("inputs", "an ObjectEvent has no inputs or outputs")

@@ -56,11 +56,12 @@ extension LotCommand {
 
     struct Transform: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record that input lots became output lots (an EPCIS transformation); prints the event's id.",
+            abstract: "Record that input lots became output lots (an EPCIS transformation); prints the events' ids.",
             discussion: """
                 E.g. several harvests blended into one lot. Inputs and outputs must be recorded lots of the same \
-                province, none both. The event is recorded for the first output lot and found from every lot it names; \
-                `ocop lot show` follows these links transitively. Append-only, like every event. Example:
+                province, none both. One event is recorded under each output lot (so every output's trace finds its \
+                inputs), one id printed per line; `ocop lot show` and the public trace page follow these links \
+                transitively. Append-only, like every event. Example:
                   ocop lot transform --inputs H-0301,H-0302 --outputs SG-2026-031 --time 2026-03-06T07:00:00+07:00
                 """
         )
@@ -87,13 +88,20 @@ extension LotCommand {
             if let stranger = (ins + outs).first(where: { $0.tenantID != first.tenantID }) {
                 throw CLIError.badData("lot_events.inputs: lot \(stranger.lotCode) is of another province than \(first.lotCode); a transformation stays within one province")
             }
-            let event = LotEvent(tenantID: first.tenantID, lotID: first.id, eventType: .transformation, bizStep: step.trimmedNFC(),
-                                 eventTime: time, readPoint: readPoint, inputs: ins.map(\.id), outputs: outs.map(\.id),
-                                 quantity: quantity, unit: unit, measurements: try measurementsJSON(measure),
-                                 recordedBy: Replica.decider(recordedBy))
-            try checkEvent(event)
-            try replica.save(event)
-            print(event.id.lowercasedString)
+            // One event per output lot, each recorded under its output: the trace of every output
+            // finds its inputs.
+            if outs.count > 1, quantity != nil {
+                throw CLIError.usage("--quantity is the amount of one output lot; with several outputs, each lot's own quantity (ocop lot edit) says what it holds")
+            }
+            let measurements = try measurementsJSON(measure)
+            let events = outs.map { output in
+                LotEvent(tenantID: first.tenantID, lotID: output.id, eventType: .transformation, bizStep: step.trimmedNFC(),
+                         eventTime: time, readPoint: readPoint, inputs: ins.map(\.id), outputs: [output.id],
+                         quantity: quantity, unit: unit, measurements: measurements, recordedBy: Replica.decider(recordedBy))
+            }
+            for event in events { try checkEvent(event) }
+            try replica.saveAll(events)
+            for event in events { print(event.id.lowercasedString) }
         }
 
         private func lots(_ list: String, _ option: String, _ replica: Replica) throws -> [Batch] {

@@ -176,6 +176,26 @@ struct LotCommandTests {
         #expect(badBase.status == 64)
     }
 
+    @Test func aBlendIntoTwoLotsIsOneEventPerOutputAndBothTraceToTheHarvests() async throws {
+        let workspace = try await teaProvince()
+        for (code, day) in [("H-0301", "2026-03-01"), ("H-0302", "2026-03-02"), ("SG-A", "2026-03-05"), ("SG-B", "2026-03-05")] {
+            try await workspace.ok("lot", "add", "--product", Self.gtin, "--lot-code", code, "--produced-on", day)
+        }
+        let ids = try await workspace.ok("lot", "transform", "--inputs", "H-0301,H-0302", "--outputs", "SG-A,SG-B",
+                                         "--time", "2026-03-05T08:30:00+07:00").split(separator: "\n")
+        #expect(ids.count == 2)
+        for code in ["SG-A", "SG-B"] {
+            let show = try await workspace.ocop("lot", "show", code, "--json").object()
+            let inputs = try #require(show["inputs"] as? [[String: Any]], "\(code): \(show)")
+            #expect(inputs.compactMap { $0["lot_code"] as? String }.sorted() == ["H-0301", "H-0302"], "\(code)")
+        }
+        let events = try workspace.openReplica().fetchAll(LotEvent.self).filter { $0.eventType == .transformation }
+        #expect(events.allSatisfy { (try? LotEvent.decodeLots($0.outputs, field: "outputs")) == [$0.lotID] })
+        let amount = try await workspace.ocop("lot", "transform", "--inputs", "H-0301", "--outputs", "SG-A,SG-B", "--quantity", "5",
+                                              "--unit", "kg", "--time", "2026-03-05T08:30:00+07:00")
+        #expect(amount.status == 64 && amount.stderr.contains("--quantity is the amount of one output lot"), "\(amount)")
+    }
+
     /// Decodes a QR code with Debian's zbarimg (a decoder no one here wrote).
     static func zbarimg(_ path: String) async throws -> String {
         let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/zbarimg"), ["--raw", "-q", path])

@@ -114,6 +114,22 @@ struct LotRulesTests {
         #expect(trace.downstream(of: h2).map(\.eventID).prefix(2) == [first.id, second.id])
     }
 
+    /// Filed under an input, or naming two outputs, a transformation could not be found from
+    /// (some of) the lots it made: the trace of such a lot would show no origin.
+    @Test func aTransformationIsRecordedUnderItsOneOutputLot() {
+        let input = UUID(), output = UUID(), other = UUID()
+        func transformation(under lot: UUID, outputs: [UUID]) -> LotEvent {
+            LotEvent(tenantID: Sample.tenantID, lotID: lot, eventType: .transformation, bizStep: "transforming",
+                     eventTime: "2026-03-06T07:00:00+07:00", inputs: [input], outputs: outputs, recordedBy: "test")
+        }
+        #expect(transformation(under: output, outputs: [output]).isValid())
+        for event in [transformation(under: input, outputs: [output]), transformation(under: output, outputs: [output, other])] {
+            let errors = event.validationErrors(reference: .standard)
+            #expect(errors.map(\.field) == ["outputs"], "\(errors)")
+            #expect(errors.first?.reason.contains("one event per output lot") == true)
+        }
+    }
+
     @Test func csvImportNamesRowAndFieldAndImportsNothing() throws {
         let importer = CSVImport(tenantID: Sample.tenantID)
         let existing = lot("SG-OLD")
