@@ -40,7 +40,11 @@ struct Representation {
     /// A strong tag: the SHA-256 of the bytes, so equal bytes always have equal tags, across
     /// restarts and replicas of the server.
     var entityTag: String {
-        "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let hex = Array("0123456789abcdef".utf8)
+        var tag: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in SHA256.hash(data: data).prefix(16) { tag += [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]] }
+        tag.append(UInt8(ascii: "\""))
+        return String(decoding: tag, as: UTF8.self)
     }
 
     func response(to request: Request, cacheControl: String = "no-cache") -> Response {

@@ -28,7 +28,7 @@ public enum VietnameseFolding {
 
     /// `text` folded, whatever its Unicode form.
     public static func fold(_ text: String) -> String {
-        fold(normalized: text.precomposedStringWithCanonicalMapping)
+        fold(normalized: text.normalizedNFC())
     }
 
     /// ``fold(_:)`` for text already in NFC (everything stored is: input is normalised on the way in).

@@ -7,6 +7,9 @@ import OCOPModel
 enum TraceHTML {
     /// Text escaped for HTML content and attribute values.
     static func escape(_ text: String) -> String {
+        // Most texts (names, dates, numbers) have nothing to escape: hand them back as they are.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {

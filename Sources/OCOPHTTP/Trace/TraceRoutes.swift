@@ -59,6 +59,13 @@ struct TraceRoutes {
             }
             return Self.page(trace, request: request, path: Self.link(gtin: gtin, lotCode: lotCode))
         }
+        // More path after the lot code: a '/' of the code not percent-encoded, or a Digital Link
+        // qualifier (a serial number) that OCOP's links do not use. A person gets the page, not
+        // the API's JSON error.
+        routes.get("/01/{gtin}/10/{lot}/**") { request, _ in
+            Self.notFound(request, vi: "Đường dẫn còn tiếp sau mã lô. Nếu mã lô có dấu \"/\", dấu đó phải được viết là %2F.",
+                          en: "The link goes on after the lot code. A \"/\" inside a lot code is written %2F.")
+        }
         routes.get("/l/{id}") { request, context in
             let text = context.parameters.get("id") ?? ""
             guard let id = UUID(uuidString: text) else {
@@ -123,7 +130,12 @@ struct TraceRoutes {
             ? Representation(data: Data(TraceJSONLD.document(view, path: path).serialized(pretty: true).utf8),
                              contentType: TraceJSONLD.mediaType + "; charset=utf-8", headers: headers)
             : Representation(data: Data(TraceHTML.page(view).utf8), contentType: "text/html; charset=utf-8", headers: headers)
-        var response = representation.response(to: request, cacheControl: cacheControl)
+        // A page is made for each scan, so it is compressed at zlib's fastest level (as nginx's
+        // default gzip_comp_level is), not once at a slow one as the kept feed files are.
+        var fast = representation
+        let body = representation.data
+        fast.gzipped = { Gzip.compress(body, level: 1) }
+        var response = fast.response(to: request, cacheControl: cacheControl)
         if response.headers[.vary] == "Accept-Encoding" { response.headers[.vary] = "Accept, Accept-Encoding" }
         return response
     }
