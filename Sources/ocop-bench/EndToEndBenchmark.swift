@@ -88,21 +88,37 @@ enum EndToEndBenchmark {
 final class DaemonRunner: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The HTTP server's port when started with `http`, else 0.
+    private(set) var httpPort = 0
 
-    /// - Parameter store: a PostgreSQL store URL (several runners may share one); nil keeps SQLite.
-    init(dataDirectory: String, store: String? = nil, storePasswordFile: String? = nil) throws {
+    /// - Parameters:
+    ///   - store: a PostgreSQL store URL (several runners may share one); nil keeps SQLite.
+    ///   - http: also serve the HTTP API and public pages on an ephemeral port.
+    init(dataDirectory: String, store: String? = nil, storePasswordFile: String? = nil, http: Bool = false) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ocop-syncd")
         let portFile = dataDirectory + "/port"
+        let httpPortFile = dataDirectory + "/http-port"
+        for file in [portFile, httpPortFile] { try? FileManager.default.removeItem(atPath: file) }
         try #"{"metrics": null, "logLevel": "error"}"#.write(toFile: dataDirectory + "/syncd.json", atomically: true, encoding: .utf8)
         process.executableURL = binary
         process.arguments = ["serve", "--config", dataDirectory + "/syncd.json", "--data-dir", dataDirectory, "--listen", "127.0.0.1:0", "--port-file", portFile]
             + (store.map { ["--store", $0] } ?? []) + (storePasswordFile.map { ["--store-password-file", $0] } ?? [])
+            + (http ? ["--http", "127.0.0.1:0", "--http-port-file", httpPortFile] : [])
         try process.run()
-        for _ in 0..<400 {
+        // A large store can take a while to open (its migrations check every table).
+        for _ in 0..<2_400 {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {
-                self.port = port
-                return
+                guard http else {
+                    self.port = port
+                    return
+                }
+                if let text = try? String(contentsOfFile: httpPortFile, encoding: .utf8), let httpPort = Int(text) {
+                    self.port = port
+                    self.httpPort = httpPort
+                    return
+                }
             }
+            guard process.isRunning else { break }
             usleep(25_000)
         }
         process.terminate()

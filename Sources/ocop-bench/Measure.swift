@@ -40,6 +40,11 @@ struct ScratchDirectory {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-bench-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
+    /// A directory kept between runs (created if missing).
+    init(existing path: String) throws {
+        url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
     func path(_ file: String) -> String { url.appendingPathComponent(file).path }
     func remove() { try? FileManager.default.removeItem(at: url) }
 }

@@ -41,6 +41,24 @@ final class SyncWorkload {
         self.provinces = provinces
     }
 
+    /// Provinces of `tenants` (already in `store`) with new products each, and a central replica.
+    init(name: String, store: SQLiteNationalStore, tenants: [UUID], productsPerProvince: Int) throws {
+        let directory = try ScratchDirectory(name)
+        self.directory = directory
+        self.store = store
+        central = try Replica.create(at: directory.path("central.ocop"), role: .central, tenantID: nil)
+        provinces = try tenants.enumerated().map { index, tenant in
+            let replica = try Replica.create(at: directory.path("p\(index).ocop"), role: .province, tenantID: tenant)
+            let rows = SampleProducts.make(count: productsPerProvince, tenant: tenant, seed: UInt64(index + 1))
+            try replica.write { db in
+                try SampleProducts.insertProvince(
+                    rows, producers: SampleProducts.producers(count: productsPerProvince, seed: UInt64(index + 1)), tenant: tenant, into: db
+                )
+            }
+            return Province(tenant: tenant, replica: replica, products: rows)
+        }
+    }
+
     func principal(_ province: Province) -> Principal {
         Principal(replica: province.replica.replicaID, role: .province, tenantID: province.tenant)
     }
