@@ -34,7 +34,14 @@ extension String {
 
     /// NFC, then leading and trailing whitespace and newlines removed (inner spacing is kept).
     public func trimmedNFC() -> String {
-        normalizedNFC().trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = normalizedNFC()
+        // Most text has nothing to trim, and Foundation's trimming is slow (every stored record
+        // passes through here when it is read): look at the two ends first. (The set is
+        // Foundation's own: it holds U+200B, which Unicode's White_Space does not.)
+        let set = CharacterSet.whitespacesAndNewlines
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              set.contains(first) || set.contains(last) else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// ``trimmedNFC()``, or `nil` if that leaves nothing: how optional text fields are read.

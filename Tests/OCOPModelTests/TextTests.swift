@@ -60,6 +60,15 @@ struct TextTests {
 
     @Test func trimmingKeepsInnerSpaces() {
         #expect("  Chè Shan tuyết\t\n".trimmedNFC() == "Chè Shan tuyết")
+        // The fast path looks only at the ends: whatever is at either end, the result is
+        // Foundation's trimming.
+        for value in UInt32(0)...0x3100 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let reversed = "\(Character(scalar))Chè"
+            #expect(reversed.trimmedNFC() == reversed.normalizedNFC().trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+            let text = "Chè\(Character(scalar))"
+            #expect(text.trimmedNFC() == text.normalizedNFC().trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+        }
         #expect(" \u{00A0}\n".trimmedNFCOrNil() == nil)
         #expect(" Đắk Lắk ".trimmedNFCOrNil() == "Đắk Lắk")
     }
