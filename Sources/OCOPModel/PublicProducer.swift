@@ -161,13 +161,14 @@ struct OwnerNames: Sendable, Hashable {
     private mutating func addPersonalPart(of name: String, commune: String?) {
         let words = Word.split(name)
         let folded = words.map(\.folded)
-        var excluded = Self.places
-        if let commune { excluded.insert(Word.split(commune).map(\.folded)) }
+        // Not a copy of `places` with the commune added: copying that set cost more than all the rest.
+        let commune = commune.map { Word.split($0).map(\.folded) }
         func run(from start: Int) -> [Word] {
             Array(words[start...].prefix { $0.isCapitalized }.prefix(4))
         }
         func add(_ run: [Word], alone: Bool) {
-            guard !run.isEmpty, !excluded.contains(run.map(\.folded)) else { return }
+            let folded = run.map(\.folded)
+            guard !run.isEmpty, !Self.places.contains(folded), folded != commune else { return }
             if alone || run.count >= 2 { addPerson(run) }
         }
         let form = Self.legalForms.first { folded.starts(with: $0) } ?? []
@@ -250,12 +251,14 @@ struct Word: Sendable, Hashable {
 
     /// The words of `text`: runs of letters, digits and apostrophes (`H'Hen`, `K'Ho`).
     static func split(_ text: String) -> [Word] {
+        // Normalisation is checked once for the text, not once for each of its words.
+        let isNFC = text.isNFC
         var words: [Word] = []
         var start: String.Index?
         func close(at end: String.Index) {
             guard let from = start else { return }
             let word = text[from..<end]
-            words.append(Word(range: from..<end, folded: VietnameseFolding.fold(String(word)),
+            words.append(Word(range: from..<end, folded: isNFC ? VietnameseFolding.fold(normalized: String(word)) : VietnameseFolding.fold(String(word)),
                               isCapitalized: word.first?.isUppercase ?? false))
             start = nil
         }
