@@ -53,15 +53,23 @@ enum TraceBenchmark {
         _ = try Wrk.run(url: base, script: directory.path("trace.lua"), threads: 1, connections: 1, seconds: 3, environment: environment) // warm-up
         let single = try Wrk.run(url: base, script: directory.path("trace.lua"), threads: 1, connections: 1, seconds: seconds, environment: environment)
         let floorSingle = try Wrk.run(url: base + "/healthz", threads: 1, connections: 1, seconds: seconds)
-        let loaded = try Wrk.run(url: base, script: directory.path("trace.lua"), threads: 2, connections: clients, seconds: seconds, environment: environment)
-        let floorLoaded = try Wrk.run(url: base + "/healthz", threads: 2, connections: clients, seconds: seconds)
+        // Under load, three rounds each, alternating with the baseline: this machine is shared
+        // and one run can land on a noisy minute. The median round counts.
+        var rounds: [Wrk] = [], floors: [Wrk] = []
+        for _ in 0..<3 {
+            rounds.append(try Wrk.run(url: base, script: directory.path("trace.lua"), threads: 2, connections: clients, seconds: seconds, environment: environment))
+            floors.append(try Wrk.run(url: base + "/healthz", threads: 2, connections: clients, seconds: seconds))
+        }
+        let loaded = rounds.sorted { $0.median < $1.median }[1]
+        let floorLoaded = floors.sorted { $0.median < $1.median }[1]
+        let roundMedians = rounds.map { String(format: "%.1f", $0.median * 1000) }.joined(separator: ", ")
         let what = "\(lots) lots, \(lots * 5) events"
         figures += [
             Figure(name: "trace_page_single_client_median_ms", value: single.median * 1000,
                    note: "GET /01/{gtin}/10/{lot} of random lots, one connection, \(single.requests) requests in \(seconds) s (\(what)); wrk against the release ocop-syncd"),
             Figure(name: "trace_page_single_client_p99_ms", value: single.p99 * 1000, note: "99th percentile of those"),
             Figure(name: "trace_page_32_clients_median_ms", value: loaded.median * 1000,
-                   note: "the same over \(clients) connections at once: median latency of \(loaded.requests) requests (target ≤ 20)"),
+                   note: "the same over \(clients) connections at once: median latency, the middle of three \(seconds) s rounds (\(roundMedians) ms; target ≤ 20)"),
             Figure(name: "trace_page_32_clients_p99_ms", value: loaded.p99 * 1000, note: "99th percentile of those (target ≤ 100)"),
             Figure(name: "trace_pages_per_s", value: loaded.requestsPerSecond, note: "pages served per second under that load"),
             Figure(name: "healthz_32_clients_median_ms", value: floorLoaded.median * 1000,
