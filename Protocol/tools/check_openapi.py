@@ -61,7 +61,8 @@ def main():
         for method in METHODS:
             if method in item:
                 documented[(method.upper(), path)] = item[method]
-    served = {(route["method"], route["path"]) for route in observed["routes"]}
+    # The router's catch-all `**` (any further path) is written `{rest}` in the document.
+    served = {(route["method"], route["path"].replace("/**", "/{rest}")) for route in observed["routes"]}
     for method, path in sorted(served - set(documented)):
         problems.append("served but not documented: %s %s" % (method, path))
     for method, path in sorted(set(documented) - served):
@@ -69,7 +70,7 @@ def main():
 
     exercised = set()
     for sample in observed["samples"]:
-        key = (sample["method"], sample["template"])
+        key = (sample["method"], sample["template"].replace("/**", "/{rest}"))
         label = "%s %s -> %s" % (sample["method"], sample.get("path", sample["template"]), sample["status"])
         operation = documented.get(key)
         if operation is None:

@@ -25,7 +25,9 @@ struct SyncFailureTests {
         defer { listener.stop() }
         let result = try await sync(port: listener.port)
         #expect(result.status == 5, "\(result)")
-        #expect(result.stderr.contains("was reset"), "\(result)")
+        // Whether the client reads the reset as ECONNRESET or as the end of the stream depends on
+        // where it was when the RST arrived (a full run showed both); either way it says so plainly.
+        #expect(result.stderr.contains("was reset") || result.stderr.contains("closed the connection"), "\(result)")
         #expect(result.stderr.contains("run `ocop sync` again"), "\(result)")
         expectPlainWords(result)
     }

@@ -95,6 +95,7 @@ struct OpenAPITests {
                 .init(path: "/01/08934567890120/10/ST%2F2026-B1", template: traceLink, token: .none, headers: ["Accept": "application/ld+json"]),
                 .init(path: "/01/8934567890120/10/ST%2F2026-B1", template: traceLink, token: .none),
                 .init(path: "/01/08934567890121/10/X", template: traceLink, token: .none),
+                .init(path: "/01/08934567890120/10/ST/2026-B1", template: traceLink + "/**", token: .none),
                 .init(path: "/01/08934567890120/10/NOPE", template: traceLink, token: .none, headers: ["Accept": "application/ld+json"]),
                 .init(path: "/l/\(lot)", template: "/l/{id}", token: .none),
                 .init(path: "/l/\(missing)", template: "/l/{id}", token: .none),
