@@ -51,11 +51,16 @@ extension SQLiteNationalReader {
         _ type: Record.Type, _ db: Database, where column: String, in keys: [UUID], limit: Int? = nil
     ) throws -> [Record] {
         guard !keys.isEmpty else { return [] }
-        let list = keys.count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: keys.count).joined(separator: ", ") + ")"
+        let list = keys.count == 1 ? "= ?" : "IN (\(placeholders(keys.count)))"
         let statement = try db.cachedStatement(
             sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE \"\(column)\" \(list)\(limit == nil ? "" : " LIMIT ?")"
         )
         return try Record.fetchAll(statement, arguments: StatementArguments(keys) + StatementArguments(limit.map { [$0] } ?? []))
+    }
+
+    /// `?, ?, …`: `count` parameters of an `IN` list.
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     private static func lot(_ db: Database, _ key: LotTrace.Key) throws -> Batch? {
@@ -65,12 +70,11 @@ extension SQLiteNationalReader {
         case .gtin(let gtin, let lotCode):
             let forms = gtin.storedForms
             let products = try UUID.fetchAll(db.cachedStatement(
-                sql: "SELECT id FROM products WHERE gtin IN (" + Array(repeating: "?", count: forms.count).joined(separator: ", ") + ")"
+                sql: "SELECT id FROM products WHERE gtin IN (\(placeholders(forms.count)))"
             ), arguments: StatementArguments(forms))
             guard !products.isEmpty else { return nil }
             return try Batch.fetchOne(db.cachedStatement(
-                sql: "SELECT * FROM batches WHERE product_id IN (" + Array(repeating: "?", count: products.count).joined(separator: ", ")
-                    + ") AND lot_code = ? ORDER BY id LIMIT 1"
+                sql: "SELECT * FROM batches WHERE product_id IN (\(placeholders(products.count))) AND lot_code = ? ORDER BY id LIMIT 1"
             ), arguments: StatementArguments(products) + [lotCode])
         }
     }

@@ -23,7 +23,9 @@ struct TLSTests {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         let (certificate, key) = try await makeCertificate(in: daemon.dataDirectory)
-        let config = #"{"dataDirectory": "\#(daemon.dataDirectory.path)", "metrics": null, "logLevel": "warning", "tls": {"certificate": "\#(certificate)", "privateKey": "\#(key)"}}"#
+        // The harness's long handshake and idle limits kept: on two cores under a full run, a TLS
+        // handshake and the login can take longer than the default 10 s.
+        let config = #"{"dataDirectory": "\#(daemon.dataDirectory.path)", "metrics": null, "logLevel": "warning", "limits": {"handshakeTimeoutSeconds": 300, "idleTimeoutSeconds": 300}, "tls": {"certificate": "\#(certificate)", "privateKey": "\#(key)"}}"#
         try config.write(to: daemon.configPath, atomically: true, encoding: .utf8)
         try await daemon.start()
         let province = try daemon.addProvince(code: "01", name: "Hà Nội")
