@@ -66,10 +66,27 @@ final class LoopbackListener: @unchecked Sendable {
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
         case .close:
             _ = read(client, &buffer, buffer.count)
+            closeGracefully(client)
+            return
         case .answer(let bytes):
             _ = read(client, &buffer, buffer.count)
             _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            closeGracefully(client)
+            return
         }
+        close(client)
+    }
+
+    /// Ends the connection as a well-behaved server does: FIN after what was written, then what
+    /// the client still sends is read until it closes (at most 5 s). Closing with unread bytes
+    /// would send a reset instead, and under load a client can meet the reset before the
+    /// answer, which is another test's case (`.reset`).
+    private static func closeGracefully(_ client: Int32) {
+        shutdown(client, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while read(client, &buffer, buffer.count) > 0 {}
         close(client)
     }
 
