@@ -69,11 +69,15 @@ struct ReportTests {
 
     @Test("sync report: last sync, lag and pending conflicts per province")
     func syncReport() async throws {
+        let started = Date()
         let seed = try await Seed()
         try await seed.harness.sync("22")
         let statuses = try await seed.harness.reports.sync()
+        // Both synced during this test: the lag is at most the test's own time so far (which a
+        // full run on two cores can stretch to minutes).
+        let bound = Date().timeIntervalSince(started) + 1
         #expect(statuses.map(\.provinceCode) == ["01", "22"])
-        #expect(statuses.allSatisfy { $0.replicas == 1 && $0.lastSyncAt != nil && ($0.lagSeconds ?? 99) < 60 })
+        #expect(statuses.allSatisfy { $0.replicas == 1 && $0.lastSyncAt != nil && Double($0.lagSeconds ?? Int.max) <= bound }, "\(statuses), bound \(bound) s")
         #expect(statuses.allSatisfy { $0.pendingConflicts == 0 && $0.refused == 0 })
         // What 22 pushed after 01 synced is never sent to 01: neither is behind.
         #expect(statuses.map(\.feedBehind) == [0, 0])
