@@ -68,6 +68,8 @@ let package = Package(
                 "OCOPModel", "OCOPSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                // Attachments are addressed by the SHA-256 of their bytes.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -10,7 +10,9 @@ public enum OCOPSchema {
     ///   score sheets, producers' consent to publish a trading name, growing-area codes, lot
     ///   events (EPCIS), inspection keys and signed inspections. Only tables were added, so a
     ///   version 1 replica keeps working: it is not sent the new tables' rows.
-    public static let version: UInt32 = 2
+    /// - 3: products' offers (price, availability, net content) and attachments (files described
+    ///   by rows, addressed by SHA-256). Again only tables.
+    public static let version: UInt32 = 3
 
     public static let tenants = TableSchema(
         name: "tenants", scope: .central,
@@ -283,12 +285,51 @@ public enum OCOPSchema {
         since: 2
     )
 
+    /// How a product is sold: price in đồng, availability, net content. One per product (its id
+    /// is the product's).
+    public static let productOffers = TableSchema(
+        name: "product_offers", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("product_id", .uuid, references: "products"),
+            ColumnSchema("price_vnd", .integer, nullable: true),
+            ColumnSchema("availability", .text),
+            ColumnSchema("net_quantity", .real, nullable: true),
+            ColumnSchema("net_unit", .text, nullable: true),
+            ColumnSchema("recorded_on", .date),
+        ],
+        indexes: [["tenant_id"], ["product_id"]],
+        since: 3
+    )
+
+    /// A file attached to a row of one of several tables (`owner_table`, `owner_id`), addressed
+    /// by the SHA-256 of its bytes.
+    public static let attachments = TableSchema(
+        name: "attachments", scope: .tenant,
+        columns: [
+            ColumnSchema("tenant_id", .uuid, references: "tenants"),
+            ColumnSchema("owner_table", .text),
+            ColumnSchema("owner_id", .uuid),
+            ColumnSchema("role", .text),
+            ColumnSchema("sha256", .text),
+            ColumnSchema("media_type", .text),
+            ColumnSchema("byte_count", .integer),
+            ColumnSchema("title", .text, nullable: true),
+            ColumnSchema("recorded_on", .date),
+            ColumnSchema("recorded_by", .text),
+        ],
+        indexes: [["tenant_id"], ["owner_id"], ["sha256"]],
+        since: 3,
+        namedTableReference: NamedTableReference(tableColumn: "owner_table", keyColumn: "owner_id")
+    )
+
     /// Every synced table, parents before children. New tables go at the end: a table's
     /// position is its number in change logs.
     public static let tables: [TableSchema] = [
         tenants, producers, materialAreas, products, evaluations, certificates, batches,
         certificateEvents, dossiers, councilScores, producerConsents,
         growingAreaCodes, lotEvents, inspectionKeys, inspections,
+        productOffers, attachments,
     ]
 
     /// The tables a replica of schema `version` has.

@@ -52,6 +52,20 @@ public enum TableScope: String, Sendable, Hashable {
 ///
 /// Every synced table has a single-column primary key `id` made without coordination (UUIDv7),
 /// so rows created offline in different provinces never collide.
+/// A row's reference to a row of a table its own column names (see
+/// ``TableSchema/namedTableReference``).
+public struct NamedTableReference: Sendable, Hashable {
+    /// The column holding the target table's name.
+    public var tableColumn: String
+    /// The column holding the target row's id.
+    public var keyColumn: String
+
+    public init(tableColumn: String, keyColumn: String) {
+        self.tableColumn = tableColumn
+        self.keyColumn = keyColumn
+    }
+}
+
 public struct TableSchema: Sendable, Hashable {
     public var name: String
     public var scope: TableScope
@@ -62,13 +76,18 @@ public struct TableSchema: Sendable, Hashable {
     /// The schema version that added the table. A replica of an older version is not sent its
     /// rows (it could not store them); it fetches them when it upgrades.
     public var since: UInt32
+    /// A reference whose target table is named by a column's value rather than fixed by the
+    /// schema (an attachment's `owner_table` and `owner_id`): checked as a column's reference is.
+    public var namedTableReference: NamedTableReference?
 
-    public init(name: String, scope: TableScope, columns: [ColumnSchema], indexes: [[String]] = [], since: UInt32 = 1) {
+    public init(name: String, scope: TableScope, columns: [ColumnSchema], indexes: [[String]] = [], since: UInt32 = 1,
+                namedTableReference: NamedTableReference? = nil) {
         self.name = name
         self.scope = scope
         self.columns = columns
         self.indexes = indexes
         self.since = since
+        self.namedTableReference = namedTableReference
     }
 
     public static let primaryKey = "id"

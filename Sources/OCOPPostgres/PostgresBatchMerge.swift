@@ -144,6 +144,15 @@ struct PostgresBatchMerge {
                     if let value, !value.isNull { wanted[target, default: []].insert(value) }
                 }
             }
+            if let named = table.schema.namedTableReference {
+                for state in [change.state, local] {
+                    guard case .text(let target)? = state?.columns[named.tableColumn]?.value ?? local?.columns[named.tableColumn]?.value,
+                          OCOPSchema.table(named: target) != nil,
+                          let value = state?.columns[named.keyColumn]?.value ?? local?.columns[named.keyColumn]?.value, !value.isNull
+                    else { continue }
+                    wanted[target, default: []].insert(value)
+                }
+            }
         }
         return wanted
     }

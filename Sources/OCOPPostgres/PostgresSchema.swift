@@ -31,6 +31,8 @@ enum PostgresSchema {
         // lot code, for trace links); a store made since has them already.
         Migration(name: "2027-01 schema 2 tables", statements: OCOPSchema.tables.filter { $0.since == 2 }.flatMap(tableStatements)
             + OCOPSchema.tables(upTo: 1).flatMap { indexStatements($0, ifNotExists: true) }),
+        // Schema 3: products' offers and attachments.
+        Migration(name: "2027-02 schema 3 tables", statements: OCOPSchema.tables.filter { $0.since == 3 }.flatMap(tableStatements)),
     ]
 
     /// The advisory lock key under which daemons starting at once migrate one after another.

@@ -24,6 +24,10 @@ extension Dossier.Outcome: DatabaseValueConvertible {}
 extension LotEvent.EventType: DatabaseValueConvertible {}
 extension Inspection.Kind: DatabaseValueConvertible {}
 extension Inspection.Verdict: DatabaseValueConvertible {}
+extension ProductOffer.Availability: DatabaseValueConvertible {}
+extension ProductOffer.NetUnit: DatabaseValueConvertible {}
+extension FileAttachment.Role: DatabaseValueConvertible {}
+extension AttachmentMediaType: DatabaseValueConvertible {}
 
 /// A record of a synced table, readable and writable through GRDB.
 package protocol SyncedRecord: OCOPRecord, FetchableRecord, PersistableRecord {}
@@ -47,6 +51,8 @@ extension GrowingAreaCode: SyncedRecord {}
 extension LotEvent: SyncedRecord {}
 extension InspectionKey: SyncedRecord {}
 extension Inspection: SyncedRecord {}
+extension ProductOffer: SyncedRecord {}
+extension FileAttachment: SyncedRecord {}
 
 extension SyncedRecord {
     /// The record's key and column values as the sync engine carries them, for a backend that is

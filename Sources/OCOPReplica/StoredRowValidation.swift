@@ -93,6 +93,7 @@ package enum StoredRowValidation {
             guard let record else { return [] }
             return record.validationErrors(reference: reference)
                 + (try referenceProblems(schema: Record.schema, row: row, known: known, lookup: lookup))
+                + (try namedReferenceProblems(schema: Record.schema, row: row, known: known, lookup: lookup))
         }
         switch table {
         case Tenant.schema.name: return try check(Tenant.self)
@@ -109,12 +110,38 @@ package enum StoredRowValidation {
         case GrowingAreaCode.schema.name: return try check(GrowingAreaCode.self)
         case LotEvent.schema.name: return try check(LotEvent.self)
         case InspectionKey.schema.name: return try check(InspectionKey.self)
+        case ProductOffer.schema.name: return try check(ProductOffer.self)
+        case FileAttachment.schema.name: return try check(FileAttachment.self)
         case Inspection.schema.name:
             let problems = try check(Inspection.self)
             guard problems.isEmpty, let inspection = try? Inspection(row: row) else { return problems }
             return try signatureProblems(inspection, key: try inspectionKey(row["key_id"]))
         default: return []
         }
+    }
+
+    /// A row that refers to a row of a table named in its own column (an attachment's owner)
+    /// that does not exist, or is another province's: checked as a column's reference is. A
+    /// table name that is not a synced table is the record's own validation's to report.
+    private static func namedReferenceProblems(
+        schema: TableSchema, row: Row, known: KnownRows, lookup: (String, DatabaseValue) throws -> DatabaseValue?
+    ) throws -> [ValidationError] {
+        guard let named = schema.namedTableReference, let target = row[named.tableColumn] as String?,
+              OCOPSchema.table(named: target) != nil else { return [] }
+        let key: DatabaseValue = row[named.keyColumn]
+        let mine: DatabaseValue = schema.scope == .tenant ? row[TableSchema.tenantColumn] : .null
+        guard !key.isNull, known.pending[target]?.contains(key) != true else { return [] }
+        let found = KnownRows.Found(table: target, key: key, tenant: mine)
+        if known.found.contains(found) { return [] }
+        let id = UUID.fromDatabaseValue(key)?.uuidString.lowercased() ?? key.description
+        guard let theirs = try lookup(target, key) else {
+            return [ValidationError(record: schema.name, field: named.keyColumn, reason: "no \(target) row has id \(id)")]
+        }
+        if !mine.isNull, !theirs.isNull, mine != theirs {
+            return [ValidationError(record: schema.name, field: named.keyColumn, reason: "the \(target) row \(id) belongs to another province")]
+        }
+        known.found.insert(found)
+        return []
     }
 
     /// An inspection whose signature does not verify against its office's key, or signed by a

@@ -24,15 +24,26 @@ enum SyncSchemaMigrations {
         // replica of schema 1 was not sent their rows, so it pulls again from the start: rows it
         // has are no-ops, rows of the new tables arrive.
         migrator.registerMigration("2027-01 schema 2 tables") { db in
-            try storage.install(db)
-            let isNationalStore = (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0
-            if !isNationalStore, (try SyncMeta.int(db, .pulledCursor) ?? 0) > 0 {
-                try SyncMeta.set(db, .pulledCursor, 0)
-            }
-            if try SyncMeta.int(db, .schemaVersion) != nil {
-                try SyncMeta.set(db, .schemaVersion, Int64(OCOPSchema.version))
-            }
+            try addTables(storage, db)
+        }
+        // Schema 3 added offers and attachments: the same again.
+        migrator.registerMigration("2027-02 schema 3 tables") { db in
+            try addTables(storage, db)
         }
         return migrator
+    }
+
+    /// A schema version that only added tables: create them; a province replica was not sent
+    /// their rows, so it pulls again from the start (rows it has are no-ops, the new tables' rows
+    /// arrive).
+    private static func addTables(_ storage: SyncStorage, _ db: Database) throws {
+        try storage.install(db)
+        let isNationalStore = (try SyncMeta.int(db, .feedSequence) ?? -1) >= 0
+        if !isNationalStore, (try SyncMeta.int(db, .pulledCursor) ?? 0) > 0 {
+            try SyncMeta.set(db, .pulledCursor, 0)
+        }
+        if try SyncMeta.int(db, .schemaVersion) != nil {
+            try SyncMeta.set(db, .schemaVersion, Int64(OCOPSchema.version))
+        }
     }
 }

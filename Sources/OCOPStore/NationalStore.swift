@@ -33,11 +33,12 @@ public protocol NationalStore: Sendable {
     func pull(after cursor: UInt64, servingReadAhead page: PullResult, for principal: Principal) async throws -> PullResult
 }
 
-/// Which schema versions a national store accepts in pushes: the current one and the previous
-/// one, so provinces can upgrade on their own schedule.
+/// Which schema versions a national store accepts: every one from 1 to the current one, so
+/// provinces upgrade on their own schedule. Versions only ever added tables, so an older replica
+/// is simply not sent the newer tables' rows.
 public enum SchemaCompatibility {
     public static let current: UInt32 = OCOPSchema.version
-    public static let accepted: ClosedRange<UInt32> = max(current, 2) - 1...current
+    public static let accepted: ClosedRange<UInt32> = 1...current
 
     /// The tables a replica of schema `version` has: a pull for an older replica leaves the
     /// others out (it fetches them from the start when it upgrades).

@@ -36,6 +36,8 @@ struct OCOPCommand: AsyncParsableCommand {
             CertificateCommand.self,
             DossierCommand.self,
             InspectionCommand.self,
+            AttachCommand.self,
+            AttachmentsCommand.self,
             ImportCommand.self,
             PendingCommand.self,
             ConflictsCommand.self,

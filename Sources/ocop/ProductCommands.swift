@@ -9,7 +9,7 @@ struct ProductCommand: ParsableCommand {
         commandName: "product",
         abstract: "Register and manage OCOP products.",
         discussion: "A product is named by its id, its GTIN, or its exact Vietnamese name (ignoring case).",
-        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self]
+        subcommands: [Add.self, Edit.self, Delete.self, List.self, Show.self, Price.self]
     )
 
     /// The newest classification version: the default for new products.
@@ -227,6 +227,8 @@ struct ProductCommand: ParsableCommand {
                 ("gtin", product.gtin),
                 ("material area", area.map { "\($0.name)\($0.growingAreaCode.map { " [\($0)]" } ?? "")" }),
                 ("status", product.status.rawValue),
+                ("offer", try replica.fetch(ProductOffer.self, id: product.id).map { Price.summary($0, of: product) }),
+                ("attachments", String(try replica.fetchAll(FileAttachment.self).filter { $0.ownerID == product.id }.count)),
                 ("tenant", product.tenantID.lowercasedString),
             ])
             let evaluations = try replica.evaluations(ofProduct: product.id)

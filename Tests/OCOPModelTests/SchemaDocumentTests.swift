@@ -14,7 +14,7 @@ struct SchemaDocumentTests {
 
     static func document() throws -> Data {
         let tables: [[String: Any]] = OCOPSchema.tables.map { table in
-            [
+            var entry: [String: Any] = [
                 "name": table.name,
                 "written_by": table.scope == .tenant ? "province (own rows) and central office" : "central office only",
                 "scope": table.scope.rawValue,
@@ -30,11 +30,15 @@ struct SchemaDocumentTests {
                     return entry
                 },
             ]
+            if let named = table.namedTableReference {
+                entry["named_table_reference"] = ["table_column": named.tableColumn, "key_column": named.keyColumn]
+            }
+            return entry
         }
         let document: [String: Any] = [
             "$comment": "Generated from OCOPSchema by Tests/OCOPModelTests/SchemaDocumentTests.swift; see Protocol/SPEC.md §16.",
             "schema_version": Int(OCOPSchema.version),
-            "accepted_schema_versions": [Int(max(OCOPSchema.version, 2) - 1), Int(OCOPSchema.version)].uniqued(),
+            "accepted_schema_versions": Array(1...Int(OCOPSchema.version)),
             "tables": tables,
         ]
         return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) + Data("\n".utf8)
@@ -57,12 +61,5 @@ struct SchemaDocumentTests {
             let columns = try #require(entry["columns"] as? [[String: Any]])
             #expect(columns.map { $0["name"] as? String } == table.columns.map(\.name))
         }
-    }
-}
-
-extension Array where Element: Hashable {
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -28,7 +28,7 @@ struct StoreBackendFactory: Sendable, CustomTestStringConvertible {
 
 /// A national store with a central account and provinces, each province with a replica (in
 /// memory) that syncs with the store in process.
-private struct Country {
+struct Country {
     let store: any NationalBackend
     let scratch: URL
     var provinces: [(code: String, tenant: UUID, replica: Replica)] = []
@@ -82,7 +82,7 @@ private struct Country {
     }
 }
 
-private let conformanceVerifier = CredentialVerifier(
+let conformanceVerifier = CredentialVerifier(
     salt: [1, 2, 3], iterations: 4096, storedKey: Array(repeating: 7, count: 32), serverKey: Array(repeating: 9, count: 32))
 
 private func uuid(_ key: SyncValue) -> UUID? {
