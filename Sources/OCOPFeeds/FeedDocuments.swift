@@ -10,6 +10,12 @@ public enum FeedDocuments {
         "Vietnam's national OCOP programme (Mỗi xã một sản phẩm, One Commune One Product; Decision 148/QĐ-TTg of 2023), run by the Ministry of Agriculture and Environment of Viet Nam. Not FAO's \"One Country One Priority Product\" initiative, which is also abbreviated OCOP."
 
     static let vocabulary = "urn:ocop-vn:vocab:"
+    /// IANA's register, whose entries DCAT's `mediaType` names.
+    static let mediaTypeIRI = "https://www.iana.org/assignments/media-types/"
+    /// ISO 639-1 codes as the Library of Congress publishes them.
+    static let languageIRI = "http://id.loc.gov/vocabulary/iso639-1/"
+    /// Viet Nam in the EU's country authority list (ISO 3166-1 alpha-3), which DCAT-AP uses.
+    static let countryIRI = "http://publications.europa.eu/resource/authority/country/VNM"
 
     static var context: FeedJSON {
         .array([.string("https://schema.org/"), .object([("ocop", .string(vocabulary))])])
@@ -63,7 +69,22 @@ public enum FeedDocuments {
         }
     }
 
-    /// A schema.org `Product` with `hasCertification`.
+    /// Viet Nam as a schema.org `Country`.
+    static var vietnam: FeedJSON {
+        .object([("@type", .string("Country")), ("identifier", .string("VN")), ("name", .string("Viet Nam"))])
+    }
+
+    /// A member of a schema.org enumeration (`InStock`), as the IRI it is, not a string.
+    static func member(_ name: String) -> FeedJSON { .object([("@id", .string("schema:" + name))]) }
+
+    /// A literal with an explicit schema.org datatype: schema.org's context types some terms
+    /// (`dateModified` is coerced to `Date`), which would mistype a date and time.
+    static func typed(_ value: String, _ datatype: String) -> FeedJSON {
+        .object([("@type", .string(datatype)), ("@value", .string(value))])
+    }
+
+    /// A schema.org `Product`: classification, certificate, province (ISO 3166-2:VN), brand,
+    /// offer, net content, photos and page.
     public static func product(_ product: FeedProduct, profile: FeedProfile) -> FeedJSON {
         let languages = profile.languages
         let certificate = product.certificate
@@ -75,12 +96,11 @@ public enum FeedDocuments {
         if let iso = product.provinceISO {
             identifiers.append(.object([("@type", .string("PropertyValue")), ("propertyID", .string("ISO 3166-2")), ("value", .string(iso))]))
         }
-        let provinceID = FeedJSON.array(identifiers)
         let province = FeedJSON.object([
             ("@type", .string("AdministrativeArea")),
-            ("identifier", provinceID),
+            ("identifier", .array(identifiers)),
             ("name", .string(product.provinceName)),
-            ("containedInPlace", .object([("@type", .string("Country")), ("identifier", .string("VN")), ("name", .string("Viet Nam"))])),
+            ("containedInPlace", vietnam),
         ])
         let producer = product.producer
         let producerDocument = FeedJSON.object([
@@ -89,11 +109,14 @@ public enum FeedDocuments {
             ("name", .string(producer.name)),
             ("additionalType", .string(producerType(producer.type))),
             ("taxID", producer.taxID.map(FeedJSON.string)),
+            // The region as ISO 3166-2:VN (what shops and customs systems read), the name if a
+            // unit has no code yet.
             ("address", .object([
                 ("@type", .string("PostalAddress")),
-                ("addressRegion", .string(product.provinceName)),
+                ("addressRegion", .string(product.provinceISO ?? product.provinceName)),
                 ("addressCountry", .string("VN")),
             ])),
+            ("location", province),
         ])
         let certification = FeedJSON.object([
             ("@type", .string("Certification")),
@@ -107,11 +130,13 @@ public enum FeedDocuments {
                 ("bestRating", .int(5)),
                 ("worstRating", .int(3)),
             ])),
-            ("certificationStatus", .string("https://schema.org/CertificationActive")),
+            ("certificationStatus", member("CertificationActive")),
             ("issuedBy", .object([("@type", .string("Organization")), ("name", .string(issuerName(product.issuer)))])),
             ("validFrom", .string(certificate.issuedOn.description)),
             ("expires", .string(certificate.expiresOn.description)),
-            ("validIn", province),
+            // An OCOP rating is recognised nationwide, whichever council granted it.
+            ("validIn", vietnam),
+            ("image", product.certificateImageURLs.isEmpty ? nil : .array(product.certificateImageURLs.map(FeedJSON.string))),
         ])
         let category = FeedJSON.object([
             ("@type", .string("CategoryCode")),
@@ -123,6 +148,35 @@ public enum FeedDocuments {
                 ("name", .string(product.classificationVersion)),
             ])),
         ])
+        let gtin14 = product.gtin.flatMap(DigitalLink.gtin14)
+        var offer: FeedJSON?
+        var size: FeedJSON?
+        if let sold = product.offer {
+            offer = .object([
+                ("@type", .string("Offer")),
+                ("price", sold.priceVND.map { .int(Int($0)) }),
+                ("priceCurrency", sold.priceVND == nil ? nil : .string("VND")),
+                ("availability", member(sold.availability.schemaOrgName)),
+                ("itemCondition", member("NewCondition")),
+                ("url", product.pageURL.map(FeedJSON.string)),
+            ])
+            if let quantity = sold.netQuantity, let unit = sold.netUnit {
+                size = .object([
+                    ("@type", .string("QuantitativeValue")),
+                    ("value", .number(quantity)),
+                    ("unitCode", .string(unit.unitCode)),
+                    ("unitText", .string(unit.rawValue)),
+                ])
+            }
+        }
+        let growingArea = product.growingAreaCode.map { code in
+            FeedJSON.array([.object([
+                ("@type", .string("PropertyValue")),
+                ("propertyID", .string(vocabulary + "growingAreaCode")),
+                ("name", .string("growing-area code (mã số vùng trồng)")),
+                ("value", .string(code)),
+            ])])
+        }
         return .object([
             ("@type", .string("Product")),
             ("@id", .string(urn(product.id))),
@@ -131,12 +185,18 @@ public enum FeedDocuments {
             ("name", text([.en: product.nameEn, .vi: product.nameVi], languages: languages) ?? text([.vi: product.nameVi], languages: [.vi])),
             ("description", text([.en: product.descriptionEn, .vi: product.descriptionVi], languages: languages)),
             ("category", category),
-            ("gtin", product.gtin.map(FeedJSON.string)),
-            ("countryOfOrigin", .object([("@type", .string("Country")), ("identifier", .string("VN")), ("name", .string("Viet Nam"))])),
-            ("ocop:province", province),
+            // The GTIN as GS1 Digital Link (schema.org's gtin takes one), and its 14 digits.
+            ("gtin", gtin14.map { .string(DigitalLink.productURI(base: DigitalLink.gs1Resolver, gtin: $0, productID: product.id)) }),
+            ("gtin14", gtin14.map(FeedJSON.string)),
+            ("url", product.pageURL.map(FeedJSON.string)),
+            ("image", product.imageURLs.isEmpty ? nil : .array(product.imageURLs.map(FeedJSON.string))),
+            ("brand", .object([("@type", .string("Brand")), ("name", .string(producer.name))])),
+            ("size", size),
+            ("offers", offer),
+            ("additionalProperty", growingArea),
+            ("countryOfOrigin", vietnam),
             ("manufacturer", producerDocument),
             ("hasCertification", certification),
-            ("dateModified", .string(product.dateModified)),
         ])
     }
 
@@ -150,7 +210,7 @@ public enum FeedDocuments {
                 return .object([
                     ("@type", .string("DataFeedItem")),
                     ("ocop:action", .string("upsert")),
-                    ("dateModified", .string(product.dateModified)),
+                    ("dateModified", typed(product.dateModified, "DateTime")),
                     ("item", self.product(product, profile: profile)),
                 ])
             case .removal(let id):
@@ -193,8 +253,62 @@ public enum FeedDocuments {
         header += ["certificate_issuer", "valid_from", "valid_until", "province_code", "province_name", "province_iso",
                    "producer_id", "producer_name", "producer_type"]
         if profile.fields.contains(.producerTaxID) { header.append("producer_tax_id") }
-        header += ["date_modified", "date_deleted"]
+        header += ["brand", "price_vnd", "availability", "net_quantity", "net_unit", "growing_area_code", "page_url", "image_urls",
+                   "date_modified", "date_deleted"]
         return header
+    }
+
+    /// What each CSV column holds, for the CSVW metadata: title, datatype, and whether every row has it.
+    static func csvColumn(_ name: String) -> (description: String, datatype: FeedJSON, required: Bool) {
+        func pattern(_ regex: String) -> FeedJSON { .object([("base", .string("string")), ("format", .string(regex))]) }
+        let uuid = pattern("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        switch name {
+        case "action": return ("upsert (add or replace the product) or removal (delete it)", pattern("upsert|removal"), true)
+        case "id": return ("the product's stable identifier", uuid, true)
+        case "gtin": return ("GTIN (barcode number) as recorded", pattern("[0-9]{8}|[0-9]{12,14}"), false)
+        case "stars": return ("OCOP stars of the certificate in force",
+                              .object([("base", .string("integer")), ("minInclusive", .int(3)), ("maxInclusive", .int(5))]), false)
+        case "certificate_id", "producer_id": return ("identifier", uuid, false)
+        case "valid_from", "valid_until": return ("certificate's first and last day of validity", .string("date"), false)
+        case "date_deleted": return ("day the product left the feed (removals)", .string("date"), false)
+        case "date_modified": return ("latest change to the product or what it shows, UTC", .string("dateTime"), false)
+        case "province_iso": return ("province as ISO 3166-2:VN", pattern("VN-[0-9A-Z]{2}"), false)
+        case "price_vnd": return ("retail price in đồng (VND)", .object([("base", .string("integer")), ("minInclusive", .int(0))]), false)
+        case "availability": return ("in_stock, out_of_stock, pre_order or discontinued",
+                                     pattern(ProductOffer.Availability.allCases.map(\.rawValue).joined(separator: "|")), false)
+        case "net_quantity": return ("net content of the package priced, with net_unit",
+                                     .object([("base", .string("decimal")), ("minExclusive", .int(0))]), false)
+        case "net_unit": return ("g, kg, ml, l or piece", pattern(ProductOffer.NetUnit.allCases.map(\.rawValue).joined(separator: "|")), false)
+        case "growing_area_code": return ("official growing-area code (mã số vùng trồng) of the raw-material area", pattern("VN(-[0-9A-Z]+)+"), false)
+        case "page_url": return ("the product's public page (GS1 Digital Link)", .string("anyURI"), false)
+        case "image_urls": return ("the product's photos, separated by spaces", .string("anyURI"), false)
+        case "brand": return ("the producer's public name", .string("string"), false)
+        default: return (name.replacingOccurrences(of: "_", with: " "), .string("string"), false)
+        }
+    }
+
+    /// CSVW metadata (W3C's "Metadata Vocabulary for Tabular Data") for `products.csv`: each
+    /// column's name, title and datatype, so a CSVW processor reads the file typed and checked.
+    static func csvMetadata(profile: FeedProfile, csvFile: String) -> FeedJSON {
+        let columns: [FeedJSON] = csvHeader(profile: profile).map { name in
+            let column = csvColumn(name)
+            return .object([
+                ("name", .string(name)),
+                ("titles", .string(name)),
+                ("dc:description", .string(column.description)),
+                ("datatype", column.datatype),
+                ("required", column.required ? .bool(true) : nil),
+                ("separator", name == "image_urls" ? .string(" ") : nil),
+            ])
+        }
+        return .object([
+            ("@context", .array([.string("http://www.w3.org/ns/csvw"), .object([("@language", .string("en"))])])),
+            ("url", .string(csvFile)),
+            ("dc:title", .string(profile.title)),
+            ("dc:description", .string("Products certified under " + programmeStatement)),
+            ("dialect", .object([("encoding", .string("utf-8")), ("header", .bool(true)), ("lineTerminators", .array([.string("\r\n")]))])),
+            ("tableSchema", .object([("columns", .array(columns)), ("primaryKey", .string("id"))])),
+        ])
     }
 
     static func csvRow(_ entry: FeedEntry, snapshot: FeedSnapshot) -> [String] {
@@ -220,6 +334,14 @@ public enum FeedDocuments {
                 "province_code": product.provinceCode, "province_name": product.provinceName, "province_iso": product.provinceISO ?? "",
                 "producer_id": product.producer.id.map(urn) ?? "", "producer_name": product.producer.name,
                 "producer_type": producerType(product.producer.type), "producer_tax_id": product.producer.taxID ?? "",
+                "brand": product.producer.name,
+                "price_vnd": product.offer?.priceVND.map(String.init) ?? "",
+                "availability": product.offer?.availability.rawValue ?? "",
+                "net_quantity": product.offer?.netQuantity.map { FeedJSON.number($0).serialized() } ?? "",
+                "net_unit": product.offer?.netQuantity == nil ? "" : product.offer?.netUnit?.rawValue ?? "",
+                "growing_area_code": product.growingAreaCode ?? "",
+                "page_url": product.pageURL ?? "",
+                "image_urls": product.imageURLs.joined(separator: " "),
                 "date_modified": product.dateModified,
             ]
         }
@@ -246,29 +368,32 @@ public enum FeedDocuments {
                 ("dct", .string("http://purl.org/dc/terms/")),
                 ("foaf", .string("http://xmlns.com/foaf/0.1/")),
                 ("ocop", .string(vocabulary)),
+                ("xsd", .string("http://www.w3.org/2001/XMLSchema#")),
             ])),
             ("@type", .string("dcat:Catalog")),
             ("@id", .string("urn:ocop-vn:catalog:\(profile.id):\(snapshot.cursor)")),
             ("dct:title", .string("OCOP Viet Nam feeds for international partners")),
             ("dct:description", .string(programmeStatement)),
             ("dct:publisher", .object([("@type", .string("foaf:Organization")), ("foaf:name", .string("Ministry of Agriculture and Environment of Viet Nam, central OCOP office"))])),
-            ("dct:issued", .string(generatedAt)),
+            ("dct:issued", .object([("@value", .string(generatedAt)), ("@type", .string("xsd:dateTime"))])),
             ("dcat:dataset", .array([.object([
                 ("@type", .string("dcat:Dataset")),
                 ("@id", .string("urn:ocop-vn:feed:\(profile.id)")),
                 ("dct:title", .string(profile.title)),
                 ("dct:description", .string("Products certified under " + programmeStatement + " Only products whose certificate is in force; no personal data of household producers.")),
-                ("dct:language", .array(profile.languages.map { .string($0.rawValue) })),
-                ("dct:spatial", .string("VN")),
-                ("dct:modified", .string(snapshot.cursor.date.description)),
-                ("dct:conformsTo", .string("https://schema.org/Product")),
+                // Resources, as DCAT requires: languages and the country from the ISO lists.
+                ("dct:language", .array(profile.languages.map { .object([("@id", .string(languageIRI + $0.rawValue))]) })),
+                ("dct:spatial", .object([("@id", .string(countryIRI))])),
+                ("dct:modified", .object([("@value", .string(snapshot.cursor.date.description)), ("@type", .string("xsd:date"))])),
+                ("dct:conformsTo", .object([("@id", .string("https://schema.org/Product"))])),
                 ("ocop:since", snapshot.since.map { .string($0.description) } ?? .null),
                 ("ocop:cursor", .string(snapshot.cursor.description)),
                 ("dcat:distribution", .array(files.map { file in
                     .object([
                         ("@type", .string("dcat:Distribution")),
-                        ("dcat:downloadURL", .string(file.path)),
-                        ("dcat:mediaType", .string(file.mediaType)),
+                        // Relative to the catalogue: the files sit beside it.
+                        ("dcat:downloadURL", .object([("@id", .string(file.path))])),
+                        ("dcat:mediaType", .object([("@id", .string(mediaTypeIRI + file.mediaType))])),
                         ("dcat:byteSize", .int(file.bytes)),
                     ])
                 })),

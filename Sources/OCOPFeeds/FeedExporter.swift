@@ -57,9 +57,9 @@ public enum FeedExporter {
     public static func export(
         store: any NationalReads, profile: FeedProfile, format: FeedFormat, since: FeedCursor? = nil,
         to directory: URL, signingKey: Curve25519.Signing.PrivateKey, asOf date: LocalDate = LocalDate(Date()),
-        reference: ReferenceData = .standard, progress: (@Sendable (FeedProgress) -> Void)? = nil
+        links: FeedLinks? = nil, reference: ReferenceData = .standard, progress: (@Sendable (FeedProgress) -> Void)? = nil
     ) async throws -> ExportResult {
-        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date, reference: reference)
+        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date, links: links, reference: reference)
         return try write(snapshot, format: format, to: directory, signingKey: signingKey, progress: progress)
     }
 
@@ -114,7 +114,12 @@ public enum FeedExporter {
                 text += FeedDocuments.csvLine(FeedDocuments.csvRow(entry, snapshot: snapshot))
                 if (index + 1) % 1000 == 0 { progress?(FeedProgress(entriesWritten: index + 1, entriesTotal: total)) }
             }
-            written.append(FeedFile(path: "products.csv", mediaType: "text/csv", data: Data(text.utf8)))
+            // A byte-order mark: spreadsheet programs read a file without one in the machine's
+            // legacy code page, which garbles Vietnamese.
+            written.append(FeedFile(path: "products.csv", mediaType: "text/csv", data: Data(("\u{FEFF}" + text).utf8)))
+            let metadata = FeedDocuments.csvMetadata(profile: snapshot.profile, csvFile: "products.csv")
+            written.append(FeedFile(path: "products.csv-metadata.json", mediaType: "application/csvm+json",
+                                    data: Data(metadata.serialized(pretty: true).utf8)))
             progress?(FeedProgress(entriesWritten: total, entriesTotal: total))
         }
         let catalog = FeedDocuments.catalog(

@@ -51,8 +51,50 @@ public struct FeedProduct: Sendable, Hashable {
     /// The province's ISO 3166-2:VN code on the feed's date.
     public var provinceISO: String?
     public var producer: FeedProducer
-    /// The latest change to the product, its producer, province or certificate (UTC, ISO 8601).
+    /// The latest change to the product, its producer, province, certificate, offer, area or
+    /// photos (UTC, ISO 8601).
     public var dateModified: String
+    /// Price, availability and net content, when the province recorded them.
+    public var offer: FeedOffer?
+    /// The official growing-area code of the product's raw-material area, when it has one.
+    public var growingAreaCode: String?
+    /// The product's public page (its GS1 Digital Link on ``FeedLinks/base``); `nil` without links.
+    public var pageURL: String?
+    /// The product's photos, oldest first; empty without links.
+    public var imageURLs: [String] = []
+    /// Scans of the certificate in force that may be published (an organisation's only).
+    public var certificateImageURLs: [String] = []
+}
+
+/// How a product is sold, as a feed shows it.
+public struct FeedOffer: Sendable, Hashable {
+    public var priceVND: Int64?
+    public var availability: ProductOffer.Availability
+    public var netQuantity: Double?
+    public var netUnit: ProductOffer.NetUnit?
+
+    init(_ offer: ProductOffer) {
+        priceVND = offer.priceVND
+        availability = offer.availability
+        netQuantity = offer.netQuantity
+        netUnit = offer.netUnit
+    }
+}
+
+/// Where a feed's links point: the public site of the national store (`ocop-syncd`'s HTTP API),
+/// which serves product pages (`/01/{GTIN}`, `/p/{id}`) and files (`/files/{sha256}`).
+public struct FeedLinks: Sendable, Hashable {
+    /// `https://ocop.example.gov.vn`, without a trailing `/`.
+    public var base: String
+
+    public init(base: String) {
+        var base = base
+        while base.hasSuffix("/") { base.removeLast() }
+        self.base = base
+    }
+
+    func page(of product: Product) -> String { DigitalLink.productURI(base: base, gtin: product.gtin, productID: product.id) }
+    func file(_ sha256: String) -> String { "\(base)/files/\(sha256)" }
 }
 
 /// One line of a feed: a product to add or replace, or one to remove.
@@ -89,19 +131,22 @@ public struct FeedSnapshot: Sendable {
     /// Writes captured on the store but not yet numbered (e.g. made with the `sqlite3` shell)
     /// are numbered first; then everything is read in one read transaction, so a night's merge is
     /// seen whole or not at all.
+    ///
+    /// With `links`, products carry their public page and photos as URLs there.
     public static func read(
         store: any NationalReads, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate,
-        reference: ReferenceData = .standard
+        links: FeedLinks? = nil, reference: ReferenceData = .standard
     ) async throws -> FeedSnapshot {
         try await store.readFeed(since: since.map { UInt64(max($0.sequence, 0)) }) { source in
-            try snapshot(of: source, profile: profile, since: since, asOf: date, reference: reference)
+            try snapshot(of: source, profile: profile, since: since, asOf: date, links: links, reference: reference)
         }
     }
 
     /// The feed entries `source` gives for `profile`: the publishing rules, the same for every
     /// backend.
     static func snapshot(
-        of source: FeedSource, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate, reference: ReferenceData
+        of source: FeedSource, profile: FeedProfile, since: FeedCursor?, asOf date: LocalDate, links: FeedLinks? = nil,
+        reference: ReferenceData
     ) throws -> FeedSnapshot {
         let sequence = Int64(clamping: source.position)
         if date < ReferenceData.programmeStart {
@@ -129,6 +174,18 @@ public struct FeedSnapshot: Sendable {
         let histories = Self.histories(source)
         let issuedEvents = Dictionary(source.certificateEvents.filter { $0.kind == .issued }.map { ($0.certificateID, $0) },
                                       uniquingKeysWith: { a, b in a.id.uuidString < b.id.uuidString ? a : b })
+        let offers = Dictionary(source.offers.map { ($0.productID, $0) }, uniquingKeysWith: { a, _ in a })
+        let attachments = Dictionary(grouping: source.attachments.sorted { ($0.recordedOn, $0.id.uuidString) < ($1.recordedOn, $1.id.uuidString) },
+                                     by: \.ownerID)
+        let areas = Dictionary(source.materialAreas.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let grantedCodes = Dictionary(grouping: source.growingAreaCodes, by: \.materialAreaID)
+        /// The area's own code, else the newest code granted to it that is valid on `date`.
+        func growingAreaCode(_ areaID: UUID?) -> String? {
+            guard let areaID else { return nil }
+            if let code = areas[areaID]?.growingAreaCode { return code }
+            return grantedCodes[areaID]?.filter { $0.validFrom <= date && ($0.validUntil.map { date <= $0 } ?? true) }
+                .max { ($0.validFrom, $0.id.uuidString) < ($1.validFrom, $1.id.uuidString) }?.code
+        }
         func inForce(_ certificate: Certificate, on day: LocalDate) -> Bool {
             histories[certificate.id]?.isInForce(on: day) ?? policy.isInForce(certificate, on: day)
         }
@@ -142,7 +199,8 @@ public struct FeedSnapshot: Sendable {
             where inForce(certificate, on: since.date) != inForce(certificate, on: date) {
                 set.insert(certificate.productID)
             }
-            for product in products where changes.tenantsChanged || changes.producers.contains(product.producerID) {
+            for product in products where changes.tenantsChanged || changes.producers.contains(product.producerID)
+                || product.materialAreaID.map(changes.materialAreas.contains) == true {
                 set.insert(product.id)
             }
             candidates = set
@@ -170,6 +228,18 @@ public struct FeedSnapshot: Sendable {
             newest = max(newest, try lastChange(Producer.schema.name, producer.id))
             newest = max(newest, try lastChange(Certificate.schema.name, certificate.id))
             newest = max(newest, try lastChange(Tenant.schema.name, product.tenantID))
+            let offer = offers[product.id]
+            if offer != nil { newest = max(newest, try lastChange(ProductOffer.schema.name, product.id)) }
+            if let area = product.materialAreaID {
+                newest = max(newest, try lastChange(MaterialArea.schema.name, area))
+                for code in grantedCodes[area] ?? [] { newest = max(newest, try lastChange(GrowingAreaCode.schema.name, code.id)) }
+            }
+            // Photos of the product; scans of its certificate in force that may be published.
+            let photos = (attachments[product.id] ?? []).filter { $0.role == .photo && $0.ownerTable == Product.schema.name }
+            let scans = (attachments[certificate.id] ?? []).filter {
+                $0.ownerTable == Certificate.schema.name && $0.isPublic(ownerIsHousehold: producer.isNaturalPerson)
+            }
+            for attachment in photos + scans { newest = max(newest, try lastChange(FileAttachment.schema.name, attachment.id)) }
             // The one rule for what leaves the store about a producer (households: label, names
             // scrubbed, descriptions that name the owner withheld).
             let face = PublicProducer(producer, provinceName: province.name, consents: source.consents, on: date)
@@ -187,7 +257,12 @@ public struct FeedSnapshot: Sendable {
                 provinceCode: province.code, provinceName: province.name,
                 provinceISO: reference.provinces.isoCode(code: province.code, on: date),
                 producer: FeedProducer(producer, public: face, profile: profile),
-                dateModified: Self.iso8601(newest)
+                dateModified: Self.iso8601(newest),
+                offer: offer.map(FeedOffer.init),
+                growingAreaCode: growingAreaCode(product.materialAreaID),
+                pageURL: links?.page(of: product),
+                imageURLs: links.map { links in Self.uniqueFiles(photos).map(links.file) } ?? [],
+                certificateImageURLs: links.map { links in Self.uniqueFiles(scans).map(links.file) } ?? []
             )))
         }
         // Products deleted outright since the cursor.
@@ -196,6 +271,12 @@ public struct FeedSnapshot: Sendable {
         }
         entries.sort { $0.id.uuidString < $1.id.uuidString }
         return FeedSnapshot(profile: profile, since: since, cursor: FeedCursor(sequence: sequence, date: date), entries: entries)
+    }
+
+    /// The files' hashes in order, each once (one photo attached twice is one image).
+    static func uniqueFiles(_ attachments: [FileAttachment]) -> [String] {
+        var seen = Set<String>()
+        return attachments.map(\.sha256).filter { seen.insert($0).inserted }
     }
 
     /// The code and name, on `date`, of the province a tenant was: merged tenants are followed

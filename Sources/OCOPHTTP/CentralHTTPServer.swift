@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import OCOPFeeds
 import OCOPModel
 import OCOPStore
 
@@ -19,14 +20,18 @@ public struct CentralHTTPConfiguration: Sendable {
     public var feedSigningKey: Curve25519.Signing.PrivateKey
     /// Rendered feed exports kept in memory for conditional and paged requests, in bytes.
     public var feedCacheBytes: Int
+    /// The address partners and phones reach this server at (`https://ocop.example.gov.vn`):
+    /// feeds link product pages and photos there. `nil`: `http://` and the address it listens on.
+    public var publicURL: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8468, dashboardDirectory: String? = nil,
-                feedSigningKey: Curve25519.Signing.PrivateKey, feedCacheBytes: Int = 256 << 20) {
+                feedSigningKey: Curve25519.Signing.PrivateKey, feedCacheBytes: Int = 256 << 20, publicURL: String? = nil) {
         self.host = host
         self.port = port
         self.dashboardDirectory = dashboardDirectory
         self.feedSigningKey = feedSigningKey
         self.feedCacheBytes = feedCacheBytes
+        self.publicURL = publicURL
     }
 }
 
@@ -56,7 +61,8 @@ public struct CentralHTTPServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.assets = try StaticAssets.load(dashboardDirectory: configuration.dashboardDirectory)
-        self.feeds = FeedService(store: store, signingKey: configuration.feedSigningKey, cacheBytes: configuration.feedCacheBytes)
+        self.feeds = FeedService(store: store, signingKey: configuration.feedSigningKey, cacheBytes: configuration.feedCacheBytes,
+                                 links: configuration.publicURL.map(FeedLinks.init(base:)))
     }
 
     /// Every route the server answers, as registered.
@@ -69,11 +75,20 @@ public struct CentralHTTPServer: Sendable {
     /// is called with the listening channel (its port, when `port` is 0).
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        Application(
+        let feeds = self.feeds
+        let explicit = configuration.publicURL != nil
+        return Application(
             router: router(),
             server: .utf8TolerantHTTP1(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ocop-syncd"),
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in
+                // Without a public URL, links point where the server is bound (its port, when 0).
+                if !explicit, let address = channel.localAddress, let ip = address.ipAddress, let port = address.port {
+                    let host = ip.contains(":") ? "[\(ip)]" : ip
+                    await feeds.cache.setLinks(FeedLinks(base: "http://\(host):\(port)"))
+                }
+                await onServerRunning(channel)
+            },
             logger: logger
         )
     }

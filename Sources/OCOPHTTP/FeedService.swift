@@ -26,7 +26,21 @@ actor FeedCache {
     private var clock: UInt64 = 0
     private let budget: Int
 
-    init(budget: Int) { self.budget = budget }
+    /// Where rendered feeds link product pages and photos.
+    private(set) var links: FeedLinks?
+
+    init(budget: Int, links: FeedLinks?) {
+        self.budget = budget
+        self.links = links
+    }
+
+    /// Sets the links once the server knows its address; renderings made before are dropped.
+    func setLinks(_ links: FeedLinks) {
+        guard links != self.links else { return }
+        self.links = links
+        entries.removeAll()
+        compressed.removeAll()
+    }
 
     func get(_ key: Key) -> RenderedExport? {
         guard var entry = entries[key] else { return nil }
@@ -69,10 +83,10 @@ struct FeedService: Sendable {
     let signingKey: Curve25519.Signing.PrivateKey
     let cache: FeedCache
 
-    init(store: any NationalBackend, signingKey: Curve25519.Signing.PrivateKey, cacheBytes: Int) {
+    init(store: any NationalBackend, signingKey: Curve25519.Signing.PrivateKey, cacheBytes: Int, links: FeedLinks? = nil) {
         self.store = store
         self.signingKey = signingKey
-        self.cache = FeedCache(budget: cacheBytes)
+        self.cache = FeedCache(budget: cacheBytes, links: links)
     }
 
     /// The export of `profile` in `format` since `since`: pinned to `at` if given (throws 410 if
@@ -90,7 +104,7 @@ struct FeedService: Sendable {
         let key = FeedCache.Key(profile: profile.id, format: format, since: since, cursor: current)
         if let export = await cache.get(key) { return export }
         let signingKey = self.signingKey
-        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date)
+        let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: since, asOf: date, links: await cache.links)
         // Rendering is seconds of CPU for a full feed: on the read threads, not a cooperative one.
         let export = try await StoreThreads.read { try FeedExporter.render(snapshot, format: format, signingKey: signingKey) }
         // Key by the snapshot's own cursor: a merge may have landed between the two reads.

@@ -22,6 +22,29 @@ public enum DigitalLink {
         return "\(base)/l/\(lotID.uuidString.lowercased())"
     }
 
+    /// The URI of a product's public page: `{base}/01/{GTIN-14}` (GS1 Digital Link, the product
+    /// level of the lot form above) when it has a valid GTIN, else `{base}/p/{product id}`.
+    public static func productURI(base: String, gtin: String?, productID: UUID) -> String {
+        var base = base
+        while base.hasSuffix("/") { base.removeLast() }
+        if let gtin, let gtin14 = gtin14(gtin) { return "\(base)/01/\(gtin14)" }
+        return "\(base)/p/\(productID.uuidString.lowercased())"
+    }
+
+    /// Why `text` cannot be the base of links (an http(s) URL with a host and no query or
+    /// fragment, e.g. `https://ocop.example.gov.vn`), or `nil` if it can.
+    public static func baseProblem(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let url = URLComponents(string: trimmed), ["https", "http"].contains(url.scheme?.lowercased() ?? ""),
+              url.host?.isEmpty == false, url.query == nil, url.fragment == nil else {
+            return "\"\(text)\" is not an http(s) URL without query or fragment, e.g. https://ocop.example.gov.vn"
+        }
+        return nil
+    }
+
+    /// GS1's own resolver, whose Digital Link URIs name a GTIN wherever it is sold.
+    public static let gs1Resolver = "https://id.gs1.org"
+
     /// The GTIN as 14 digits, or `nil` if it is not a GTIN with a valid check digit.
     public static func gtin14(_ gtin: String) -> String? { GTIN(gtin)?.gtin14 }
 

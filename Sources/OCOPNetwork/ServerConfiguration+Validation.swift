@@ -1,4 +1,5 @@
 import Foundation
+import OCOPModel
 import Logging
 
 extension ServerConfiguration {
@@ -34,6 +35,7 @@ extension ServerConfiguration {
             if tls.privateKey.isEmpty { problems.append("tls.privateKey: empty; give the PEM private key's path") }
         }
         if let http { atLeast(http.feedCacheMegabytes, 1, "http.feedCacheMegabytes", 1 << 20) }
+        if let problem = http?.publicURL.flatMap(DigitalLink.baseProblem) { problems.append("http.publicURL: " + problem) }
         atLeast(limits.maxConnections, 1, "limits.maxConnections", 1 << 20)
         atLeast(limits.maxUnauthenticatedConnections, 1, "limits.maxUnauthenticatedConnections", limits.maxConnections)
         atLeast(limits.handshakeTimeoutSeconds, 1, "limits.handshakeTimeoutSeconds", 86_400)

@@ -97,6 +97,10 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         public var feedSigningKey: String?
         /// Rendered feed exports kept in memory (for paging and conditional requests).
         public var feedCacheMegabytes = 256
+        /// The address partners and phones reach this server at, e.g.
+        /// `https://ocop.example.gov.vn` (a TLS proxy in front): feeds link product pages and
+        /// photos there. Default: `http://HOST:PORT` as it listens.
+        public var publicURL: String?
 
         public init() {}
 
@@ -109,9 +113,12 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             dashboardDirectory = try container.decodeIfPresent(String.self, forKey: .dashboardDirectory)
             feedSigningKey = try container.decodeIfPresent(String.self, forKey: .feedSigningKey)
             feedCacheMegabytes = try container.decodeIfPresent(Int.self, forKey: .feedCacheMegabytes) ?? defaults.feedCacheMegabytes
+            publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, dashboardDirectory, feedSigningKey, feedCacheMegabytes }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case host, port, dashboardDirectory, feedSigningKey, feedCacheMegabytes, publicURL
+        }
     }
 
     /// Where clients connect. Loopback by default; use TLS for links that leave the building.

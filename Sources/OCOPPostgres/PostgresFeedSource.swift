@@ -20,6 +20,10 @@ struct PostgresFeedRead: Sendable {
     var certificates: [Certificate]
     var certificateEvents: [CertificateEvent]
     var consents: [ProducerConsent]
+    var offers: [ProductOffer]
+    var attachments: [FileAttachment]
+    var materialAreas: [MaterialArea]
+    var growingAreaCodes: [GrowingAreaCode]
     var changes: FeedChanges?
     /// Each row's `_meta`, by table name and id.
     var metadata: [String: [UUID: [UInt8]]]
@@ -47,6 +51,11 @@ struct PostgresFeedRead: Sendable {
         let certificates = try await live(Certificate.self, store, connection, metadata: &metadata)
         let certificateEvents = try await live(CertificateEvent.self, store, connection, metadata: &metadata)
         let consents = try await live(ProducerConsent.self, store, connection, metadata: &metadata)
+        let offers = try await live(ProductOffer.self, store, connection, metadata: &metadata)
+        let attachments = try await live(FileAttachment.self, store, connection, metadata: &metadata,
+                                         where: "owner_table IN ('products', 'certificates')")
+        let materialAreas = try await live(MaterialArea.self, store, connection, metadata: &metadata)
+        let growingAreaCodes = try await live(GrowingAreaCode.self, store, connection, metadata: &metadata)
         // A product may still name a province that was deleted: its tombstone has the clock.
         for row in try await store.rows(connection, "SELECT id, _meta FROM \"\(PostgresSchema.tombName(Tenant.schema))\"") {
             let row = ReadRow(row)
@@ -60,18 +69,21 @@ struct PostgresFeedRead: Sendable {
         return PostgresFeedRead(
             position: position, tombstonesCollectedThrough: UInt64(max(collected, 0)), products: products, producers: producers,
             tenants: tenants, certificates: certificates, certificateEvents: certificateEvents, consents: consents,
+            offers: offers, attachments: attachments, materialAreas: materialAreas, growingAreaCodes: growingAreaCodes,
             changes: changes, metadata: metadata, replicas: replicas)
     }
 
     /// The live rows of a table as records, in id order, keeping each row's metadata.
     private static func live<Record: SyncedRecord>(
-        _ type: Record.Type, _ store: PostgresNationalStore, _ connection: PostgresConnection, metadata: inout [String: [UUID: [UInt8]]]
+        _ type: Record.Type, _ store: PostgresNationalStore, _ connection: PostgresConnection, metadata: inout [String: [UUID: [UInt8]]],
+        where condition: String? = nil
     ) async throws -> [Record] {
         let schema = Record.schema
         let columns = schema.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         var records: [Record] = []
         var metas: [UUID: [UInt8]] = [:]
-        for row in try await store.rows(connection, "SELECT id, \(columns), _meta FROM \"\(schema.name)\" ORDER BY id") {
+        let filter = condition.map { " WHERE " + $0 } ?? ""
+        for row in try await store.rows(connection, "SELECT id, \(columns), _meta FROM \"\(schema.name)\"\(filter) ORDER BY id") {
             let row = ReadRow(row)
             let record = try PostgresNationalStore.record(Record.self, from: row)
             metas[record.id] = try row.bytes(schema.columns.count + 1) ?? []
@@ -107,6 +119,20 @@ struct PostgresFeedRead: Sendable {
             if let product = try ReadRow(row).optionalUUID(0) { changes.certificateProducts.insert(product) }
         }
         changes.producers.formUnion(try await keys(ProducerConsent.schema, "producer_id"))
+        // An offer's id is its product's; an area's code changes its products' entries.
+        changes.products.formUnion(try await keys(ProductOffer.schema))
+        changes.materialAreas = try await keys(MaterialArea.schema).union(try await keys(GrowingAreaCode.schema, "material_area_id"))
+        // A product's photo changes its entry; a certificate's scan, its product's.
+        let attached = [FileAttachment.schema.name, PostgresSchema.tombName(FileAttachment.schema)]
+            .map { "SELECT owner_table, owner_id FROM \"\($0)\" WHERE _seq > $1" }.joined(separator: " UNION ALL ")
+        for row in try await store.rows(connection, """
+            SELECT a.owner_table, a.owner_id, c.product_id FROM (\(attached)) a LEFT JOIN certificates c ON a.owner_table = 'certificates' AND c.id = a.owner_id
+            WHERE a.owner_table IN ('products', 'certificates')
+            """, bindings) {
+            let row = ReadRow(row)
+            if let product = try row.optionalUUID(2) { changes.certificateProducts.insert(product) }
+            if try row.text(0) == Product.schema.name, let owner = try row.optionalUUID(1) { changes.products.insert(owner) }
+        }
         return changes
     }
 
@@ -117,7 +143,8 @@ struct PostgresFeedRead: Sendable {
         return FeedSource(
             position: position, tombstonesCollectedThrough: tombstonesCollectedThrough, products: products,
             producers: producers, tenants: tenants, certificates: certificates, certificateEvents: certificateEvents,
-            consents: consents, changes: changes,
+            consents: consents, offers: offers, attachments: attachments, materialAreas: materialAreas,
+            growingAreaCodes: growingAreaCodes, changes: changes,
             lastChange: { table, id in
                 guard let bytes = metadata[table]?[id], let schema = OCOPSchema.table(named: table) else { return .zero }
                 let meta: RowMeta

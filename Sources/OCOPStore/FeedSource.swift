@@ -21,16 +21,28 @@ public struct FeedSource {
     public var certificateEvents: [CertificateEvent]
     /// Producers' consents to publish a trading name.
     public var consents: [ProducerConsent]
+    /// Products' offers (price, availability, net content).
+    public var offers: [ProductOffer]
+    /// Attachments of products and certificates (their photos and scans).
+    public var attachments: [FileAttachment]
+    /// Material areas and the growing-area codes granted to them.
+    public var materialAreas: [MaterialArea]
+    public var growingAreaCodes: [GrowingAreaCode]
     /// Rows changed after the `since` position asked for; nil when none was asked.
     public var changes: FeedChanges?
     private let lastChangeOf: (String, UUID) throws -> HLC
 
     public init(position: UInt64, tombstonesCollectedThrough: UInt64, products: [Product], producers: [Producer],
                 tenants: [Tenant], certificates: [Certificate], certificateEvents: [CertificateEvent] = [],
-                consents: [ProducerConsent] = [], changes: FeedChanges?,
+                consents: [ProducerConsent] = [], offers: [ProductOffer] = [], attachments: [FileAttachment] = [],
+                materialAreas: [MaterialArea] = [], growingAreaCodes: [GrowingAreaCode] = [], changes: FeedChanges?,
                 lastChange: @escaping (String, UUID) throws -> HLC) {
         self.certificateEvents = certificateEvents
         self.consents = consents
+        self.offers = offers
+        self.attachments = attachments
+        self.materialAreas = materialAreas
+        self.growingAreaCodes = growingAreaCodes
         self.position = position
         self.tombstonesCollectedThrough = tombstonesCollectedThrough
         self.products = products
@@ -53,6 +65,8 @@ public struct FeedChanges: Sendable, Equatable {
     public var certificateProducts: Set<UUID> = []
     /// A province renamed or merged: every product may show another province.
     public var tenantsChanged = false
+    /// Material areas whose own row or granted codes changed: their products show the code.
+    public var materialAreas: Set<UUID> = []
 
     public init() {}
 }

@@ -54,6 +54,30 @@ extension SQLiteNationalReader {
                         """, arguments: [key]) {
                         changed.producers.insert(producer)
                     }
+                case ProductOffer.schema.name:
+                    // An offer's id is its product's.
+                    changed.products.insert(key)
+                case MaterialArea.schema.name: changed.materialAreas.insert(key)
+                case GrowingAreaCode.schema.name:
+                    if let area = try UUID.fetchOne(db, sql: """
+                        SELECT material_area_id FROM growing_area_codes WHERE id = ?1
+                        UNION ALL SELECT material_area_id FROM "\(SyncSchemaSQL.graveyard(GrowingAreaCode.schema))" WHERE id = ?1 LIMIT 1
+                        """, arguments: [key]) {
+                        changed.materialAreas.insert(area)
+                    }
+                case FileAttachment.schema.name:
+                    // A product's photo changes its entry; a certificate's scan, its product's.
+                    if let row = try Row.fetchOne(db, sql: """
+                        SELECT owner_table, owner_id FROM attachments WHERE id = ?1
+                        UNION ALL SELECT owner_table, owner_id FROM "\(SyncSchemaSQL.graveyard(FileAttachment.schema))" WHERE id = ?1 LIMIT 1
+                        """, arguments: [key]), let owner = UUID.fromDatabaseValue(row[1]) {
+                        let table: String = row[0]
+                        if table == Product.schema.name { changed.products.insert(owner) }
+                        if table == Certificate.schema.name,
+                           let product = try UUID.fetchOne(db, sql: "SELECT product_id FROM certificates WHERE id = ?", arguments: [owner]) {
+                            changed.certificateProducts.insert(product)
+                        }
+                    }
                 default: break
                 }
             }
@@ -64,6 +88,9 @@ extension SQLiteNationalReader {
             position: sequence, tombstonesCollectedThrough: collected, products: products,
             producers: try Producer.fetchAll(db), tenants: try Tenant.fetchAll(db), certificates: try Certificate.fetchAll(db),
             certificateEvents: try CertificateEvent.fetchAll(db), consents: try ProducerConsent.fetchAll(db),
+            offers: try ProductOffer.fetchAll(db),
+            attachments: try FileAttachment.fetchAll(db, sql: "SELECT * FROM attachments WHERE owner_table IN ('products', 'certificates')"),
+            materialAreas: try MaterialArea.fetchAll(db), growingAreaCodes: try GrowingAreaCode.fetchAll(db),
             changes: changes,
             lastChange: { table, id in
                 guard let synced = storage.table(named: table),

@@ -36,7 +36,14 @@ struct ExportCommand: AsyncParsableCommand {
     var key: String
     @Option(help: ArgumentHelp("Judge certificates on this day instead of today (YYYY-MM-DD).", valueName: "date"))
     var asOf: String?
+    @Option(help: ArgumentHelp("Where the national store's public site is (ocop-syncd's http.publicURL): products link their page and photos there.",
+                               valueName: "url"))
+    var baseURL: String?
     @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        if let problem = baseURL.flatMap(DigitalLink.baseProblem) { throw ArgumentParser.ValidationError("--base-url " + problem) }
+    }
 
     func run() async throws {
         let feedProfile: FeedProfile
@@ -72,6 +79,7 @@ struct ExportCommand: AsyncParsableCommand {
             let result = try await FeedExporter.export(
                 store: nationalStore, profile: feedProfile, format: feedFormat, since: cursor,
                 to: URL(fileURLWithPath: out), signingKey: signingKey, asOf: day,
+                links: baseURL.map { FeedLinks(base: $0.trimmingCharacters(in: .whitespaces)) },
                 progress: { progress in
                     guard showProgress else { return }
                     StandardError.write("\rwritten \(progress.entriesWritten) of \(progress.entriesTotal) entries…   ")

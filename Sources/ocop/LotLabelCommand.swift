@@ -22,11 +22,7 @@ extension LotCommand {
         @Option(help: ArgumentHelp("Directory to write label.svg and label.png in (created if missing).", valueName: "dir")) var out: String
 
         func validate() throws {
-            let base = baseURL.trimmingCharacters(in: .whitespaces)
-            guard let url = URL(string: base), ["https", "http"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
-                  url.query == nil, url.fragment == nil else {
-                throw ArgumentParser.ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL without query or fragment, e.g. https://trace.ocop.gov.vn")
-            }
+            if let problem = DigitalLink.baseProblem(baseURL) { throw ArgumentParser.ValidationError("--base-url " + problem) }
         }
 
         func run() throws {

@@ -118,10 +118,52 @@ final class Dataset {
             let type: ProducerType = roll < 4 ? .household : roll < 7 ? .cooperative : roll < 9 ? .enterprise : .cooperativeGroup
             let producer = try addProducer(type: type, tenant: tenants.randomElement(using: &rng)!, serial: serial, rng: &rng)
             let product = try addProduct(producer: producer, serial: serial, code: leafCodes.randomElement(using: &rng)!)
+            var certificate: Certificate?
             if Int.random(in: 0..<10, using: &rng) < 8 {
                 let issued = try date("2023-01-01").adding(days: Int.random(in: 0...900, using: &rng))
-                try certify(product, stars: Int.random(in: 3...4, using: &rng), issuedOn: issued)
+                certificate = try certify(product, stars: Int.random(in: 3...4, using: &rng), issuedOn: issued)
             }
+            if Int.random(in: 0..<2, using: &rng) == 0 { try addShopData(product, certificate: certificate, rng: &rng) }
+        }
+    }
+
+    /// What a shop needs, for some products: an offer, photos, a certificate scan, a material
+    /// area with a growing-area code (its own, or granted later).
+    func addShopData(_ product: Product, certificate: Certificate?, rng: inout SplitMix64) throws {
+        let day = date("2024-03-01")
+        let offer = ProductOffer(product: product, priceVND: Int.random(in: 0..<4, using: &rng) == 0 ? nil : Int64(Int.random(in: 1...900, using: &rng)) * 1000,
+                                 availability: ProductOffer.Availability.allCases.randomElement(using: &rng)!,
+                                 netQuantity: Int.random(in: 0..<2, using: &rng) == 0 ? nil : [500, 1.5, 750, 6].randomElement(using: &rng)!,
+                                 netUnit: nil, recordedOn: day)
+        var priced = offer
+        if let quantity = offer.netQuantity { priced.netUnit = quantity == 1.5 ? .kilogram : quantity == 6 ? .piece : .gram }
+        try store.replica.save(priced)
+        func hash() -> String { (0..<4).map { _ in String(format: "%016llx", rng.next()) }.joined() }
+        for index in 0..<Int.random(in: 0...2, using: &rng) {
+            try store.replica.save(FileAttachment(tenantID: product.tenantID, ownerTable: "products", ownerID: product.id, role: .photo,
+                                                  sha256: hash(), mediaType: index == 0 ? .jpeg : .webp, byteCount: 200_000,
+                                                  title: "Ảnh \(index + 1)", recordedOn: day, recordedBy: "Cán bộ tỉnh"))
+        }
+        if let certificate {
+            try store.replica.save(FileAttachment(tenantID: product.tenantID, ownerTable: "certificates", ownerID: certificate.id,
+                                                  role: .certificateScan, sha256: hash(), mediaType: .pdf, byteCount: 900_000,
+                                                  recordedOn: day, recordedBy: "Cán bộ tỉnh"))
+        }
+        if Int.random(in: 0..<2, using: &rng) == 0 {
+            let granted = Bool.random(using: &rng)
+            let code = "VN-\(["LCOR", "HNOR", "CTOR"].randomElement(using: &rng)!)-\(String(format: "%04d", Int(rng.next() % 10_000)))"
+            let area = MaterialArea(tenantID: product.tenantID, name: "Vùng nguyên liệu \(product.nameVi.prefix(20))",
+                                    growingAreaCode: granted ? nil : code)
+            try store.replica.save(area)
+            if granted {
+                try store.replica.save(GrowingAreaCode(tenantID: product.tenantID, materialAreaID: area.id, code: code, crop: "Chè",
+                                                       classificationCode: product.classificationCode, issuedBy: "Cục Bảo vệ thực vật",
+                                                       validFrom: date("2023-06-01")))
+            }
+            var placed = product
+            placed.materialAreaID = area.id
+            try store.replica.save(placed)
+            if let index = products.firstIndex(where: { $0.id == product.id }) { products[index] = placed }
         }
     }
 }

@@ -25,7 +25,8 @@ struct PostgresFeedTests {
             for profile in [FeedProfile.asean, .iocop] {
                 var renderings: [RenderedExport] = []
                 for store in [first, second] as [any NationalReads] + [data.store] {
-                    let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: nil, asOf: date("2025-10-01"))
+                    let snapshot = try await FeedSnapshot.read(store: store, profile: profile, since: nil, asOf: date("2025-10-01"),
+                                                               links: FeedLinks(base: "https://ocop.example.gov.vn"))
                     renderings.append(try FeedExporter.render(snapshot, format: format, signingKey: testKey))
                 }
                 #expect(renderings[0].counts.upserts > 5)

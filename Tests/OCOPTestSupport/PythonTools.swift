@@ -68,3 +68,28 @@ public func runPythonClient(_ arguments: [String]) async throws -> (status: Int3
     )
     return (run.status, run.output)
 }
+
+/// Expands each JSON-LD file with Python's pyld against schema.org's published context and checks
+/// every term, type and property against its published vocabulary
+/// (`Protocol/tools/check_jsonld_vocabulary.py`). Returns the complaints, "" if none; `nil`
+/// when the standards are not beside the checkout (a test requires them under CI).
+public func checkJSONLDVocabulary(_ files: [URL]) async throws -> String? {
+    guard let standards = sharedStandards else { return nil }
+    let run = try await runTool("python3", [
+        repositoryRoot.appendingPathComponent("Protocol/tools/check_jsonld_vocabulary.py").path,
+        standards.appendingPathComponent("schemaorg/schemaorgcontext.jsonld").path,
+        standards.appendingPathComponent("schemaorg/schemaorg-current-https.jsonld").path,
+    ] + files.map(\.path))
+    if run.status == 3 { throw ToolError("the JSON-LD check cannot run: \(run.errors)") }
+    return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
+}
+
+/// Reads an export's `products.csv` with Python's csv module and the `csvw` package through its
+/// CSVW metadata (`Protocol/tools/check_csv_feed.py`). Returns the complaints, "" if none.
+public func checkCSVFeed(_ directory: URL) async throws -> String {
+    let run = try await runTool("python3", [
+        repositoryRoot.appendingPathComponent("Protocol/tools/check_csv_feed.py").path, directory.path,
+    ])
+    if run.status == 3 { throw ToolError("the CSV check cannot run: \(run.errors)") }
+    return run.status == 0 ? "" : (run.errors.isEmpty ? "python3 exited \(run.status)" : run.errors)
+}
