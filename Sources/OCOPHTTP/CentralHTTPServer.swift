@@ -20,12 +20,16 @@ public struct CentralHTTPConfiguration: Sendable {
     public var feedSigningKey: Curve25519.Signing.PrivateKey
     /// Rendered feed exports kept in memory for conditional and paged requests, in bytes.
     public var feedCacheBytes: Int
+    /// The directory of attachments' files (``OCOPStore/NationalFileDirectory``); nil serves none.
+    public var filesDirectory: String?
     /// The address partners and phones reach this server at (`https://ocop.example.gov.vn`):
     /// feeds link product pages and photos there. `nil`: `http://` and the address it listens on.
     public var publicURL: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8468, dashboardDirectory: String? = nil,
-                feedSigningKey: Curve25519.Signing.PrivateKey, feedCacheBytes: Int = 256 << 20, publicURL: String? = nil) {
+                feedSigningKey: Curve25519.Signing.PrivateKey, feedCacheBytes: Int = 256 << 20, publicURL: String? = nil,
+                filesDirectory: String? = nil) {
+        self.filesDirectory = filesDirectory
         self.host = host
         self.port = port
         self.dashboardDirectory = dashboardDirectory
@@ -104,6 +108,8 @@ public struct CentralHTTPServer: Sendable {
         StaticRoutes(assets: assets).register(on: publicRoutes)
         FeedRoutes(service: feeds).register(on: publicRoutes)
         TraceRoutes(store: store).register(on: publicRoutes)
+        let files = FileRoutes(store: store, files: configuration.filesDirectory.map(NationalFileDirectory.init(path:)))
+        files.registerPublic(on: publicRoutes)
 
         let api = router.group("api/v1")
         RouteRegistrar(group: api, prefix: "/api/v1", table: table).get("/openapi.yaml") { request, _ in
@@ -115,6 +121,7 @@ public struct CentralHTTPServer: Sendable {
         LookupRoutes(store: store).register(on: registrar)
         ConflictRoutes(store: store).register(on: registrar)
         EPCISRoutes(store: store).register(on: registrar)
+        files.registerCentral(on: registrar)
         return (router, table)
     }
 }

@@ -121,6 +121,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// Where attachments' files are kept: `STORE.files` beside a SQLite store (where
+    /// `ocop attach --replica STORE` puts them too), `DATA/files` for a PostgreSQL store (every
+    /// daemon over the database must see the same directory).
+    public var attachmentFilesPath: String {
+        store == nil ? databasePath + ".files" : (dataDirectory as NSString).appendingPathComponent("files")
+    }
+
     /// Where clients connect. Loopback by default; use TLS for links that leave the building.
     public var listen = Endpoint(host: "127.0.0.1", port: 7468)
     /// Where Prometheus scrapes `/metrics` (loopback by default); nil turns metrics off.

@@ -28,6 +28,23 @@ extension PostgresNationalStore {
         }
     }
 
+    public func attachments(withHash sha256: String) async throws -> [FileAttachment] {
+        var parameters = ReadParameters()
+        let wanted = parameters.bind(sha256)
+        return try await reading { connection in
+            try await records(FileAttachment.self, connection, "WHERE sha256 = \(wanted) ORDER BY id", parameters)
+        }
+    }
+
+    public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
+        var parameters = ReadParameters()
+        let table = parameters.bind(ownerTable)
+        let owner = parameters.bind(id)
+        return try await reading { connection in
+            try await records(FileAttachment.self, connection, "WHERE owner_id = \(owner) AND owner_table = \(table) ORDER BY recorded_on, id", parameters)
+        }
+    }
+
     public func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate] {
         var parameters = ReadParameters()
         let status = parameters.bind(CertificateStatus.active.rawValue)

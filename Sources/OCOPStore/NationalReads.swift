@@ -58,6 +58,10 @@ public protocol NationalReads: Sendable {
     func certificate(numbered number: String) async throws -> Certificate?
     /// Active certificates whose `expires_on` is before `date`, by expiry then id.
     func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate]
+    /// The attachments whose file has this SHA-256 (lower-case hex), by id.
+    func attachments(withHash sha256: String) async throws -> [FileAttachment]
+    /// The attachments of one row (`owner_table`, `owner_id`), oldest first.
+    func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment]
     /// The dated facts (issued, superseded, revoked, expired) of these certificates, by
     /// effective date then id.
     func certificateEvents(ofCertificates ids: [UUID]) async throws -> [CertificateEvent]

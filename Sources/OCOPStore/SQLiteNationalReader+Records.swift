@@ -34,6 +34,17 @@ extension SQLiteNationalReader {
         }
     }
 
+    public func attachments(withHash sha256: String) async throws -> [FileAttachment] {
+        try await reading { db in try FileAttachment.filter(Column("sha256") == sha256).order(Column("id")).fetchAll(db) }
+    }
+
+    public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
+        try await reading { db in
+            try FileAttachment.filter(Column("owner_id") == id && Column("owner_table") == ownerTable)
+                .order(Column("recorded_on"), Column("id")).fetchAll(db)
+        }
+    }
+
     public func inspectionKey(id: UUID) async throws -> InspectionKey? {
         try await reading { db in try InspectionKey.fetchOne(db, key: id) }
     }

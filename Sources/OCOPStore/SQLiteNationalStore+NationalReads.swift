@@ -25,6 +25,10 @@ extension SQLiteNationalStore: NationalReads {
     public func certificateRecord(id: UUID) async throws -> Certificate? { try await reader.certificateRecord(id: id) }
     public func certificates(ofProduct productID: UUID) async throws -> [Certificate] { try await reader.certificates(ofProduct: productID) }
     public func certificate(numbered number: String) async throws -> Certificate? { try await reader.certificate(numbered: number) }
+    public func attachments(withHash sha256: String) async throws -> [FileAttachment] { try await reader.attachments(withHash: sha256) }
+    public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
+        try await reader.attachments(of: ownerTable, id: id)
+    }
     public func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate] {
         try await reader.activeCertificates(expiringBefore: date)
     }

@@ -108,7 +108,8 @@ struct Serve: AsyncParsableCommand {
                     host: settings.host, port: settings.port, dashboardDirectory: settings.dashboardDirectory,
                     feedSigningKey: try FeedSigningKeyFile.load(path: configuration.feedSigningKeyPath,
                                                                 createIfMissing: settings.feedSigningKey == nil, logger: logger),
-                    feedCacheBytes: max(settings.feedCacheMegabytes, 1) << 20, publicURL: settings.publicURL),
+                    feedCacheBytes: max(settings.feedCacheMegabytes, 1) << 20, publicURL: settings.publicURL,
+                    filesDirectory: configuration.attachmentFilesPath),
                 logger: Logger(label: "ocop.http"))
             let httpPortFile = self.httpPortFile
             httpService = httpServer.application { channel in

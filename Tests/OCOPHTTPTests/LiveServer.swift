@@ -34,11 +34,12 @@ final class LiveServer: @unchecked Sendable {
         self.task = task
     }
 
-    static func start(seed: Seed? = nil, logger: Logger = quietLogger) async throws -> LiveServer {
+    static func start(seed: Seed? = nil, filesDirectory: String? = nil, logger: Logger = quietLogger) async throws -> LiveServer {
         let seed = if let seed { seed } else { try await Seed() }
         let key = Curve25519.Signing.PrivateKey()
         let server = try CentralHTTPServer(
-            store: seed.harness.store, configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key),
+            store: seed.harness.store,
+            configuration: CentralHTTPConfiguration(host: "127.0.0.1", port: 0, feedSigningKey: key, filesDirectory: filesDirectory),
             logger: logger)
         let readToken = try await seed.harness.store.issueAPIToken(name: "Trần Thị Bình", scope: .read).token
         let reviewToken = try await seed.harness.store.issueAPIToken(name: "Lê Văn Cường", scope: .review).token
@@ -84,8 +85,9 @@ struct HTTPTestError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a live server and stops it afterwards, also when `body` throws.
-func withLiveServer<T>(seed: Seed? = nil, logger: Logger = quietLogger, _ body: (LiveServer) async throws -> T) async throws -> T {
-    let server = try await LiveServer.start(seed: seed, logger: logger)
+func withLiveServer<T>(seed: Seed? = nil, filesDirectory: String? = nil, logger: Logger = quietLogger,
+                       _ body: (LiveServer) async throws -> T) async throws -> T {
+    let server = try await LiveServer.start(seed: seed, filesDirectory: filesDirectory, logger: logger)
     do {
         let result = try await body(server)
         await server.stop()

@@ -104,6 +104,11 @@ struct OpenAPITests {
                 .init(path: "/api/v1/epcis/lots/\(lot)", template: "/api/v1/epcis/lots/{id}", token: .none),
                 .init(path: "/api/v1/epcis?since=0&limit=2", template: "/api/v1/epcis"),
                 .init(path: "/api/v1/epcis?since=x", template: "/api/v1/epcis"),
+                .init(path: "/api/v1/attachments?owner_table=products&owner_id=\(product)", template: "/api/v1/attachments"),
+                .init(path: "/api/v1/attachments?owner_table=tenants&owner_id=\(product)", template: "/api/v1/attachments"),
+                .init(path: "/files/\(String(repeating: "0", count: 64))", template: "/files/{sha256}", token: .none),
+                .init(path: "/api/v1/files/\(String(repeating: "0", count: 64))", template: "/api/v1/files/{sha256}"),
+                .init(path: "/api/v1/files/\(String(repeating: "0", count: 64))", template: "/api/v1/files/{sha256}", token: .none),
             ]
 
             var samples: [[String: Any]] = []

@@ -1,0 +1,29 @@
+import Foundation
+import OCOPModel
+import OCOPReplica
+
+/// Where the national store keeps attachments' bytes: a directory of files named by their
+/// SHA-256 (``OCOPReplica/AttachmentFiles``). For a SQLite store it is `STORE.files` beside the
+/// store file, so `ocop attach --replica national.sqlite` and the daemon agree; daemons over
+/// one PostgreSQL database must share it.
+public struct NationalFileDirectory: Sendable {
+    let files: AttachmentFiles
+
+    public init(path: String) {
+        files = AttachmentFiles(directory: URL(fileURLWithPath: path, isDirectory: true))
+    }
+
+    /// The directory's path.
+    public var path: String { files.directory.path }
+
+    /// The path of the file with this hash if it is here (whole: files are renamed into place).
+    public func existingPath(of sha256: String) -> String? {
+        files.contains(sha256) ? files.url(of: sha256).path : nil
+    }
+
+    /// The size of the file with this hash, if it is here.
+    public func size(of sha256: String) -> Int64? {
+        guard let path = existingPath(of: sha256) else { return nil }
+        return (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+    }
+}
