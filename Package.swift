@@ -46,6 +46,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libqrencode for the QR codes on lot labels (`ocop lot label`); only the CLI links it.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // No pkgConfig: its flags carry -pthread, which SwiftPM refuses (see shim.h).
+        .systemLibrary(name: "CVips", providers: [.apt(["libvips-dev"])]),
+        // Web-sized copies of attached photos (libvips), for the HTTP server.
+        .target(name: "OCOPImages", dependencies: ["CVips"], swiftSettings: swiftSettings),
 
         // Domain: OCOP records, reference data, validation. Knows nothing of sync or storage.
         .target(
@@ -120,7 +124,7 @@ let package = Package(
         .target(
             name: "OCOPHTTP",
             dependencies: [
-                "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", "CZlib",
+                "OCOPQuery", "OCOPFeeds", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", "CZlib", "OCOPImages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The HTTP/1.1 channel, to put RequestTargetEncoder in front of its parser.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -128,6 +132,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The thread pool that image decoding runs on.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Dashboard"), .copy("openapi.yaml")],
             swiftSettings: swiftSettings

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOPosix
+import OCOPImages
 import OCOPModel
 import OCOPStore
 
@@ -29,7 +31,36 @@ struct FileRoutes {
             }
             return try await Self.serve(sha256, type: type, files: files, request: request, context: context, cache: Self.immutable)
         }
+        // A web-sized JPEG of a published picture (libvips), made once and kept.
+        routes.get("/files/{sha256}/web") { request, context in
+            let sha256 = context.parameters.get("sha256") ?? ""
+            guard let type = try await store.publicMediaType(ofFile: sha256), type.isImage else {
+                throw APIError(.notFound, "not_found", "no published picture has this SHA-256")
+            }
+            guard let files, files.existingPath(of: sha256) != nil else {
+                throw APIError(.notFound, "not_uploaded", "the file is described by a row but has not reached the national store yet")
+            }
+            let path = files.derivedPath(of: sha256, variant: Self.webVariant)
+            if !FileManager.default.fileExists(atPath: path) {
+                try await Self.derivations.run {
+                    let original = try files.contents(of: sha256)
+                    let web: Data
+                    do { web = try WebImage.jpeg(of: original) } catch let failure as WebImage.Failure {
+                        throw APIError(.unprocessableContent, "bad_image", "no web copy can be made: \(failure)")
+                    }
+                    try files.keepDerived(web, of: sha256, variant: Self.webVariant)
+                }
+            }
+            return try await Self.serveFile(at: path, etag: "\"\(sha256)-web\"", type: "image/jpeg", request: request, context: context,
+                                            cache: Self.immutable)
+        }
     }
+
+    /// The derived copy's name: the size is part of it, so a new size is a new file.
+    static let webVariant = "web-\(WebImage.size).jpg"
+
+    /// Decoding is the memory-hungry step: at most two at once, on threads of their own.
+    static let derivations = DerivationGate(limit: 2)
 
     func registerCentral(on routes: RouteRegistrar) {
         let store = self.store
@@ -58,12 +89,20 @@ struct FileRoutes {
     /// The file's bytes, or the asked range of them, streamed from disk.
     static func serve(_ sha256: String, type: AttachmentMediaType, files: NationalFileDirectory?, request: Request,
                       context: APIContext, cache: String) async throws -> Response {
-        guard let files, let path = files.existingPath(of: sha256), let size = files.size(of: sha256) else {
+        guard let files, let path = files.existingPath(of: sha256) else {
             throw APIError(.notFound, "not_uploaded", "the file is described by a row but has not reached the national store yet")
         }
-        let etag = "\"\(sha256)\""
+        return try await serveFile(at: path, etag: "\"\(sha256)\"", type: type.rawValue, request: request, context: context, cache: cache)
+    }
+
+    /// A file from disk, whole or the asked range, with an entity tag that names its bytes.
+    static func serveFile(at path: String, etag: String, type: String, request: Request, context: APIContext,
+                          cache: String) async throws -> Response {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue else {
+            throw APIError(.notFound, "not_found", "the file is gone")
+        }
         var headers: HTTPFields = [
-            .contentType: type.rawValue, .eTag: etag, .cacheControl: cache, .acceptRanges: "bytes",
+            .contentType: type, .eTag: etag, .cacheControl: cache, .acceptRanges: "bytes",
             .xContentTypeOptions: "nosniff",
             // A PDF or picture shown by itself: no script of its own, no page around it.
             .contentSecurityPolicy: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
@@ -72,7 +111,7 @@ struct FileRoutes {
             return Response(status: .notModified, headers: headers)
         }
         let fileIO = FileIO()
-        switch ByteRange(header: request.headers[.range], size: Int(size)) {
+        switch ByteRange(header: request.headers[.range], size: size) {
         case .whole:
             headers[.contentLength] = String(size)
             return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: path, context: context))
@@ -85,6 +124,23 @@ struct FileRoutes {
             headers[.contentRange] = "bytes */\(size)"
             return Response(status: .rangeNotSatisfiable, headers: headers)
         }
+    }
+}
+
+/// Lets at most `limit` pieces of blocking work run at once, each on NIO's thread pool.
+actor DerivationGate {
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func run(_ work: @escaping @Sendable () throws -> Void) async throws {
+        if running >= limit { await withCheckedContinuation { waiting.append($0) } } else { running += 1 }
+        defer {
+            if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+        }
+        try await NIOThreadPool.singleton.runIfActive { try work() }
     }
 }
 

@@ -21,6 +21,23 @@ public struct NationalFileDirectory: Sendable {
         files.contains(sha256) ? files.url(of: sha256).path : nil
     }
 
+    /// The bytes of the file with this hash, checked against it.
+    public func contents(of sha256: String) throws -> Data { try files.contents(of: sha256) }
+
+    /// Where a copy made from the file with this hash (`variant`, e.g. `web.jpg`) is kept, made once.
+    public func derivedPath(of sha256: String, variant: String) -> String {
+        files.directory.appendingPathComponent("derived", isDirectory: true)
+            .appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
+            .appendingPathComponent("\(sha256)-\(variant)").path
+    }
+
+    /// Keeps a derived copy: written to a temporary name and renamed, so a reader never sees half.
+    public func keepDerived(_ data: Data, of sha256: String, variant: String) throws {
+        let url = URL(fileURLWithPath: derivedPath(of: sha256, variant: variant))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+
     /// The size of the file with this hash, if it is here.
     public func size(of sha256: String) -> Int64? {
         guard let path = existingPath(of: sha256) else { return nil }
