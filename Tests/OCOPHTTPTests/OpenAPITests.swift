@@ -107,6 +107,7 @@ struct OpenAPITests {
                 .init(path: "/api/v1/attachments?owner_table=products&owner_id=\(product)", template: "/api/v1/attachments"),
                 .init(path: "/api/v1/attachments?owner_table=tenants&owner_id=\(product)", template: "/api/v1/attachments"),
                 .init(path: "/files/\(String(repeating: "0", count: 64))", template: "/files/{sha256}", token: .none),
+                .init(path: "/files/\(String(repeating: "0", count: 64))/web", template: "/files/{sha256}/web", token: .none),
                 .init(path: "/api/v1/files/\(String(repeating: "0", count: 64))", template: "/api/v1/files/{sha256}"),
                 .init(path: "/api/v1/files/\(String(repeating: "0", count: 64))", template: "/api/v1/files/{sha256}", token: .none),
             ]
