@@ -104,6 +104,18 @@ public struct ProductOffer: OCOPRecord {
         return check.errors
     }
 
+    /// An amount as prices are written in Viet Nam: `250.000` (dots between thousands).
+    public static func groupedThousands(_ value: Int64) -> String {
+        var digits = String(value.magnitude)
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return (value < 0 ? "-" : "") + groups.joined(separator: ".")
+    }
+
     /// Parses net content as printed on a package: `500g`, `500 g`, `1,5 kg`, `750ml`, `1 l`,
     /// `6 piece`. A decimal comma is read as Vietnamese packages print it.
     public static func parseNetContent(_ text: String) -> (quantity: Double, unit: NetUnit)? {

@@ -91,6 +91,40 @@ extension PostgresNationalStore {
 }
 
 extension PostgresNationalStore {
+    public func productPage(_ key: ProductPage.Key) async throws -> ProductPage? {
+        try await reading { connection in
+            func among<Record: SyncedRecord>(_ type: Record.Type, _ column: String, _ values: some Collection<UUID>) async throws -> [Record] {
+                try await records(type, connection, column, among: values)
+            }
+            let product: Product?
+            switch key {
+            case .id(let id): product = try await among(Product.self, "id", [id]).first
+            case .gtin(let gtin):
+                var parameters = ReadParameters()
+                let forms = parameters.bind(gtin.storedForms)
+                product = try await records(Product.self, connection, "WHERE gtin = ANY(\(forms)) ORDER BY id LIMIT 1", parameters).first
+            }
+            guard let product else { return nil }
+            let certificates = try await among(Certificate.self, "product_id", [product.id])
+            let area = product.materialAreaID.map { [$0] } ?? []
+            var lotParameters = ReadParameters()
+            let productKey = lotParameters.bind(product.id)
+            return ProductPage(
+                product: product,
+                producer: try await among(Producer.self, "id", [product.producerID]).first,
+                consents: try await among(ProducerConsent.self, "producer_id", [product.producerID]),
+                tenant: try await among(Tenant.self, "id", [product.tenantID]).first,
+                certificates: certificates,
+                certificateEvents: try await among(CertificateEvent.self, "certificate_id", certificates.map(\.id)),
+                offer: try await among(ProductOffer.self, "id", [product.id]).first,
+                attachments: try await among(FileAttachment.self, "owner_id", [product.id]).filter { $0.ownerTable == Product.schema.name },
+                materialArea: try await among(MaterialArea.self, "id", area).first,
+                growingAreaCodes: try await among(GrowingAreaCode.self, "material_area_id", area),
+                lots: try await records(Batch.self, connection,
+                                        "WHERE product_id = \(productKey) ORDER BY produced_on DESC, id DESC LIMIT \(ProductPage.lotLimit)", lotParameters))
+        }
+    }
+
     /// The records of `Record`'s table whose `column` is one of `values` (an indexed column).
     func records<Record: SyncedRecord>(_ type: Record.Type, _ connection: PostgresConnection, _ column: String,
                                        among values: some Collection<UUID>, limit: Int? = nil) async throws -> [Record] {

@@ -75,6 +75,9 @@ public protocol NationalReads: Sendable {
     /// the page is public and the dataset national.
     func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace?
 
+    /// What a product's public page shows, found by id or GTIN; nil if there is no such product.
+    func productPage(_ key: ProductPage.Key) async throws -> ProductPage?
+
     /// Lot events and inspections written after feed position `position`, at least `limit`
     /// rows' worth when there are that many (a page ends with every row of its last position),
     /// by the feed's position index.

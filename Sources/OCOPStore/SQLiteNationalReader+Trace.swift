@@ -46,6 +46,37 @@ extension SQLiteNationalReader {
         }
     }
 
+    public func productPage(_ key: ProductPage.Key) async throws -> ProductPage? {
+        try await reading { db in
+            let product: Product?
+            switch key {
+            case .id(let id): product = try Self.fetch(Product.self, db, where: "id", in: [id]).first
+            case .gtin(let gtin):
+                let forms = gtin.storedForms
+                product = try Product.fetchOne(db.cachedStatement(
+                    sql: "SELECT * FROM products WHERE gtin IN (\(Self.placeholders(forms.count))) ORDER BY id LIMIT 1"
+                ), arguments: StatementArguments(forms))
+            }
+            guard let product else { return nil }
+            let certificates = try Self.fetch(Certificate.self, db, where: "product_id", in: [product.id])
+            let area = product.materialAreaID.map { [$0] } ?? []
+            return ProductPage(
+                product: product,
+                producer: try Self.fetch(Producer.self, db, where: "id", in: [product.producerID]).first,
+                consents: try Self.fetch(ProducerConsent.self, db, where: "producer_id", in: [product.producerID]),
+                tenant: try Self.fetch(Tenant.self, db, where: "id", in: [product.tenantID]).first,
+                certificates: certificates,
+                certificateEvents: try Self.fetch(CertificateEvent.self, db, where: "certificate_id", in: certificates.map(\.id)),
+                offer: try Self.fetch(ProductOffer.self, db, where: "id", in: [product.id]).first,
+                attachments: try Self.fetch(FileAttachment.self, db, where: "owner_id", in: [product.id]).filter { $0.ownerTable == Product.schema.name },
+                materialArea: try Self.fetch(MaterialArea.self, db, where: "id", in: area).first,
+                growingAreaCodes: try Self.fetch(GrowingAreaCode.self, db, where: "material_area_id", in: area),
+                lots: try Batch.fetchAll(db.cachedStatement(
+                    sql: "SELECT * FROM batches WHERE product_id = ? ORDER BY produced_on DESC, id DESC LIMIT \(ProductPage.lotLimit)"
+                ), arguments: [product.id]))
+        }
+    }
+
     /// The records of `Record`'s table whose `column` is one of `keys`, through a kept statement.
     private static func fetch<Record: FetchableRecord & TableRecord>(
         _ type: Record.Type, _ db: Database, where column: String, in keys: [UUID], limit: Int? = nil

@@ -40,6 +40,7 @@ extension SQLiteNationalStore: NationalReads {
     }
 
     public func lotTrace(_ key: LotTrace.Key) async throws -> LotTrace? { try await reader.lotTrace(key) }
+    public func productPage(_ key: ProductPage.Key) async throws -> ProductPage? { try await reader.productPage(key) }
 
     public func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges {
         try await numberPendingWrites()

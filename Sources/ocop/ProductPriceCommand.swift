@@ -62,24 +62,11 @@ extension ProductCommand {
         }
 
         static func summary(_ offer: ProductOffer, of product: Product) -> String {
-            let price = offer.priceVND.map { "\(groupedThousands($0)) ₫" } ?? "no price"
+            let price = offer.priceVND.map { "\(ProductOffer.groupedThousands($0)) ₫" } ?? "no price"
             let content = offer.netQuantity.map { " for \(formatScore($0)) \(offer.netUnit?.rawValue ?? "")" } ?? ""
             return "\(product.nameVi): \(price)\(content), \(offer.availability.rawValue)"
         }
     }
-}
-
-/// 250000 → `250.000`, as prices are written in Viet Nam.
-func groupedThousands(_ value: Int64) -> String {
-    let digits = String(value.magnitude)
-    var groups: [Substring] = []
-    var end = digits.endIndex
-    while end > digits.startIndex {
-        let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-        groups.insert(digits[start..<end], at: 0)
-        end = start
-    }
-    return (value < 0 ? "-" : "") + groups.joined(separator: ".")
 }
 
 extension ProductOffer.Availability: ExpressibleByArgument {}

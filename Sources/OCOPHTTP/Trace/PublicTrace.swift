@@ -156,12 +156,18 @@ struct PublicTrace: Sendable {
                 findings: unlessOwner(inspection.findings), inspector: inspection.inspector, office: key?.office,
                 signatureVerified: key.map(inspection.isSigned(by:)) ?? false, lotCode: inspection.lotID.map { describe($0).code })
         }
-        certificates = trace.certificates.map { certificate in
-            let successor = trace.certificates.first { $0.previousCertificateID == certificate.id }
-            let history = CertificateHistory(certificate, events: trace.certificateEvents, successorIssuedOn: successor?.issuedOn)
+        certificates = Self.certificateEntries(trace.certificates, events: trace.certificateEvents, on: today)
+    }
+
+    /// A product's certificates as a public page lists them: each with its status on `today` and
+    /// the authority as named on the day it issued.
+    static func certificateEntries(_ certificates: [Certificate], events: [CertificateEvent], on today: LocalDate) -> [CertificateEntry] {
+        certificates.map { certificate in
+            let successor = certificates.first { $0.previousCertificateID == certificate.id }
+            let history = CertificateHistory(certificate, events: events, successorIssuedOn: successor?.issuedOn)
             // The authority as named on the day it issued; the council level for rows from before dated facts.
             // (A province replica without its tenant row yet recorded no code, only a placeholder name.)
-            let issuer = trace.certificateEvents
+            let issuer = events
                 .first { $0.certificateID == certificate.id && $0.kind == .issued && ($0.authorityLevel == .central || $0.authorityCode != nil) }?
                 .authorityName ?? Self.level(certificate.issuer)
             return CertificateEntry(number: certificate.number, stars: certificate.stars, issuer: issuer,

@@ -34,7 +34,7 @@ enum TraceHTML {
         dl{display:grid;grid-template-columns:minmax(7rem,40%) 1fr;gap:.3rem .8rem;margin:0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
         ol{padding-left:1.2rem;margin:0}li{margin:.5rem 0}.ok{color:var(--ok);font-weight:600}.bad{color:var(--bad);font-weight:700}.warn{color:var(--warn);font-weight:600}
         .tag{display:inline-block;border-radius:.3rem;padding:0 .35rem;font-size:.85rem;border:1px solid currentColor}
-        footer{color:var(--muted);font-size:.8rem;padding:1rem}
+        footer{color:var(--muted);font-size:.8rem;padding:1rem}#photos img{display:block;max-width:100%;height:auto;border-radius:.4rem;margin:.3rem 0}
         """
 
     static func document(title: String, body: String) -> String {
@@ -127,27 +127,8 @@ enum TraceHTML {
         if let en = trace.descriptionEn { body += "<p class=\"en\" lang=\"en\">\(escape(en))</p>" }
         body += "</section>"
 
-        body += "<section><h2>\(both("Chứng nhận OCOP", "OCOP certificate"))</h2>"
-        if trace.certificates.isEmpty {
-            body += "<p id=\"certificate\">\(both("Chưa có chứng nhận OCOP", "No OCOP certificate"))</p>"
-        } else {
-            body += "<ol id=\"certificates\">"
-            for certificate in trace.certificates.reversed() {
-                body += "<li data-certificate=\"\(escape(certificate.number))\"><strong>\(String(repeating: "★", count: certificate.stars)) \(certificate.stars) sao</strong> "
-                body += "— \(both("Số", "No.")) \(escape(certificate.number))<br>\(status(certificate.status)) "
-                body += "<span>(\(both("ngày", "on")) \(day(trace.today)))</span><br>"
-                body += "\(both("Cấp ngày", "Issued")) \(day(certificate.issuedOn)), \(both("hết hạn", "expires")) \(day(certificate.expiresOn)) — \(escape(certificate.issuer))</li>"
-            }
-            body += "</ol>"
-        }
-        body += "</section>"
-
-        body += "<section><h2>\(both("Cơ sở sản xuất", "Producer"))</h2><dl>"
-        body += row("Tên", "Name", escape(trace.producerName), id: "producer")
-        body += row("Loại hình", "Type", producerType(trace.producerType))
-        if let commune = trace.commune { body += row("Xã, phường", "Commune", escape(commune), id: "commune") }
-        if let province = trace.provinceName { body += row("Tỉnh, thành phố", "Province", escape(province), id: "province") }
-        body += "</dl></section>"
+        body += certificateSection(trace.certificates, today: trace.today)
+        body += producerSection(name: trace.producerName, type: trace.producerType, commune: trace.commune, province: trace.provinceName)
 
         if !trace.places.isEmpty {
             body += "<section><h2>\(both("Vùng nguyên liệu", "Material area"))</h2>"
@@ -210,6 +191,38 @@ enum TraceHTML {
         body += "</section></main>"
         body += "<footer>\(both("Dữ liệu từ hệ thống OCOP quốc gia; trạng thái tính theo ngày", "Data from the national OCOP system; status as of")) \(day(trace.today)) (UTC+7).</footer>"
         return document(title: "\(trace.productName) — \(trace.lotCode)", body: body)
+    }
+
+    /// The OCOP certificates section: newest first, each with its status on `today`.
+    static func certificateSection(_ certificates: [PublicTrace.CertificateEntry], today: LocalDate) -> String {
+        var body = ""
+        body += "<section><h2>\(both("Chứng nhận OCOP", "OCOP certificate"))</h2>"
+        if certificates.isEmpty {
+            body += "<p id=\"certificate\">\(both("Chưa có chứng nhận OCOP", "No OCOP certificate"))</p>"
+        } else {
+            body += "<ol id=\"certificates\">"
+            for certificate in certificates.reversed() {
+                body += "<li data-certificate=\"\(escape(certificate.number))\"><strong>\(String(repeating: "★", count: certificate.stars)) \(certificate.stars) sao</strong> "
+                body += "— \(both("Số", "No.")) \(escape(certificate.number))<br>\(status(certificate.status)) "
+                body += "<span>(\(both("ngày", "on")) \(day(today)))</span><br>"
+                body += "\(both("Cấp ngày", "Issued")) \(day(certificate.issuedOn)), \(both("hết hạn", "expires")) \(day(certificate.expiresOn)) — \(escape(certificate.issuer))</li>"
+            }
+            body += "</ol>"
+        }
+        body += "</section>"
+        return body
+    }
+
+    /// The producer section: its public name (a household's neutral label), form and place.
+    static func producerSection(name: String, type: ProducerType, commune: String?, province: String?) -> String {
+        var body = ""
+        body += "<section><h2>\(both("Cơ sở sản xuất", "Producer"))</h2><dl>"
+        body += row("Tên", "Name", escape(name), id: "producer")
+        body += row("Loại hình", "Type", producerType(type))
+        if let commune { body += row("Xã, phường", "Commune", escape(commune), id: "commune") }
+        if let province { body += row("Tỉnh, thành phố", "Province", escape(province), id: "province") }
+        body += "</dl></section>"
+        return body
     }
 
     /// A trace error page: what went wrong, in both languages, and nothing else.

@@ -34,8 +34,45 @@ struct TraceRoutes {
         ]
     }()
 
+    /// A product page shows its photos, from this server only.
+    static let productPageHeaders: HTTPFields = {
+        var headers = securityHeaders
+        headers[.contentSecurityPolicy] = headers[.contentSecurityPolicy]?.replacingOccurrences(of: "img-src data:", with: "img-src 'self'")
+        return headers
+    }()
+
     func register(on routes: RouteRegistrar) {
         let store = self.store
+        // A product's page: its GS1 Digital Link without a lot, or its id.
+        routes.get("/01/{gtin}") { request, context in
+            let gtinText = context.parameters.get("gtin") ?? ""
+            let gtin: GTIN
+            switch GTIN.parse(gtinText) {
+            case .success(let parsed): gtin = parsed
+            case .failure(.badCheckDigit(let expected)):
+                return Self.notFound(request, vi: "Mã GTIN \(gtinText) sai chữ số kiểm tra (chữ số cuối phải là \(expected)).",
+                                     en: "GTIN \(gtinText) has a bad check digit (the last digit should be \(expected)).")
+            case .failure:
+                return Self.notFound(request, vi: "\"\(Self.shortened(gtinText))\" không phải mã GTIN (8, 12, 13 hoặc 14 chữ số).",
+                                     en: "\"\(Self.shortened(gtinText))\" is not a GTIN (8, 12, 13 or 14 digits).")
+            }
+            if gtinText != gtin.gtin14 {
+                return Response(status: .movedPermanently, headers: [.location: "/01/\(gtin.gtin14)", .cacheControl: Self.cacheControl])
+            }
+            guard let page = try await store.productPage(.gtin(gtin)) else {
+                return Self.notFound(request, vi: "Không có sản phẩm mang mã GTIN \(gtin.gtin14) trong hệ thống OCOP quốc gia.",
+                                     en: "There is no product with GTIN \(gtin.gtin14) in the national OCOP system.")
+            }
+            return Self.productPage(page, request: request)
+        }
+        routes.get("/p/{id}") { request, context in
+            let text = context.parameters.get("id") ?? ""
+            guard let id = UUID(uuidString: text), let page = try await store.productPage(.id(id)) else {
+                return Self.notFound(request, vi: "Không có sản phẩm này trong hệ thống OCOP quốc gia.",
+                                     en: "There is no such product in the national OCOP system.")
+            }
+            return Self.productPage(page, request: request)
+        }
         routes.get("/01/{gtin}/10/{lot}") { request, context in
             let gtinText = context.parameters.get("gtin") ?? ""
             let gtin: GTIN
@@ -138,6 +175,15 @@ struct TraceRoutes {
         var response = fast.response(to: request, cacheControl: cacheControl)
         if response.headers[.vary] == "Accept-Encoding" { response.headers[.vary] = "Accept, Accept-Encoding" }
         return response
+    }
+
+    static func productPage(_ page: ProductPage, request: Request) -> Response {
+        let view = PublicProduct(page, today: LocalDate(Date()))
+        var html = Representation(data: Data(ProductPageHTML.page(view).utf8), contentType: "text/html; charset=utf-8",
+                                  headers: productPageHeaders)
+        let body = html.data
+        html.gzipped = { Gzip.compress(body, level: 1) }
+        return html.response(to: request, cacheControl: cacheControl)
     }
 
     static func notFound(_ request: Request, vi: String, en: String) -> Response {
