@@ -1,4 +1,5 @@
 import Foundation
+import OCOPReplica
 import OCOPStore
 import OCOPTestSupport
 import Testing
@@ -62,5 +63,50 @@ struct BackupScriptTests {
         #expect(damaged.output.contains("cannot read the credentials of the current dataset (damaged?)"), "\(damaged.output)")
         #expect(try await daemon.store().account(user: "central") == nil)
         #expect(try await daemon.store().accounts().count == 1)
+    }
+
+    @Test("attachments' files are mirrored into the backup, checked against their hashes, and put back by the restore",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")))
+    func attachmentFilesAreBackedUp() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        await daemon.stop()
+        let live = AttachmentFiles.beside(replicaAt: daemon.databasePath)
+        let photo = try live.add(Data([0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 7, count: 900)), named: "anh.jpg")
+        let scan = try live.add(Data("%PDF-1.7 quyết định".utf8), named: "qd.pdf")
+        let backups = daemon.dataDirectory.appendingPathComponent("backups")
+        let arguments = ["--data-dir", daemon.dataDirectory.path, "--dest", backups.path, "--config", daemon.configPath.path]
+
+        let first = try await script("ocop-backup.sh", arguments)
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.output.contains("2 new attachment file(s) copied to \(backups.path)/files"), "\(first.output)")
+        let mirror = AttachmentFiles(directory: backups.appendingPathComponent("files"))
+        #expect(try mirror.hashes() == [photo.sha256, scan.sha256])
+        #expect(try mirror.contents(of: photo.sha256) == live.contents(of: photo.sha256))
+        try await Task.sleep(for: .seconds(1.1))  // a new backup name (its stamp is to the second)
+        let again = try await script("ocop-backup.sh", arguments)
+        #expect(again.status == 0 && again.output.contains("0 new attachment file(s) copied"), "\(again.output)")
+
+        // A file damaged on the live disk is never copied over a good backup: the run fails.
+        let damaged = live.url(of: String(repeating: "ab", count: 32))
+        try FileManager.default.createDirectory(at: damaged.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("not what its name says".utf8).write(to: damaged)
+        try await Task.sleep(for: .seconds(1.1))
+        let refused = try await script("ocop-backup.sh", arguments)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("does not match its SHA-256"), "\(refused.errors)")
+        #expect(!mirror.contains(String(repeating: "ab", count: 32)))
+        try FileManager.default.removeItem(at: damaged)
+
+        // The files are lost with the dataset; the restore puts back what the backup mirrored.
+        try FileManager.default.removeItem(at: live.directory)
+        let copy = try #require(try FileManager.default.contentsOfDirectory(atPath: backups.path).filter { $0.hasSuffix(".sqlite") }.sorted().last)
+        let restore = try await script("ocop-restore.sh", ["--data-dir", daemon.dataDirectory.path, "--unit",
+                                                            "ocop-test-\(UUID().uuidString).service", "--yes", backups.appendingPathComponent(copy).path])
+        #expect(restore.status == 0, "\(restore.output)\n\(restore.errors)")
+        #expect(restore.output.contains("put back 2 attachment file(s)"), "\(restore.output)")
+        #expect(try live.hashes() == [photo.sha256, scan.sha256])
+        #expect(try live.contents(of: scan.sha256) == Data("%PDF-1.7 quyết định".utf8))
     }
 }

@@ -8,6 +8,9 @@
 # (journal_mode=DELETE), checks it with `PRAGMA integrity_check`, and only then renames it to
 # DEST/national-<UTC time>.sqlite. The feed signing key (partners trust it; it cannot be made
 # again) is copied beside it as national-<UTC time>.sqlite.feed-signing-key.pem, mode 0600.
+# Attachments' files (DATA/national.sqlite.files, named by their SHA-256, never changed once
+# written) are mirrored into DEST/files: each new one is copied, checked against its name's hash
+# and renamed into place, so the mirror is one directory however many copies are kept.
 # Copies older than N days are deleted, but only after a good new copy exists. Any failure
 # exits non-zero and leaves no half-made copy behind.
 #
@@ -88,6 +91,30 @@ sync -- "$dest" 2>/dev/null || sync
 trap - EXIT
 size=$(stat -c %s -- "$final")
 echo "ocop-backup: ok: $final ($size bytes, integrity_check ok, $accounts accounts); $key_note"
+
+# Attachments' files: new ones into the mirror, each checked against the hash it is named by
+# (a file damaged on the live disk must never reach the backup as if it were good).
+files_src=$data_dir/national.sqlite.files
+mirror=$dest/files
+copied=0
+if [[ -d $files_src ]]; then
+    while IFS= read -r -d '' file; do
+        name=${file##*/}
+        target=$mirror/${name:0:2}/$name
+        [[ -e $target ]] && continue
+        mkdir -p -- "$mirror/${name:0:2}"
+        cp -- "$file" "$target.partial" || die "cannot copy $file into $mirror"
+        sum=$(sha256sum -- "$target.partial" | cut -d' ' -f1)
+        if [[ $sum != "$name" ]]; then
+            rm -f -- "$target.partial"
+            die "$file does not match its SHA-256 (it is $sum): the live disk is damaged; restore that file from $mirror or from the province that sent it"
+        fi
+        mv -- "$target.partial" "$target"
+        copied=$((copied + 1))
+    done < <(find "$files_src" -mindepth 2 -maxdepth 2 -type f -regextype posix-extended -regex '.*/[0-9a-f]{2}/[0-9a-f]{64}' -print0)
+    sync -- "$mirror" 2>/dev/null || sync
+fi
+echo "ocop-backup: $copied new attachment file(s) copied to $mirror"
 
 # Keep N days: delete copies whose modification time is more than N*24 h old.
 pruned=0

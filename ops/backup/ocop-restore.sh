@@ -205,6 +205,22 @@ if $restore_key; then
     [[ $EUID -ne 0 ]] || chown -- "$owner" "$feed_key"
     say "restored the feed signing key to $feed_key"
 fi
+# Attachments' files the data directory lost, from the backup's mirror (files never change:
+# one that is there already is the same bytes).
+files_mirror=$(dirname -- "$backup")/files
+put_back=0
+if [[ -d $files_mirror ]]; then
+    while IFS= read -r -d '' file; do
+        name=${file##*/}
+        target=$data_dir/national.sqlite.files/${name:0:2}/$name
+        [[ -e $target ]] && continue
+        mkdir -p -- "${target%/*}"
+        cp -- "$file" "$target.partial" && mv -- "$target.partial" "$target"
+        put_back=$((put_back + 1))
+    done < <(find "$files_mirror" -mindepth 2 -maxdepth 2 -type f -regextype posix-extended -regex '.*/[0-9a-f]{2}/[0-9a-f]{64}' -print0)
+    [[ $EUID -ne 0 ]] || chown -R -- "$owner" "$data_dir/national.sqlite.files" 2>/dev/null || true
+    say "put back $put_back attachment file(s) from $files_mirror"
+fi
 sync -- "$data_dir" 2>/dev/null || sync
 moved=()
 trap - EXIT
