@@ -55,6 +55,13 @@ import Testing
         #expect(badCursor.status == 64, "\(badCursor)")
         let noStore = try await workspace.run(["export", "--store", workspace.path("missing.sqlite"), "--out", "out4", "--key", keyFile])
         #expect(noStore.status == 2, "\(noStore)")
+        let badBase = try await workspace.run(["export", "--store", storePath, "--out", "out5", "--key", keyFile, "--base-url", "ocop.gov.vn"])
+        #expect(badBase.status == 64 && badBase.stderr.contains("--base-url \"ocop.gov.vn\" is not an http(s) URL"), "\(badBase)")
+        let linked = try await workspace.run(["export", "--store", storePath, "--out", "out6", "--key", keyFile, "--as-of", "2025-10-01",
+                                              "--base-url", "https://ocop.example.gov.vn/"])
+        #expect(linked.status == 0, "\(linked)")
+        let linkedPage = try String(contentsOfFile: workspace.path("out6/page-00001.jsonld"), encoding: .utf8)
+        #expect(linkedPage.contains("\"url\": \"https://ocop.example.gov.vn/"), "products link their page on the base URL")
     }
 
     /// The demo's households ("Hộ kinh doanh Nguyễn Văn An", "Hộ kinh doanh Trần Thị Bé") reach

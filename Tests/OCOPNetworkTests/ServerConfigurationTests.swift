@@ -29,6 +29,16 @@ struct ServerConfigurationTests {
         #expect(full.http?.port == 8080)
         #expect(full.http?.dashboardDirectory == "/srv/dash")
         #expect(full.feedSigningKeyPath == "/etc/ocop-sync/feed.pem")
+        #expect(full.http?.publicURL == nil, "links follow the bound address unless told")
+        let published = try load(#"{"http": {"publicURL": "https://ocop.example.gov.vn/"}}"#)
+        #expect(published.http?.publicURL == "https://ocop.example.gov.vn/")
+    }
+
+    @Test("attachments' files live beside a SQLite store, in the data directory for PostgreSQL")
+    func attachmentFilesPath() throws {
+        #expect(try load(#"{"dataDirectory": "/var/lib/ocop-sync"}"#).attachmentFilesPath == "/var/lib/ocop-sync/national.sqlite.files")
+        #expect(try load(#"{"dataDirectory": "/var/lib/ocop-sync", "store": "postgres://ocop@db/ocop"}"#).attachmentFilesPath
+            == "/var/lib/ocop-sync/files")
     }
 
     @Test("a wrong type names the file and the field")
@@ -76,6 +86,9 @@ struct ServerConfigurationTests {
             (#"{"limits": {"maxConnections": 8, "maxUnauthenticatedConnections": 9}}"#, "limits.maxUnauthenticatedConnections: 9 is out of range"),
             (#"{"limits": {"handshakeTimeoutSeconds": 0}}"#, "limits.handshakeTimeoutSeconds: 0 is out of range"),
             (#"{"http": {"feedCacheMegabytes": 0}}"#, "http.feedCacheMegabytes: 0 is out of range"),
+            (#"{"http": {"publicURL": "ocop.example.gov.vn"}}"#, "http.publicURL: \"ocop.example.gov.vn\" is not an http(s) URL"),
+            (#"{"http": {"publicURL": "https://ocop.example.gov.vn/?a=1"}}"#, "http.publicURL: "),
+            (#"{"http": {"publicURL": "ftp://ocop.example.gov.vn"}}"#, "http.publicURL: "),
             (#"{"logLevel": "verbose"}"#, #"logLevel: "verbose" is not one of trace, debug"#),
             (#"{"dataDirectory": ""}"#, "dataDirectory: empty"),
         ]
