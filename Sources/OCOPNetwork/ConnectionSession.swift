@@ -215,7 +215,7 @@ struct ConnectionSession {
     private mutating func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
         let here = "frame \(frameIndex - 1)"
         switch message {
-        case .push, .pull:
+        case .push, .pull, .fileOffer, .fileChunk:
             // Credentials are checked on every request, not only at login: a disabled account or
             // a rotated secret ends the sessions opened with the old one at their next request.
             let reason: String?
@@ -241,6 +241,10 @@ struct ConnectionSession {
             return try await handlePush(push, principal: principal, account: account, here: here)
         case .pull(let pull):
             return try await handlePull(pull, principal: principal, account: account, here: here)
+        case .fileOffer(let offer):
+            return try await handleFileOffer(offer, principal: principal, here: here)
+        case .fileChunk(let chunk):
+            return try await handleFileChunk(chunk, principal: principal, here: here)
         case .goodbye:
             logger.debug("goodbye")
             return false
@@ -250,7 +254,7 @@ struct ConnectionSession {
         default:
             try await outbound.write(.error(ErrorMessage(
                 code: .unexpectedMessage,
-                message: "unexpected \(message.type) after authentication; a logged-in client sends PUSH, PULL or GOODBYE",
+                message: "unexpected \(message.type) after authentication; a logged-in client sends PUSH, PULL, FILE_OFFER, FILE_CHUNK or GOODBYE",
                 detail: "\(here): \(message.type)"
             )))
             return false
@@ -354,6 +358,56 @@ struct ConnectionSession {
                 try await store.readAhead(after: next, limit: limit, for: principal)
             })
         }
+        return true
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// FILE_OFFER: for each file, stored, wanted from some offset, or refused (SPEC §17).
+    private func handleFileOffer(_ offer: FileOffer, principal: Principal, here: String) async throws -> Bool {
+        guard let files = server.files else { return try await noFiles(here: here, request: "FILE_OFFER") }
+        var answers: [FileWant.File] = []
+        answers.reserveCapacity(offer.files.count)
+        do {
+            for file in offer.files {
+                let state: FileWant.State
+                switch try await files.state(of: Self.hex(file.sha256), size: file.size, for: principal) {
+                case .stored: state = .stored
+                case .wanted(let received): state = .wanted(received: received)
+                case .refused(let refusal):
+                    state = .refused(FileWant.Reason(rawValue: refusal.reason.rawValue), message: String(refusal.description.prefix(4_000)))
+                }
+                answers.append(FileWant.File(sha256: file.sha256, state: state))
+            }
+        } catch {
+            return try await reportStoreFailure(error, request: "FILE_OFFER", here: here)
+        }
+        try await outbound.write(.fileWant(FileWant(files: answers)))
+        return true
+    }
+
+    /// FILE_CHUNK: appended durably and acknowledged, or refused with nothing kept (SPEC §17).
+    private func handleFileChunk(_ chunk: FileChunk, principal: Principal, here: String) async throws -> Bool {
+        guard let files = server.files else { return try await noFiles(here: here, request: "FILE_CHUNK") }
+        let ack: FileReceiver.Acknowledgement
+        do {
+            ack = try await files.receive(sha256: Self.hex(chunk.sha256), size: chunk.size, offset: chunk.offset, data: chunk.data,
+                                          dataSHA256: chunk.dataSHA256, for: principal)
+        } catch let refusal as FileReceiver.Refusal {
+            logger.notice("file chunk refused", metadata: ["file": "\(Self.hex(chunk.sha256).prefix(12))", "reason": "\(refusal.description)"])
+            try await outbound.write(.error(ErrorMessage(code: .fileRefused, message: refusal.description, detail: "\(here): FILE_CHUNK")))
+            return true
+        } catch {
+            return try await reportStoreFailure(error, request: "FILE_CHUNK", here: here)
+        }
+        if ack.complete { logger.info("file received", metadata: ["file": "\(Self.hex(chunk.sha256).prefix(12))", "bytes": "\(chunk.size)"]) }
+        try await outbound.write(.fileAck(FileAck(sha256: chunk.sha256, received: ack.received, complete: ack.complete)))
+        return true
+    }
+
+    /// A server set up without a files directory (an embedded test server) takes no files.
+    private func noFiles(here: String, request: String) async throws -> Bool {
+        try await outbound.write(.error(ErrorMessage(code: .fileRefused, message: "this server keeps no files", detail: "\(here): \(request)")))
         return true
     }
 

@@ -38,6 +38,17 @@ public struct NationalFileDirectory: Sendable {
         try data.write(to: url, options: .atomic)
     }
 
+    /// Moves a whole, checked file into place under its hash (a rename: a reader never sees half).
+    func keepWhole(_ file: URL, as sha256: String) throws {
+        let destination = files.url(of: sha256)
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: destination.path) {
+            try FileManager.default.removeItem(at: file)
+        } else {
+            try FileManager.default.moveItem(at: file, to: destination)
+        }
+    }
+
     /// The size of the file with this hash, if it is here.
     public func size(of sha256: String) -> Int64? {
         guard let path = existingPath(of: sha256) else { return nil }

@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import OCOPModel
+import OCOPReplica
+import OCOPWire
+
+/// What one sync did with attachments' files (SPEC §17).
+public struct FileUploadReport: Sendable, Equatable {
+    /// Files the server stored whole during this sync, and their bytes.
+    public var sent = 0
+    public var bytesSent: Int64 = 0
+    /// Files the server already had: only their hash crossed the wire.
+    public var alreadyStored = 0
+    /// Files still to send (refused for now, interrupted, or a server without files), and their bytes.
+    public var pending = 0
+    public var pendingBytes: Int64 = 0
+    /// Files the server refused, with its reason (the first few).
+    public var refusals: [String] = []
+    /// Files described by rows whose bytes are on another machine.
+    public var elsewhere = 0
+}
+
+/// Sends this replica's attachments' files after its rows: offers them in groups of 256, then
+/// sends each wanted file in 1 MiB chunks from where the server's copy stops.
+enum FileUpload {
+    static let chunkSize = 1 << 20
+    static let offerSize = 256
+
+    /// The files this replica may send: its own province's (all, for the central office), each
+    /// once, kept here with the size their row says (a file of another size is damaged here, and
+    /// counts as elsewhere: the machine that attached it, or a backup, has it).
+    static func candidates(_ replica: Replica, files: AttachmentFiles) throws -> (here: [(sha256: String, bytes: Int64)], elsewhere: Int) {
+        var seen = Set<String>()
+        var here: [(sha256: String, bytes: Int64)] = []
+        var elsewhere = 0
+        for attachment in try replica.fetchAll(FileAttachment.self)
+        where replica.tenantID == nil || attachment.tenantID == replica.tenantID {
+            guard seen.insert(attachment.sha256).inserted else { continue }
+            let size = (try? FileManager.default.attributesOfItem(atPath: files.url(of: attachment.sha256).path)[.size] as? NSNumber)?.int64Value
+            if files.contains(attachment.sha256), size == attachment.byteCount {
+                here.append((attachment.sha256, attachment.byteCount))
+            } else {
+                elsewhere += 1
+            }
+        }
+        return (here.sorted { $0.sha256 < $1.sha256 }, elsewhere)
+    }
+
+    static func run(_ replica: Replica, files: AttachmentFiles, over connection: WireConnection) async throws -> FileUploadReport {
+        let (here, elsewhere) = try candidates(replica, files: files)
+        var report = FileUploadReport(elsewhere: elsewhere)
+        func remember(_ refusal: String) { if report.refusals.count < 10 { report.refusals.append(refusal) } }
+        var start = 0
+        while start < here.count {
+            let group = Array(here[start..<min(start + offerSize, here.count)])
+            start += group.count
+            let want = try await connection.offer(FileOffer(files: group.map { FileOffer.File(sha256: bytes($0.sha256), size: UInt64($0.bytes)) }))
+            for (file, answer) in zip(group, want.files) {
+                switch answer.state {
+                case .stored:
+                    report.alreadyStored += 1
+                case .refused(_, let message):
+                    report.pending += 1
+                    report.pendingBytes += file.bytes
+                    remember("\(file.sha256.prefix(12))…: \(message)")
+                case .wanted(let received):
+                    switch try await send(file.sha256, size: file.bytes, from: received, files: files, over: connection) {
+                    case .stored:
+                        report.sent += 1
+                        report.bytesSent += file.bytes
+                    case .refused(let message):
+                        report.pending += 1
+                        report.pendingBytes += file.bytes
+                        remember("\(file.sha256.prefix(12))…: \(message)")
+                    }
+                }
+            }
+        }
+        return report
+    }
+
+    enum Outcome { case stored, refused(String) }
+
+    /// Sends one file from `offset`, following the server's `received`; a chunk damaged in
+    /// transit is sent again once.
+    static func send(_ sha256: String, size: Int64, from offset: UInt64, files: AttachmentFiles,
+                     over connection: WireConnection) async throws -> Outcome {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: files.url(of: sha256)) } catch {
+            return .refused("the file cannot be read on this machine: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        let hash = bytes(sha256)
+        var position = offset
+        var stalls = 0
+        var retries = 0
+        while position < UInt64(size) {
+            try handle.seek(toOffset: position)
+            let data = [UInt8](try handle.read(upToCount: chunkSize) ?? Data())
+            guard !data.isEmpty else { return .refused("the file on this machine is shorter than its row says; attach it again") }
+            let chunk = FileChunk(sha256: hash, size: UInt64(size), offset: position, data: data, dataSHA256: Array(SHA256.hash(data: data)))
+            switch try await connection.send(chunk) {
+            case .ack(let ack):
+                if ack.complete { return .stored }
+                if ack.received == position { stalls += 1 } else { stalls = 0 }
+                guard stalls < 3, ack.received <= UInt64(size) else { return .refused("the server does not take the file's bytes; sent again at the next sync") }
+                position = ack.received
+            case .refused(let message):
+                retries += 1
+                guard retries <= 1, message.contains("damaged in transit") else { return .refused(message) }
+            }
+        }
+        return .refused("the file's bytes ended before the server had it whole")
+    }
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8?
+        for character in hex.utf8 {
+            let value: UInt8 = character <= 0x39 ? character - 0x30 : character - 0x57
+            if let first = high { result.append(first << 4 | value); high = nil } else { high = value }
+        }
+        return result
+    }
+}

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+import NIOPosix
+import OCOPModel
+import OCOPReplica
+import Synchronization
+
+/// The national store's side of sending files (`Protocol/SPEC.md` §17): which offered files it
+/// needs, and chunks appended durably until a file is whole and matches its SHA-256.
+///
+/// A file is accepted only if a row the account may write describes it (same hash and size),
+/// within the province's quota. An upload in progress is kept in `FILES/partial/{sha256}`,
+/// flushed to disk after every chunk, so it resumes after a crash or a restart; a whole file is
+/// moved into place under its hash, where the HTTP side serves it.
+public final class FileReceiver: Sendable {
+    /// Which rows describe files, and which a province has: the store's reads.
+    let registry: any NationalReads
+    let directory: NationalFileDirectory
+    /// Largest total of a province's stored files, in bytes.
+    public let quotaBytes: Int64
+    /// Files being written by a connection, so two never append to one file at once.
+    private let busy = Mutex(Set<String>())
+
+    public init(registry: any NationalReads, directory: NationalFileDirectory, quotaBytes: Int64) {
+        self.registry = registry
+        self.directory = directory
+        self.quotaBytes = quotaBytes
+    }
+
+    /// What the server says of one offered file.
+    public enum State: Sendable, Equatable {
+        case stored
+        case wanted(received: UInt64)
+        case refused(Refusal)
+    }
+
+    /// Why a file or a chunk is not taken.
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Reason: UInt16, Sendable {
+            case notReferenced = 1
+            case quotaExceeded = 2
+            case tooLarge = 3
+            /// A chunk or file whose bytes do not match their hash, or another problem with one chunk.
+            case damaged = 100
+            /// Another connection is writing the same file.
+            case busy = 101
+        }
+        public var reason: Reason
+        public var description: String
+    }
+
+    /// The outcome of one chunk.
+    public struct Acknowledgement: Sendable, Equatable {
+        public var received: UInt64
+        public var complete: Bool
+    }
+
+    /// The state of an offered file for `principal`.
+    public func state(of sha256: String, size: UInt64, for principal: Principal) async throws -> State {
+        if let refusal = try await refusal(sha256, size: size, principal: principal, newUpload: false) { return .refused(refusal) }
+        if directory.existingPath(of: sha256) != nil { return .stored }
+        let received = partialSize(sha256)
+        if received == 0, let refusal = try await quotaRefusal(size: size, principal: principal) { return .refused(refusal) }
+        return .wanted(received: received)
+    }
+
+    /// Appends a chunk at `offset` of the file: answers how much is kept, or throws a
+    /// ``Refusal`` (nothing kept). A chunk not at the end of what is kept is ignored, and the
+    /// answer says where to continue.
+    public func receive(sha256: String, size: UInt64, offset: UInt64, data: [UInt8], dataSHA256: [UInt8],
+                        for principal: Principal) async throws -> Acknowledgement {
+        if let refusal = try await refusal(sha256, size: size, principal: principal, newUpload: offset == 0) { throw refusal }
+        guard Array(SHA256.hash(data: data)) == dataSHA256 else {
+            throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
+        }
+        guard busy.withLock({ $0.insert(sha256).inserted }) else {
+            throw Refusal(reason: .busy, description: "another connection is sending this file; it is sent at a later sync")
+        }
+        defer { _ = busy.withLock { $0.remove(sha256) } }
+        let directory = self.directory
+        let partial = partialURL(sha256)
+        return try await NIOThreadPool.singleton.runIfActive {
+            if directory.existingPath(of: sha256) != nil { return Acknowledgement(received: size, complete: true) }
+            let kept = Self.size(of: partial)
+            guard offset == kept else { return Acknowledgement(received: kept, complete: false) }
+            try FileManager.default.createDirectory(at: partial.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if kept == 0 { _ = FileManager.default.createFile(atPath: partial.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: partial)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: data)
+            // Acknowledged means on disk: a crash after FILE_ACK loses nothing the client skips.
+            try handle.synchronize()
+            try handle.close()
+            let received = kept + UInt64(data.count)
+            guard received == size else { return Acknowledgement(received: received, complete: false) }
+            guard try Self.sha256Hex(of: partial) == sha256 else {
+                try? FileManager.default.removeItem(at: partial)
+                throw Refusal(reason: .damaged, description: "the file's bytes do not match its SHA-256; send it again from the start")
+            }
+            try directory.keepWhole(partial, as: sha256)
+            return Acknowledgement(received: size, complete: true)
+        }
+    }
+
+    /// Why `principal` may not send this file, or nil: a row it may write must describe the
+    /// file with this size; a new upload must fit the province's quota.
+    private func refusal(_ sha256: String, size: UInt64, principal: Principal, newUpload: Bool) async throws -> Refusal? {
+        guard FileAttachment.isSHA256(sha256) else { return Refusal(reason: .notReferenced, description: "not a SHA-256") }
+        guard size <= UInt64(FileAttachment.maximumBytes) else {
+            return Refusal(reason: .tooLarge, description: "\(size) bytes is over the 32 MiB a file may be")
+        }
+        let rows = try await registry.attachments(withHash: sha256)
+        let allowed = rows.contains { row in
+            row.byteCount == Int64(size) && (principal.role == .central || row.tenantID == principal.tenantID)
+        }
+        guard allowed else {
+            return Refusal(reason: .notReferenced,
+                           description: "no attachment row of this account describes a file with this SHA-256 and \(size) bytes; push the row first")
+        }
+        if newUpload, directory.existingPath(of: sha256) == nil, partialSize(sha256) == 0 {
+            return try await quotaRefusal(size: size, principal: principal)
+        }
+        return nil
+    }
+
+    /// A province whose stored files and this one would pass its quota.
+    private func quotaRefusal(size: UInt64, principal: Principal) async throws -> Refusal? {
+        guard principal.role != .central, let tenant = principal.tenantID else { return nil }
+        var stored: Int64 = 0
+        for file in try await registry.attachmentFiles(ofTenant: tenant) where directory.existingPath(of: file.sha256) != nil {
+            stored += file.bytes
+        }
+        guard stored + Int64(size) > quotaBytes else { return nil }
+        return Refusal(reason: .quotaExceeded,
+                       description: "the province's files would take \(stored + Int64(size)) bytes, over its quota of \(quotaBytes) bytes (limits.attachmentMegabytesPerProvince)")
+    }
+
+    private func partialURL(_ sha256: String) -> URL {
+        URL(fileURLWithPath: directory.path, isDirectory: true).appendingPathComponent("partial", isDirectory: true).appendingPathComponent(sha256)
+    }
+
+    private func partialSize(_ sha256: String) -> UInt64 { Self.size(of: partialURL(sha256)) }
+
+    private static func size(of url: URL) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value) ?? 0
+    }
+
+    private static func sha256Hex(of url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
