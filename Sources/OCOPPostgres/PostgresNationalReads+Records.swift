@@ -36,6 +36,12 @@ extension PostgresNationalStore {
         }
     }
 
+    public func referencedFileHashes() async throws -> Set<String> {
+        try await reading { connection in
+            Set(try await rows(connection, "SELECT DISTINCT sha256 FROM attachments", ReadParameters().bindings).map { try ReadRow($0).text(0) })
+        }
+    }
+
     public func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)] {
         var parameters = ReadParameters()
         let tenant = parameters.bind(tenantID)

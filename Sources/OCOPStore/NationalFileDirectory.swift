@@ -49,6 +49,21 @@ public struct NationalFileDirectory: Sendable {
         }
     }
 
+    /// Deletes the files no row refers to any more (`referenced`), and their derived copies.
+    /// An upload in progress is kept: it resumes at the next sync.
+    public func collect(keeping referenced: Set<String>) throws -> (files: Int, bytes: Int64) {
+        let removed = try files.hashes().subtracting(referenced)
+        let freed = try files.collect(keeping: referenced)
+        let derived = files.directory.appendingPathComponent("derived", isDirectory: true)
+        for sha256 in removed {
+            let shard = derived.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: shard.path)) ?? [] where name.hasPrefix(sha256) {
+                try? FileManager.default.removeItem(at: shard.appendingPathComponent(name))
+            }
+        }
+        return freed
+    }
+
     /// The size of the file with this hash, if it is here.
     public func size(of sha256: String) -> Int64? {
         guard let path = existingPath(of: sha256) else { return nil }

@@ -4,6 +4,7 @@ import OCOPModel
 import OCOPNetwork
 import OCOPReplica
 import OCOPStore
+import OCOPTestSupport
 import Testing
 
 /// Attachments' files sent to a real `ocop-syncd` after the rows (SPEC §17): resumed where an
@@ -102,6 +103,13 @@ struct FileSyncTests {
                                                  recordedOn: LocalDate(Date()), recordedBy: "Lan"))
         let third = try await province.sync(daemon)
         #expect(third.files?.sent == 0 && third.bytesSent < 6_000)
+
+        // The scan's row is deleted: the server's collection deletes the file no row refers to.
+        _ = try province.replica.delete(FileAttachment.self, id: scan.id)
+        _ = try await province.sync(daemon)
+        let gc = try await runTool(try builtBinary("ocop-syncd").path, ["gc", "--config", daemon.configPath.path])
+        #expect(gc.status == 0 && gc.output.contains("attachment files removed: 1 (\(scan.byteCount) bytes)"), "\(gc.output)\(gc.errors)")
+        #expect(try national.hashes() == [photo.sha256])
     }
 
     @Test("a file no row of the province describes, and one over the quota, are refused; the rows still sync")
