@@ -53,6 +53,10 @@ public final class FileReceiver: Sendable {
     public struct Acknowledgement: Sendable, Equatable {
         public var received: UInt64
         public var complete: Bool
+        public init(received: UInt64, complete: Bool) {
+            self.received = received
+            self.complete = complete
+        }
     }
 
     /// The state of an offered file for `principal`.
@@ -70,6 +74,7 @@ public final class FileReceiver: Sendable {
     public func receive(sha256: String, size: UInt64, offset: UInt64, data: [UInt8], dataSHA256: [UInt8],
                         for principal: Principal) async throws -> Acknowledgement {
         if let refusal = try await refusal(sha256, size: size, principal: principal, newUpload: offset == 0) { throw refusal }
+        let declared = Set(try await registry.attachments(withHash: sha256).map(\.mediaType))
         guard Array(SHA256.hash(data: data)) == dataSHA256 else {
             throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
         }
@@ -96,6 +101,13 @@ public final class FileReceiver: Sendable {
             guard try Self.sha256Hex(of: partial) == sha256 else {
                 try? FileManager.default.removeItem(at: partial)
                 throw Refusal(reason: .damaged, description: "the file's bytes do not match its SHA-256; send it again from the start")
+            }
+            // The row says what the file is; the bytes must agree (a page of HTML is never served as a photo).
+            let sniffed = AttachmentMediaType.sniff(try Self.prefix(of: partial))
+            guard let sniffed, declared.contains(sniffed) else {
+                try? FileManager.default.removeItem(at: partial)
+                throw Refusal(reason: .damaged,
+                              description: "the file's bytes are \(sniffed?.rawValue ?? "not a JPEG, PNG, WebP or PDF"), not the \(declared.map(\.rawValue).sorted().joined(separator: " or ")) its row says")
             }
             try directory.keepWhole(partial, as: sha256)
             return Acknowledgement(received: size, complete: true)
@@ -143,6 +155,12 @@ public final class FileReceiver: Sendable {
 
     private static func size(of url: URL) -> UInt64 {
         ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value) ?? 0
+    }
+
+    private static func prefix(of url: URL) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        return [UInt8](try handle.read(upToCount: AttachmentMediaType.sniffLength) ?? Data())
     }
 
     private static func sha256Hex(of url: URL) throws -> String {
