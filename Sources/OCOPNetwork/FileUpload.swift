@@ -81,8 +81,12 @@ enum FileUpload {
 
     enum Outcome { case stored, refused(String) }
 
-    /// Sends one file from `offset`, following the server's `received`; a chunk damaged in
-    /// transit is sent again once.
+    /// Chunks sent before their answers are read: the client reads and hashes the next ones while
+    /// the server writes the last (SPEC §17 allows up to 8).
+    static let window = 4
+
+    /// Sends one file from `offset`, a few chunks in flight, following the server's `received`;
+    /// a chunk damaged in transit is sent again once.
     static func send(_ sha256: String, size: Int64, from offset: UInt64, files: AttachmentFiles,
                      over connection: WireConnection) async throws -> Outcome {
         let handle: FileHandle
@@ -91,26 +95,53 @@ enum FileUpload {
         }
         defer { try? handle.close() }
         let hash = bytes(sha256)
-        var position = offset
+        let total = UInt64(size)
+        var next = offset
+        var inFlight: [(start: UInt64, end: UInt64)] = []
         var stalls = 0
         var retries = 0
-        while position < UInt64(size) {
-            try handle.seek(toOffset: position)
-            let data = [UInt8](try handle.read(upToCount: chunkSize) ?? Data())
-            guard !data.isEmpty else { return .refused("the file on this machine is shorter than its row says; attach it again") }
-            let chunk = FileChunk(sha256: hash, size: UInt64(size), offset: position, data: data, dataSHA256: Array(SHA256.hash(data: data)))
-            switch try await connection.send(chunk) {
+        var outcome: Outcome?
+        while outcome == nil || !inFlight.isEmpty {
+            while outcome == nil, inFlight.count < window, next < total {
+                try handle.seek(toOffset: next)
+                let data = [UInt8](try handle.read(upToCount: chunkSize) ?? Data())
+                guard !data.isEmpty else { outcome = .refused("the file on this machine is shorter than its row says; attach it again"); break }
+                try await connection.write(FileChunk(sha256: hash, size: total, offset: next, data: data, dataSHA256: Array(SHA256.hash(data: data))))
+                inFlight.append((next, next + UInt64(data.count)))
+                next += UInt64(data.count)
+            }
+            guard !inFlight.isEmpty else { break }
+            let chunk = inFlight.removeFirst()
+            let answer = try await connection.chunkAnswer(for: hash)
+            // Once the file is settled, the answers still to come are read and let go.
+            guard outcome == nil else { continue }
+            switch answer {
             case .ack(let ack):
-                if ack.complete { return .stored }
-                if ack.received == position { stalls += 1 } else { stalls = 0 }
-                guard stalls < 3, ack.received <= UInt64(size) else { return .refused("the server does not take the file's bytes; sent again at the next sync") }
-                position = ack.received
+                if ack.complete { outcome = .stored; continue }
+                guard ack.received <= total else { outcome = .refused("the server answers past the file's end"); continue }
+                if ack.received != chunk.end {
+                    // The server has another length (a lost answer, a crash, another sender):
+                    // the chunks in flight are ignored; go on from what it has.
+                    stalls += ack.received <= offset ? 1 : 0
+                    guard stalls < 3 else { outcome = .refused("the server does not take the file's bytes; sent again at the next sync"); continue }
+                    next = ack.received
+                    while !inFlight.isEmpty {
+                        inFlight.removeFirst()
+                        if case .ack(let later) = try await connection.chunkAnswer(for: hash), later.complete { outcome = .stored }
+                    }
+                }
             case .refused(let message):
                 retries += 1
-                guard retries <= 1, message.contains("damaged in transit") else { return .refused(message) }
+                guard retries <= 1, message.contains("damaged in transit") else { outcome = .refused(message); continue }
+                // Send again from the refused chunk: the ones after it were ignored.
+                while !inFlight.isEmpty {
+                    inFlight.removeFirst()
+                    _ = try await connection.chunkAnswer(for: hash)
+                }
+                next = chunk.start
             }
         }
-        return .refused("the file's bytes ended before the server had it whole")
+        return outcome ?? .refused("the file's bytes ended before the server had it whole")
     }
 
     static func bytes(_ hex: String) -> [UInt8] {

@@ -73,6 +73,8 @@ public struct SyncSummary: Sendable {
     public var bytesSent: Int
     public var bytesReceived: Int
     public var duration: Duration
+    /// From connecting until the rows were pushed and pulled (files come after).
+    public var rowsDuration: Duration = .zero
 }
 
 /// The province side of the protocol: connects, authenticates, pushes then pulls.
@@ -169,8 +171,10 @@ public enum SyncClient {
             }
             throw SyncClientError.exchanging(error, with: target)
         }
-        return SyncSummary(report: report, files: filesReport.value, bytesSent: counts.sent, bytesReceived: counts.received,
-                           duration: ContinuousClock.now - started)
+        var summary = SyncSummary(report: report, files: filesReport.value, bytesSent: counts.sent, bytesReceived: counts.received,
+                                  duration: ContinuousClock.now - started)
+        summary.rowsDuration = filesReport.rowsDone.map { $0 - started } ?? summary.duration
+        return summary
     }
 
     private static func exchange(
@@ -194,6 +198,7 @@ public enum SyncClient {
                 logger.warning("the server has less than it acknowledged (restored from a backup?): sending \(requeued) rows again")
             }
             let report = try await replica.sync(over: connection, batchSize: configuration.batchSize, progress: progress)
+            files.rowsDone = ContinuousClock.now
             // Files after the rows: a night's data never waits for photos.
             if let directory = configuration.files {
                 do {
@@ -245,6 +250,8 @@ public enum SyncClient {
 final class FileReportBox: @unchecked Sendable {
     // Written once by the task that runs the exchange, read after it returns.
     var value: FileUploadReport?
+    /// When the rows were synced.
+    var rowsDone: ContinuousClock.Instant?
 }
 
 /// A authenticated connection as the sync algorithm sees it.
@@ -325,11 +332,15 @@ final class WireConnection: SyncChannel {
 
     enum ChunkAnswer { case ack(FileAck), refused(String) }
 
-    /// FILE_CHUNK, answered by FILE_ACK or by ERROR FILE_REFUSED (the session goes on).
-    func send(_ chunk: FileChunk) async throws -> ChunkAnswer {
+    /// Sends a FILE_CHUNK without waiting for its answer (SPEC §17 lets a few be in flight).
+    func write(_ chunk: FileChunk) async throws {
         try await outbound.write(.fileChunk(chunk))
+    }
+
+    /// The answer to the oldest chunk in flight: FILE_ACK, or ERROR FILE_REFUSED (the session goes on).
+    func chunkAnswer(for sha256: [UInt8]) async throws -> ChunkAnswer {
         do {
-            guard case .fileAck(let ack) = try await next(expecting: "FILE_ACK"), ack.sha256 == chunk.sha256 else {
+            guard case .fileAck(let ack) = try await next(expecting: "FILE_ACK"), ack.sha256 == sha256 else {
                 throw SyncClientError(kind: .protocolFailure, message: "the server's FILE_ACK does not answer the chunk sent")
             }
             return .ack(ack)

@@ -20,6 +20,8 @@ public final class FileReceiver: Sendable {
     public let quotaBytes: Int64
     /// Files being written by a connection, so two never append to one file at once.
     private let busy = Mutex(Set<String>())
+    /// The running SHA-256 of each upload in progress and how many bytes it has taken.
+    private let hashing = Mutex([String: (hasher: SHA256, hashed: UInt64)]())
 
     public init(registry: any NationalReads, directory: NationalFileDirectory, quotaBytes: Int64) {
         self.registry = registry
@@ -73,8 +75,9 @@ public final class FileReceiver: Sendable {
     /// answer says where to continue.
     public func receive(sha256: String, size: UInt64, offset: UInt64, data: [UInt8], dataSHA256: [UInt8],
                         for principal: Principal) async throws -> Acknowledgement {
-        if let refusal = try await refusal(sha256, size: size, principal: principal, newUpload: offset == 0) { throw refusal }
-        let declared = Set(try await registry.attachments(withHash: sha256).map(\.mediaType))
+        let rows = try await registry.attachments(withHash: sha256)
+        if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: offset == 0) { throw refusal }
+        let declared = Set(rows.map(\.mediaType))
         guard Array(SHA256.hash(data: data)) == dataSHA256 else {
             throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
         }
@@ -90,15 +93,24 @@ public final class FileReceiver: Sendable {
             guard offset == kept else { return Acknowledgement(received: kept, complete: false) }
             try FileManager.default.createDirectory(at: partial.deletingLastPathComponent(), withIntermediateDirectories: true)
             if kept == 0 { _ = FileManager.default.createFile(atPath: partial.path, contents: nil) }
+            // The whole file's hash, kept as the chunks come (after a restart, from the bytes kept).
+            let running = self.hashing.withLock { $0.removeValue(forKey: sha256) }.flatMap { $0.hashed == kept ? $0.hasher : nil }
+            var hasher = try running ?? Self.hasher(of: partial)
             let handle = try FileHandle(forWritingTo: partial)
             try handle.seekToEnd()
             try handle.write(contentsOf: data)
-            // Acknowledged means on disk: a crash after FILE_ACK loses nothing the client skips.
+            hasher.update(data: data)
+            let received = kept + UInt64(data.count)
+            guard received == size else {
+                // Not flushed: a crash may cost the end of an incomplete file, which FILE_WANT then
+                // reports and the client sends again; a complete file is flushed before its ACK.
+                try handle.close()
+                self.hashing.withLock { $0[sha256] = (hasher, received) }
+                return Acknowledgement(received: received, complete: false)
+            }
             try handle.synchronize()
             try handle.close()
-            let received = kept + UInt64(data.count)
-            guard received == size else { return Acknowledgement(received: received, complete: false) }
-            guard try Self.sha256Hex(of: partial) == sha256 else {
+            guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == sha256 else {
                 try? FileManager.default.removeItem(at: partial)
                 throw Refusal(reason: .damaged, description: "the file's bytes do not match its SHA-256; send it again from the start")
             }
@@ -116,12 +128,15 @@ public final class FileReceiver: Sendable {
 
     /// Why `principal` may not send this file, or nil: a row it may write must describe the
     /// file with this size; a new upload must fit the province's quota.
-    private func refusal(_ sha256: String, size: UInt64, principal: Principal, newUpload: Bool) async throws -> Refusal? {
+    private func refusal(_ sha256: String, size: UInt64, principal: Principal, rows: [FileAttachment]? = nil,
+                         newUpload: Bool) async throws -> Refusal? {
+        let given = rows
         guard FileAttachment.isSHA256(sha256) else { return Refusal(reason: .notReferenced, description: "not a SHA-256") }
         guard size <= UInt64(FileAttachment.maximumBytes) else {
             return Refusal(reason: .tooLarge, description: "\(size) bytes is over the 32 MiB a file may be")
         }
-        let rows = try await registry.attachments(withHash: sha256)
+        let rows: [FileAttachment]
+        if let given { rows = given } else { rows = try await registry.attachments(withHash: sha256) }
         let allowed = rows.contains { row in
             row.byteCount == Int64(size) && (principal.role == .central || row.tenantID == principal.tenantID)
         }
@@ -163,11 +178,12 @@ public final class FileReceiver: Sendable {
         return [UInt8](try handle.read(upToCount: AttachmentMediaType.sniffLength) ?? Data())
     }
 
-    private static func sha256Hex(of url: URL) throws -> String {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
+    /// A SHA-256 that has taken the bytes of the file at `url` (none if it is missing).
+    private static func hasher(of url: URL) throws -> SHA256 {
         var hasher = SHA256()
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return hasher }
+        defer { try? handle.close() }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher
     }
 }

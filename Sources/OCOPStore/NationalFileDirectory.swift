@@ -46,6 +46,12 @@ public struct NationalFileDirectory: Sendable {
             try FileManager.default.removeItem(at: file)
         } else {
             try FileManager.default.moveItem(at: file, to: destination)
+            // The rename itself is durable only once its directory is flushed.
+            let descriptor = open(destination.deletingLastPathComponent().path, O_RDONLY)
+            if descriptor >= 0 {
+                fsync(descriptor)
+                close(descriptor)
+            }
         }
     }
 
