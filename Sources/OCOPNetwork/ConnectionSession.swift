@@ -25,6 +25,9 @@ struct ConnectionSession {
     /// The schema version the client said it writes (HELLO): a client of an older version is
     /// not sent rows of tables it does not have.
     private var clientSchemaVersion = SchemaCompatibility.current
+    /// Files this connection was told to send (FILE_WANT `wanted`), with what they may be: their
+    /// chunks are not checked against the store again.
+    private var allowedFiles: [String: FileReceiver.Allowance] = [:]
 
     private struct ReadAhead {
         var cursor: UInt64
@@ -215,7 +218,7 @@ struct ConnectionSession {
     private mutating func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
         let here = "frame \(frameIndex - 1)"
         switch message {
-        case .push, .pull, .fileOffer, .fileChunk:
+        case .push, .pull, .fileOffer:
             // Credentials are checked on every request, not only at login: a disabled account or
             // a rotated secret ends the sessions opened with the old one at their next request.
             let reason: String?
@@ -364,16 +367,21 @@ struct ConnectionSession {
     private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     /// FILE_OFFER: for each file, stored, wanted from some offset, or refused (SPEC §17).
-    private func handleFileOffer(_ offer: FileOffer, principal: Principal, here: String) async throws -> Bool {
+    private mutating func handleFileOffer(_ offer: FileOffer, principal: Principal, here: String) async throws -> Bool {
         guard let files = server.files else { return try await noFiles(here: here, request: "FILE_OFFER") }
         var answers: [FileWant.File] = []
         answers.reserveCapacity(offer.files.count)
         do {
             for file in offer.files {
                 let state: FileWant.State
-                switch try await files.state(of: Self.hex(file.sha256), size: file.size, for: principal) {
+                let hash = Self.hex(file.sha256)
+                let (answer, allowance) = try await files.stateAndAllowance(of: hash, size: file.size, for: principal)
+                switch answer {
                 case .stored: state = .stored
-                case .wanted(let received): state = .wanted(received: received)
+                case .wanted(let received):
+                    state = .wanted(received: received)
+                    if allowedFiles.count >= 4_096 { allowedFiles.removeAll() }
+                    allowedFiles[hash] = allowance
                 case .refused(let refusal):
                     state = .refused(FileWant.Reason(rawValue: refusal.reason.rawValue), message: String(refusal.description.prefix(4_000)))
                 }
@@ -391,8 +399,9 @@ struct ConnectionSession {
         guard let files = server.files else { return try await noFiles(here: here, request: "FILE_CHUNK") }
         let ack: FileReceiver.Acknowledgement
         do {
-            ack = try await files.receive(sha256: Self.hex(chunk.sha256), size: chunk.size, offset: chunk.offset, data: chunk.data,
-                                          dataSHA256: chunk.dataSHA256, for: principal)
+            let hash = Self.hex(chunk.sha256)
+            ack = try await files.receive(sha256: hash, size: chunk.size, offset: chunk.offset, data: chunk.data,
+                                          dataSHA256: chunk.dataSHA256, for: principal, allowed: allowedFiles[hash])
         } catch let refusal as FileReceiver.Refusal {
             logger.notice("file chunk refused", metadata: ["file": "\(Self.hex(chunk.sha256).prefix(12))", "reason": "\(refusal.description)"])
             try await outbound.write(.error(ErrorMessage(code: .fileRefused, message: refusal.description, detail: "\(here): FILE_CHUNK")))

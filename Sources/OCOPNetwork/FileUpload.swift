@@ -46,35 +46,49 @@ enum FileUpload {
         return (here.sorted { $0.sha256 < $1.sha256 }, elsewhere)
     }
 
-    static func run(_ replica: Replica, files: AttachmentFiles, over connection: WireConnection) async throws -> FileUploadReport {
+    static func run(_ replica: Replica, files: AttachmentFiles, over connection: WireConnection,
+                    tally: FileTally = FileTally()) async throws -> FileUploadReport {
         let (here, elsewhere) = try candidates(replica, files: files)
         var report = FileUploadReport(elsewhere: elsewhere)
         func remember(_ refusal: String) { if report.refusals.count < 10 { report.refusals.append(refusal) } }
-        var start = 0
-        while start < here.count {
-            let group = Array(here[start..<min(start + offerSize, here.count)])
-            start += group.count
-            let want = try await connection.offer(FileOffer(files: group.map { FileOffer.File(sha256: bytes($0.sha256), size: UInt64($0.bytes)) }))
-            for (file, answer) in zip(group, want.files) {
-                switch answer.state {
-                case .stored:
-                    report.alreadyStored += 1
-                case .refused(_, let message):
-                    report.pending += 1
-                    report.pendingBytes += file.bytes
-                    remember("\(file.sha256.prefix(12))…: \(message)")
-                case .wanted(let received):
-                    switch try await send(file.sha256, size: file.bytes, from: received, files: files, over: connection) {
+        var settled = Set<String>()
+        do {
+            var start = 0
+            while start < here.count {
+                let group = Array(here[start..<min(start + offerSize, here.count)])
+                start += group.count
+                let want = try await connection.offer(FileOffer(files: group.map { FileOffer.File(sha256: bytes($0.sha256), size: UInt64($0.bytes)) }))
+                for (file, answer) in zip(group, want.files) {
+                    switch answer.state {
                     case .stored:
-                        report.sent += 1
-                        report.bytesSent += file.bytes
-                    case .refused(let message):
-                        report.pending += 1
-                        report.pendingBytes += file.bytes
+                        report.alreadyStored += 1
+                        settled.insert(file.sha256)
+                    case .refused(_, let message):
                         remember("\(file.sha256.prefix(12))…: \(message)")
+                    case .wanted(let received):
+                        switch try await send(file.sha256, size: file.bytes, from: received, files: files, over: connection) {
+                        case .stored:
+                            report.sent += 1
+                            report.bytesSent += file.bytes
+                            tally.files += 1
+                            tally.bytes += file.bytes
+                            settled.insert(file.sha256)
+                        case .refused(let message):
+                            remember("\(file.sha256.prefix(12))…: \(message)")
+                        }
                     }
                 }
             }
+        } catch let error as SyncClientError where error.serverPredatesFiles {
+            throw error
+        } catch {
+            // The rows are synced already: a file phase cut short (the server busy or restarting,
+            // the line dropped) leaves the rest for the next sync, without failing this one.
+            remember("the connection ended while sending files (\(error)); the rest go at the next sync")
+        }
+        for file in here where !settled.contains(file.sha256) {
+            report.pending += 1
+            report.pendingBytes += file.bytes
         }
         return report
     }

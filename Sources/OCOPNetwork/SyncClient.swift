@@ -94,9 +94,11 @@ public enum SyncClient {
             throw SyncClientError(kind: .authentication, message: problem)
         }
         var delay = Duration.milliseconds(250)
+        // Files sent by an attempt that the server then cut short (BUSY) count in the summary.
+        let tally = FileTally()
         for attempt in 1...max(1, configuration.busyRetries) {
             do {
-                return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
+                return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, tally: tally, progress: progress)
             } catch let error as SyncClientError where error.serverWasBusy {
                 let wait = delay * Double.random(in: 0.5...1.5)
                 logger.notice("server busy; trying again", metadata: ["attempt": "\(attempt)", "wait": "\(wait)"])
@@ -104,12 +106,12 @@ public enum SyncClient {
                 delay *= 2
             }
         }
-        return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
+        return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, tally: tally, progress: progress)
     }
 
     private static func syncOnce(
         _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
-        group: any EventLoopGroup, progress: @escaping @Sendable (SyncProgress) -> Void
+        group: any EventLoopGroup, tally: FileTally, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let counts = ByteCounts()
@@ -146,7 +148,7 @@ public enum SyncClient {
             throw SyncClientError.connecting(error, to: target)
         }
         let report: SyncReport
-        let filesReport = FileReportBox()
+        let filesReport = FileReportBox(tally: tally)
         do {
             report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger,
                                         files: filesReport, progress: progress)
@@ -202,7 +204,10 @@ public enum SyncClient {
             // Files after the rows: a night's data never waits for photos.
             if let directory = configuration.files {
                 do {
-                    files.value = try await FileUpload.run(replica, files: directory, over: connection)
+                    var report = try await FileUpload.run(replica, files: directory, over: connection, tally: files.tally)
+                    report.sent = files.tally.files
+                    report.bytesSent = files.tally.bytes
+                    files.value = report
                 } catch let error as SyncClientError where error.serverPredatesFiles {
                     // Rows are synced; the files are offered again at the next sync.
                     let (here, elsewhere) = try FileUpload.candidates(replica, files: directory)
@@ -246,10 +251,19 @@ public enum SyncClient {
     }
 }
 
+/// Files stored by the server during one `sync` call, over all its attempts.
+final class FileTally: @unchecked Sendable {
+    // Updated by one attempt at a time (attempts run one after the other).
+    var files = 0
+    var bytes: Int64 = 0
+}
+
 /// The file report, set inside the connection's closure.
 final class FileReportBox: @unchecked Sendable {
     // Written once by the task that runs the exchange, read after it returns.
     var value: FileUploadReport?
+    let tally: FileTally
+    init(tally: FileTally) { self.tally = tally }
     /// When the rows were synced.
     var rowsDone: ContinuousClock.Instant?
 }

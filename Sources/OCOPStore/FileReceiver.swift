@@ -61,9 +61,27 @@ public final class FileReceiver: Sendable {
         }
     }
 
+    /// What a connection may keep of a file it was told to send: its declared types, so its
+    /// chunks need not ask the store again (see ``receive(sha256:size:offset:data:dataSHA256:for:allowed:)``).
+    public struct Allowance: Sendable, Equatable {
+        public var size: UInt64
+        public var types: Set<AttachmentMediaType>
+    }
+
     /// The state of an offered file for `principal`.
     public func state(of sha256: String, size: UInt64, for principal: Principal) async throws -> State {
-        if let refusal = try await refusal(sha256, size: size, principal: principal, newUpload: false) { return .refused(refusal) }
+        try await stateAndAllowance(of: sha256, size: size, for: principal).state
+    }
+
+    /// The state of an offered file, and when it is wanted what its chunks are allowed.
+    public func stateAndAllowance(of sha256: String, size: UInt64, for principal: Principal) async throws -> (state: State, allowance: Allowance?) {
+        let rows = try await registry.attachments(withHash: sha256)
+        if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: false) { return (.refused(refusal), nil) }
+        let allowance = Allowance(size: size, types: Set(rows.map(\.mediaType)))
+        return (try await stateAfterChecks(sha256, size: size, principal: principal), allowance)
+    }
+
+    private func stateAfterChecks(_ sha256: String, size: UInt64, principal: Principal) async throws -> State {
         if directory.existingPath(of: sha256) != nil { return .stored }
         let received = partialSize(sha256)
         if received == 0, let refusal = try await quotaRefusal(size: size, principal: principal) { return .refused(refusal) }
@@ -73,11 +91,24 @@ public final class FileReceiver: Sendable {
     /// Appends a chunk at `offset` of the file: answers how much is kept, or throws a
     /// ``Refusal`` (nothing kept). A chunk not at the end of what is kept is ignored, and the
     /// answer says where to continue.
+    ///
+    /// - Parameter allowed: what the answer to this connection's FILE_OFFER allowed; nil asks the
+    ///   store (a chunk with no offer before it).
     public func receive(sha256: String, size: UInt64, offset: UInt64, data: [UInt8], dataSHA256: [UInt8],
-                        for principal: Principal) async throws -> Acknowledgement {
-        let rows = try await registry.attachments(withHash: sha256)
-        if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: offset == 0) { throw refusal }
-        let declared = Set(rows.map(\.mediaType))
+                        for principal: Principal, allowed: Allowance? = nil) async throws -> Acknowledgement {
+        let declared: Set<AttachmentMediaType>
+        if let allowed, allowed.size == size {
+            declared = allowed.types
+            // Several files offered at once each fit the quota alone: a new file is measured again.
+            if offset == 0, partialSize(sha256) == 0, directory.existingPath(of: sha256) == nil,
+               let refusal = try await quotaRefusal(size: size, principal: principal) {
+                throw refusal
+            }
+        } else {
+            let rows = try await registry.attachments(withHash: sha256)
+            if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: offset == 0) { throw refusal }
+            declared = Set(rows.map(\.mediaType))
+        }
         guard Array(SHA256.hash(data: data)) == dataSHA256 else {
             throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
         }

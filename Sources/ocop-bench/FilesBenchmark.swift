@@ -56,8 +56,19 @@ enum FilesBenchmark {
 
         // 4. Every other province sends photos at once.
         for province in provinces.dropFirst(3) { _ = try province.attach(count: 4, size: fileSize, seed: UInt64(10 + province.index)) }
+        // Each province syncs again while files remain (a BUSY server cuts some sessions short).
         let concurrent = try await withThrowingTaskGroup(of: Int.self) { group in
-            for province in provinces.dropFirst(3) { group.addTask { try await province.sync(daemon).files?.sent ?? 0 } }
+            for province in provinces.dropFirst(3) {
+                group.addTask {
+                    var sent = 0
+                    for _ in 0..<10 {
+                        let files = try await province.sync(daemon).files
+                        sent += files?.sent ?? 0
+                        if files?.pending == 0 { break }
+                    }
+                    return sent
+                }
+            }
             return try await group.reduce(0, +)
         }
         return [
@@ -69,7 +80,8 @@ enum FilesBenchmark {
                    note: "bytes on the wire per file the server already has, whole sync included (the offer carries 32-byte hashes)"),
             Figure(name: "rows_with_files_pending_ratio", value: rowsRatio,
                    note: "time to sync \(rowsPerNight) products with \(pendingBytes >> 20) MiB of photos waiting, over the same rows with none (\(String(format: "%.2f", seconds(loaded.rowsDuration))) s vs \(String(format: "%.2f", seconds(plain.rowsDuration))) s; rows go first)"),
-            Figure(name: "files_concurrent_sent", value: Double(concurrent), note: "photos sent by \(provinceCount - 3) provinces at once"),
+            Figure(name: "files_concurrent_sent", value: Double(concurrent),
+                   note: "photos sent by \(provinceCount - 3) provinces at once, of \((provinceCount - 3) * 4) (BUSY answers are retried)"),
             Figure(name: "files_daemon_peak_rss_mb", value: Double(daemon.peakResidentKilobytes()) / 1024,
                    note: "peak resident memory of ocop-syncd through all of the above"),
         ]
