@@ -8,6 +8,7 @@ output is a protocol change. Run from the repository root:
     python3 Protocol/tools/gen_vectors.py            # (re)write the vectors
     python3 Protocol/tools/gen_vectors.py --check    # fail if the committed vectors differ
 """
+import hashlib
 import json
 import os
 import struct
@@ -59,6 +60,21 @@ def push(changes, conflicts=(), first=1, last=None):
     return {"type": "PUSH", "schemaVersion": 1, "firstCounter": first,
             "lastCounter": last if last is not None else max(first, len(changes)),
             "changes": list(changes), "conflicts": list(conflicts)}
+
+
+# Files of SPEC §17, made deterministically: a 1 MiB + 16-byte "photo" (JPEG markers around
+# SHAKE-256 bytes) and a 2.5 MB "PDF". Only their hashes, sizes and a 16-byte piece reach the vectors.
+PHOTO = b"\xff\xd8\xff\xe0" + hashlib.shake_256(b"OCOP photo").digest(1_048_592 - 6) + b"\xff\xd9"
+PDF = b"%PDF-1.7\n" + hashlib.shake_256(b"OCOP dossier").digest(2_500_000 - 9)
+PHOTO_SHA, PDF_SHA = hashlib.sha256(PHOTO).digest(), hashlib.sha256(PDF).digest()
+OTHER_SHA = hashlib.sha256(b"a file no attachments row names").digest()
+SMALL_PDF = (b"%PDF-1.7\n" + b"0 0 0 RG 0 0 m 100 100 l S\n" * 12)[:300]  # deflates well
+
+
+def file_chunk(file, offset, length):
+    data = file[offset:offset + length]
+    return {"type": "FILE_CHUNK", "sha256": hashlib.sha256(file).digest(), "size": len(file), "offset": offset,
+            "data": data, "dataSHA256": hashlib.sha256(data).digest()}
 
 
 HELLO = {"type": "HELLO", "minVersion": 1, "maxVersion": 1, "schemaVersion": 1, "replica": PROVINCE,
@@ -256,6 +272,28 @@ def build():
           "nothing applied, the session goes on",
           {"type": "ERROR", "code": 0x0015, "message": "firstCounter 5 is after lastCounter 3; nothing was applied",
            "detail": "frame 3: PUSH.firstCounter"})
+    # ---- files (SPEC §17) -------------------------------------------------------------------------
+    valid("042-file-offer-two-files", "FILE_OFFER of two files: a photo of 1,048,592 bytes and a PDF of 2,500,000 bytes",
+          {"type": "FILE_OFFER", "files": [{"sha256": PHOTO_SHA, "size": len(PHOTO)}, {"sha256": PDF_SHA, "size": len(PDF)}]})
+    valid("043-file-want-stored-wanted-refused", "FILE_WANT answering an offer of three files: the PDF is stored already, "
+          "the photo is wanted from byte 1,048,576 (an interrupted upload), a third file is refused (reason 1 notReferenced)",
+          {"type": "FILE_WANT", "files": [
+              {"sha256": PDF_SHA, "state": "stored"},
+              {"sha256": PHOTO_SHA, "state": "wanted", "received": 1_048_576},
+              {"sha256": OTHER_SHA, "state": "refused", "reason": 1,
+               "message": "Không có hàng attachments nào của tỉnh này có sha256 và kích thước của tệp này"}]})
+    valid("044-file-chunk-last-16-bytes", "FILE_CHUNK with the photo's last 16 bytes, at offset 1,048,576 (continuing 043), "
+          "and their SHA-256", file_chunk(PHOTO, 1_048_576, 16))
+    valid("045-file-ack-complete", "FILE_ACK for 044: the whole photo is stored and matched its SHA-256",
+          {"type": "FILE_ACK", "sha256": PHOTO_SHA, "received": len(PHOTO), "complete": True})
+    valid("046-file-ack-partial", "FILE_ACK for the PDF's first chunk of 1 MiB: continue at 1,048,576",
+          {"type": "FILE_ACK", "sha256": PDF_SHA, "received": 1_048_576, "complete": False})
+    valid("047-error-file-refused", "FILE_REFUSED in place of FILE_ACK: a chunk damaged in transit is not kept; "
+          "send it again, the session goes on",
+          {"type": "ERROR", "code": 0x0106, "message": "dữ liệu của đoạn không khớp dataSHA256: hãy gửi lại đoạn này",
+           "detail": "frame 7: FILE_CHUNK.dataSHA256"})
+    valid("048-file-chunk-not-compressed", "FILE_CHUNK of 300 compressible bytes (a payload over the 256-byte threshold): "
+          "the reference encoders never compress FILE_CHUNK (flag 0)", file_chunk(SMALL_PDF, 0, 300))
 
     # ---- invalid frames ------------------------------------------------------------------------
     good = bytes.fromhex(vectors[24][1]["hex"])  # 025-pull-first
@@ -381,6 +419,41 @@ def build():
             raw("HELLO", bytes(hello[16:])), "INVALID_VALUE")
     invalid("145-string-table-not-ascii", "string table entry 'tên' (table and column names are printable ASCII)",
             raw("PUSH", bytes(p.b)), "INVALID_VALUE")
+
+    # ---- invalid file messages (SPEC §8, §11, §17) -------------------------------------------------
+    def offer_payload(entries):
+        x = w()
+        x.varint(len(entries))
+        for sha, size in entries:
+            x.b += sha
+            x.varint(size)
+        return bytes(x.b)
+
+    many_files = [(hashlib.sha256(b"photo %d" % i).digest(), 1000 + i) for i in range(LIMITS["maxFilesPerOffer"] + 1)]
+    invalid("147-file-offer-257-files", "FILE_OFFER of 257 files, each entry complete (more than 256 per offer)",
+            raw("FILE_OFFER", offer_payload(many_files)), "LIMIT_EXCEEDED")
+    invalid("148-file-offer-size-zero", "FILE_OFFER of a file of 0 bytes",
+            raw("FILE_OFFER", offer_payload([(PHOTO_SHA, 0)])), "INVALID_VALUE")
+    invalid("149-file-want-state-3", "FILE_WANT entry with state 3",
+            raw("FILE_WANT", b"\x01" + PHOTO_SHA + b"\x03"), "INVALID_VALUE")
+    past = file_chunk(PHOTO, 1_048_576, 16)
+    x = w()
+    x.b += PHOTO_SHA; x.varint(len(PHOTO)); x.varint(1_048_577); x.lp(past["data"]); x.b += past["dataSHA256"]
+    invalid("150-file-chunk-past-end", "FILE_CHUNK whose 16 bytes at offset 1,048,577 end one byte past the file's "
+            "size 1,048,592", raw("FILE_CHUNK", bytes(x.b)), "INVALID_VALUE")
+    ack = bytearray(wire.encode_payload({"type": "FILE_ACK", "sha256": PHOTO_SHA, "received": 16, "complete": True}))
+    ack[-1] = 2
+    invalid("151-file-ack-complete-2", "FILE_ACK with complete = 2", raw("FILE_ACK", bytes(ack)), "INVALID_VALUE")
+    invalid("152-file-offer-size-over-limit", "FILE_OFFER of a file of 32 MiB + 1 bytes",
+            raw("FILE_OFFER", offer_payload([(PHOTO_SHA, LIMITS["maxFileBytes"] + 1)])), "LIMIT_EXCEEDED")
+    invalid("153-file-offer-no-files", "FILE_OFFER of 0 files", raw("FILE_OFFER", b"\x00"), "INVALID_VALUE")
+    x = w()
+    x.b += PDF_SHA; x.varint(len(PDF)); x.varint(0); x.varint(LIMITS["maxChunkBytes"] + 1)
+    invalid("154-file-chunk-data-over-limit", "FILE_CHUNK announcing 1 MiB + 1 bytes of data (limit checked before the "
+            "bytes are read)", raw("FILE_CHUNK", bytes(x.b)), "LIMIT_EXCEEDED")
+    x = w()
+    x.b += PDF_SHA; x.varint(len(PDF)); x.varint(0); x.lp(b""); x.b += hashlib.sha256(b"").digest()
+    invalid("155-file-chunk-empty-data", "FILE_CHUNK with no data", raw("FILE_CHUNK", bytes(x.b)), "INVALID_VALUE")
 
 
 def scram_vector():

@@ -25,6 +25,9 @@ struct ConnectionSession {
     /// The schema version the client said it writes (HELLO): a client of an older version is
     /// not sent rows of tables it does not have.
     private var clientSchemaVersion = SchemaCompatibility.current
+    /// Files this connection was told to send (FILE_WANT `wanted`), with what they may be: their
+    /// chunks are not checked against the store again.
+    private var allowedFiles: [String: FileReceiver.Allowance] = [:]
 
     private struct ReadAhead {
         var cursor: UInt64
@@ -215,7 +218,7 @@ struct ConnectionSession {
     private mutating func handle(_ message: Message, principal: Principal, account: Account) async throws -> Bool {
         let here = "frame \(frameIndex - 1)"
         switch message {
-        case .push, .pull:
+        case .push, .pull, .fileOffer:
             // Credentials are checked on every request, not only at login: a disabled account or
             // a rotated secret ends the sessions opened with the old one at their next request.
             let reason: String?
@@ -241,6 +244,10 @@ struct ConnectionSession {
             return try await handlePush(push, principal: principal, account: account, here: here)
         case .pull(let pull):
             return try await handlePull(pull, principal: principal, account: account, here: here)
+        case .fileOffer(let offer):
+            return try await handleFileOffer(offer, principal: principal, here: here)
+        case .fileChunk(let chunk):
+            return try await handleFileChunk(chunk, principal: principal, here: here)
         case .goodbye:
             logger.debug("goodbye")
             return false
@@ -250,7 +257,7 @@ struct ConnectionSession {
         default:
             try await outbound.write(.error(ErrorMessage(
                 code: .unexpectedMessage,
-                message: "unexpected \(message.type) after authentication; a logged-in client sends PUSH, PULL or GOODBYE",
+                message: "unexpected \(message.type) after authentication; a logged-in client sends PUSH, PULL, FILE_OFFER, FILE_CHUNK or GOODBYE",
                 detail: "\(here): \(message.type)"
             )))
             return false
@@ -354,6 +361,62 @@ struct ConnectionSession {
                 try await store.readAhead(after: next, limit: limit, for: principal)
             })
         }
+        return true
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// FILE_OFFER: for each file, stored, wanted from some offset, or refused (SPEC §17).
+    private mutating func handleFileOffer(_ offer: FileOffer, principal: Principal, here: String) async throws -> Bool {
+        guard let files = server.files else { return try await noFiles(here: here, request: "FILE_OFFER") }
+        var answers: [FileWant.File] = []
+        answers.reserveCapacity(offer.files.count)
+        do {
+            for file in offer.files {
+                let state: FileWant.State
+                let hash = Self.hex(file.sha256)
+                let (answer, allowance) = try await files.stateAndAllowance(of: hash, size: file.size, for: principal)
+                switch answer {
+                case .stored: state = .stored
+                case .wanted(let received):
+                    state = .wanted(received: received)
+                    if allowedFiles.count >= 4_096 { allowedFiles.removeAll() }
+                    allowedFiles[hash] = allowance
+                case .refused(let refusal):
+                    state = .refused(FileWant.Reason(rawValue: refusal.reason.rawValue), message: String(refusal.description.prefix(4_000)))
+                }
+                answers.append(FileWant.File(sha256: file.sha256, state: state))
+            }
+        } catch {
+            return try await reportStoreFailure(error, request: "FILE_OFFER", here: here)
+        }
+        try await outbound.write(.fileWant(FileWant(files: answers)))
+        return true
+    }
+
+    /// FILE_CHUNK: appended durably and acknowledged, or refused with nothing kept (SPEC §17).
+    private func handleFileChunk(_ chunk: FileChunk, principal: Principal, here: String) async throws -> Bool {
+        guard let files = server.files else { return try await noFiles(here: here, request: "FILE_CHUNK") }
+        let ack: FileReceiver.Acknowledgement
+        do {
+            let hash = Self.hex(chunk.sha256)
+            ack = try await files.receive(sha256: hash, size: chunk.size, offset: chunk.offset, data: chunk.data,
+                                          dataSHA256: chunk.dataSHA256, for: principal, allowed: allowedFiles[hash])
+        } catch let refusal as FileReceiver.Refusal {
+            logger.notice("file chunk refused", metadata: ["file": "\(Self.hex(chunk.sha256).prefix(12))", "reason": "\(refusal.description)"])
+            try await outbound.write(.error(ErrorMessage(code: .fileRefused, message: refusal.description, detail: "\(here): FILE_CHUNK")))
+            return true
+        } catch {
+            return try await reportStoreFailure(error, request: "FILE_CHUNK", here: here)
+        }
+        if ack.complete { logger.info("file received", metadata: ["file": "\(Self.hex(chunk.sha256).prefix(12))", "bytes": "\(chunk.size)"]) }
+        try await outbound.write(.fileAck(FileAck(sha256: chunk.sha256, received: ack.received, complete: ack.complete)))
+        return true
+    }
+
+    /// A server set up without a files directory (an embedded test server) takes no files.
+    private func noFiles(here: String, request: String) async throws -> Bool {
+        try await outbound.write(.error(ErrorMessage(code: .fileRefused, message: "this server keeps no files", detail: "\(here): \(request)")))
         return true
     }
 

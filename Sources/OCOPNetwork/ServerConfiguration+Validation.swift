@@ -43,6 +43,7 @@ extension ServerConfiguration {
         atLeast(limits.idleTimeoutSeconds, 1, "limits.idleTimeoutSeconds", 86_400)
         atLeast(limits.maxUnauthenticatedPerAddress, 1, "limits.maxUnauthenticatedPerAddress", 1 << 20)
         atLeast(limits.frameMemoryMegabytes, 1, "limits.frameMemoryMegabytes", 1 << 20)
+        atLeast(limits.attachmentMegabytesPerProvince, 1, "limits.attachmentMegabytesPerProvince", 1 << 30)
         if Logger.Level(rawValue: logLevel) == nil {
             problems.append("logLevel: \"\(logLevel)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }

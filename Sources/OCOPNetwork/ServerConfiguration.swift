@@ -63,6 +63,8 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
         /// Memory all connections together may hold in frames being received and decoded (one
         /// frame may always go through alone, however large).
         public var frameMemoryMegabytes: Int = 48
+        /// Largest total of one province's attachments' files kept by the server, in megabytes.
+        public var attachmentMegabytesPerProvince: Int = 20_480
         public init() {}
 
         public init(from decoder: any Decoder) throws {
@@ -78,11 +80,13 @@ public struct ServerConfiguration: Codable, Sendable, Equatable {
             maxUnauthenticatedPerAddress = try container.decodeIfPresent(Int.self, forKey: .maxUnauthenticatedPerAddress)
                 ?? defaults.maxUnauthenticatedPerAddress
             frameMemoryMegabytes = try container.decodeIfPresent(Int.self, forKey: .frameMemoryMegabytes) ?? defaults.frameMemoryMegabytes
+            attachmentMegabytesPerProvince = try container.decodeIfPresent(Int.self, forKey: .attachmentMegabytesPerProvince)
+                ?? defaults.attachmentMegabytesPerProvince
         }
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case maxConnections, maxUnauthenticatedConnections, maxUnauthenticatedPerAddress, handshakeTimeoutSeconds,
-                 maxPullPage, idleTimeoutSeconds, frameMemoryMegabytes
+                 maxPullPage, idleTimeoutSeconds, frameMemoryMegabytes, attachmentMegabytesPerProvince
         }
     }
 

@@ -31,6 +31,8 @@ public struct SyncClientConfiguration: Sendable {
     /// How many times a BUSY answer is retried (with back-off from 0.25 s, doubling) before
     /// the sync fails.
     public var busyRetries = 7
+    /// The replica's attachments' files (`REPLICA.files`): sent after the rows. Nil sends none.
+    public var files: AttachmentFiles?
 
     public init(host: String, port: Int, user: String, secret: String) {
         self.host = host
@@ -56,15 +58,23 @@ public struct SyncClientError: Error, CustomStringConvertible, Sendable {
     /// The server answered BUSY: it is overloaded for a moment, and the same sync a little later
     /// will go through.
     public var serverWasBusy = false
+    /// The server refused one file's chunk (FILE_REFUSED) and the session goes on: its reason.
+    public var fileRefusal: String?
+    /// The server does not know the file messages (UNKNOWN_MESSAGE_TYPE to FILE_OFFER).
+    public var serverPredatesFiles = false
     public var description: String { message }
 }
 
 /// What one `ocop sync` did.
 public struct SyncSummary: Sendable {
     public var report: SyncReport
+    /// The files sent after the rows (nil when none were to be sent).
+    public var files: FileUploadReport?
     public var bytesSent: Int
     public var bytesReceived: Int
     public var duration: Duration
+    /// From connecting until the rows were pushed and pulled (files come after).
+    public var rowsDuration: Duration = .zero
 }
 
 /// The province side of the protocol: connects, authenticates, pushes then pulls.
@@ -84,9 +94,11 @@ public enum SyncClient {
             throw SyncClientError(kind: .authentication, message: problem)
         }
         var delay = Duration.milliseconds(250)
+        // Files sent by an attempt that the server then cut short (BUSY) count in the summary.
+        let tally = FileTally()
         for attempt in 1...max(1, configuration.busyRetries) {
             do {
-                return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
+                return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, tally: tally, progress: progress)
             } catch let error as SyncClientError where error.serverWasBusy {
                 let wait = delay * Double.random(in: 0.5...1.5)
                 logger.notice("server busy; trying again", metadata: ["attempt": "\(attempt)", "wait": "\(wait)"])
@@ -94,12 +106,12 @@ public enum SyncClient {
                 delay *= 2
             }
         }
-        return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, progress: progress)
+        return try await syncOnce(replica, configuration: configuration, logger: logger, group: group, tally: tally, progress: progress)
     }
 
     private static func syncOnce(
         _ replica: Replica, configuration: SyncClientConfiguration, logger: Logger,
-        group: any EventLoopGroup, progress: @escaping @Sendable (SyncProgress) -> Void
+        group: any EventLoopGroup, tally: FileTally, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncSummary {
         let started = ContinuousClock.now
         let counts = ByteCounts()
@@ -136,8 +148,10 @@ public enum SyncClient {
             throw SyncClientError.connecting(error, to: target)
         }
         let report: SyncReport
+        let filesReport = FileReportBox(tally: tally)
         do {
-            report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger, progress: progress)
+            report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger,
+                                        files: filesReport, progress: progress)
         } catch where silence.withLockedValue({ $0 }) {
             throw SyncClientError(
                 kind: .unreachable,
@@ -159,12 +173,15 @@ public enum SyncClient {
             }
             throw SyncClientError.exchanging(error, with: target)
         }
-        return SyncSummary(report: report, bytesSent: counts.sent, bytesReceived: counts.received, duration: ContinuousClock.now - started)
+        var summary = SyncSummary(report: report, files: filesReport.value, bytesSent: counts.sent, bytesReceived: counts.received,
+                                  duration: ContinuousClock.now - started)
+        summary.rowsDuration = filesReport.rowsDone.map { $0 - started } ?? summary.duration
+        return summary
     }
 
     private static func exchange(
         _ replica: Replica, channel: NIOAsyncChannel<InboundFrame, Message>, configuration: SyncClientConfiguration,
-        target: SyncClientError.Target, logger: Logger, progress: @escaping @Sendable (SyncProgress) -> Void
+        target: SyncClientError.Target, logger: Logger, files: FileReportBox, progress: @escaping @Sendable (SyncProgress) -> Void
     ) async throws -> SyncReport {
         try await channel.executeThenClose { inbound, outbound in
             let connection = WireConnection(
@@ -183,6 +200,25 @@ public enum SyncClient {
                 logger.warning("the server has less than it acknowledged (restored from a backup?): sending \(requeued) rows again")
             }
             let report = try await replica.sync(over: connection, batchSize: configuration.batchSize, progress: progress)
+            files.rowsDone = ContinuousClock.now
+            // Files after the rows: a night's data never waits for photos.
+            if let directory = configuration.files {
+                do {
+                    var report = try await FileUpload.run(replica, files: directory, over: connection, tally: files.tally)
+                    report.sent = files.tally.files
+                    report.bytesSent = files.tally.bytes
+                    files.value = report
+                } catch let error as SyncClientError where error.serverPredatesFiles {
+                    // Rows are synced; the files are offered again at the next sync.
+                    let (here, elsewhere) = try FileUpload.candidates(replica, files: directory)
+                    files.value = FileUploadReport(pending: here.count, pendingBytes: here.reduce(0) { $0 + $1.bytes },
+                                                   refusals: ["the server does not take files yet (an older ocop-syncd)"], elsewhere: elsewhere)
+                    return report
+                }
+                if let sent = files.value, sent.sent + sent.pending > 0 {
+                    logger.info("files", metadata: ["sent": "\(sent.sent)", "bytes": "\(sent.bytesSent)", "pending": "\(sent.pending)"])
+                }
+            }
             try? await outbound.write(.goodbye(Goodbye(reason: .done)))
             return report
         }
@@ -213,6 +249,23 @@ public enum SyncClient {
         if let caFile { tls.trustRoots = .file(caFile) }
         return try NIOSSLContext(configuration: tls)
     }
+}
+
+/// Files stored by the server during one `sync` call, over all its attempts.
+final class FileTally: @unchecked Sendable {
+    // Updated by one attempt at a time (attempts run one after the other).
+    var files = 0
+    var bytes: Int64 = 0
+}
+
+/// The file report, set inside the connection's closure.
+final class FileReportBox: @unchecked Sendable {
+    // Written once by the task that runs the exchange, read after it returns.
+    var value: FileUploadReport?
+    let tally: FileTally
+    init(tally: FileTally) { self.tally = tally }
+    /// When the rows were synced.
+    var rowsDone: ContinuousClock.Instant?
 }
 
 /// A authenticated connection as the sync algorithm sees it.
@@ -281,6 +334,35 @@ final class WireConnection: SyncChannel {
         return PullResult(changes: changes.changes, conflicts: changes.conflicts, nextCursor: changes.nextCursor, hasMore: changes.hasMore)
     }
 
+    /// FILE_OFFER, answered by FILE_WANT (one entry per file, in order).
+    func offer(_ offer: FileOffer) async throws -> FileWant {
+        try await outbound.write(.fileOffer(offer))
+        guard case .fileWant(let want) = try await next(expecting: "FILE_WANT"),
+              want.files.map(\.sha256) == offer.files.map(\.sha256) else {
+            throw SyncClientError(kind: .protocolFailure, message: "the server's FILE_WANT does not answer the files offered")
+        }
+        return want
+    }
+
+    enum ChunkAnswer { case ack(FileAck), refused(String) }
+
+    /// Sends a FILE_CHUNK without waiting for its answer (SPEC §17 lets a few be in flight).
+    func write(_ chunk: FileChunk) async throws {
+        try await outbound.write(.fileChunk(chunk))
+    }
+
+    /// The answer to the oldest chunk in flight: FILE_ACK, or ERROR FILE_REFUSED (the session goes on).
+    func chunkAnswer(for sha256: [UInt8]) async throws -> ChunkAnswer {
+        do {
+            guard case .fileAck(let ack) = try await next(expecting: "FILE_ACK"), ack.sha256 == sha256 else {
+                throw SyncClientError(kind: .protocolFailure, message: "the server's FILE_ACK does not answer the chunk sent")
+            }
+            return .ack(ack)
+        } catch let error as SyncClientError where error.fileRefusal != nil {
+            return .refused(error.fileRefusal ?? "")
+        }
+    }
+
     /// The next message, which must be of the expected type; an ERROR or anything else throws.
     private func next(expecting expected: String, authenticating: Bool = false) async throws -> Message {
         guard let frame = try await frames.next() else {
@@ -297,12 +379,7 @@ final class WireConnection: SyncChannel {
         case .message(.error(let error)):
             throw SyncClientError.server(error, user: user)
         case .message(let message):
-            let matches: Bool
-            switch (expected, message) {
-            case ("CHALLENGE", .challenge), ("AUTH_OK", .authOK), ("PUSH_ACK", .pushAck), ("CHANGES", .changes): matches = true
-            default: matches = false
-            }
-            guard matches else {
+            guard message.type.description == expected else {
                 throw SyncClientError(kind: .protocolFailure, message: "expected \(expected) from the server, got \(message.type)")
             }
             return message

@@ -101,6 +101,14 @@ extension SyncClientError {
             var busy = SyncClientError(kind: .unreachable, message: "the sync server is busy (\(said)) — run `ocop sync` again in a few minutes")
             busy.serverWasBusy = true
             return busy
+        case .fileRefused:
+            var refused = SyncClientError(kind: .protocolFailure, message: "the server refused a file (\(said))")
+            refused.fileRefusal = error.message
+            return refused
+        case .unknownMessageType:
+            var older = SyncClientError(kind: .protocolFailure, message: "the server said \(said) — it predates this version of ocop; update the daemon")
+            older.serverPredatesFiles = true
+            return older
         default:
             return SyncClientError(kind: .protocolFailure, message: "the server said \(said) — run `ocop sync` again later; if it repeats, tell the central office")
         }

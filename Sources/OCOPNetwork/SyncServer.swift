@@ -35,6 +35,8 @@ public final class SyncServer: Service, Sendable {
 
     let configuration: ServerConfiguration
     let store: any NationalStore
+    /// Where attachments' bytes are received (SPEC §17); nil takes none.
+    let files: FileReceiver?
     let logger: Logger
     let fakeSaltKey: SymmetricKey
     let metrics = SyncMetrics()
@@ -47,12 +49,14 @@ public final class SyncServer: Service, Sendable {
 
     /// - Parameter fakeSaltKey: a server secret; unknown users get a salt derived from it, so a
     ///   challenge does not reveal whether a user exists.
+    /// - Parameter files: where attachments' bytes are received; nil refuses every file.
     public init(
         configuration: ServerConfiguration, store: any NationalStore, fakeSaltKey: [UInt8], logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        files: FileReceiver? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.configuration = configuration
         self.store = store
+        self.files = files
         self.fakeSaltKey = SymmetricKey(data: fakeSaltKey)
         self.logger = logger
         self.group = group

@@ -36,6 +36,23 @@ extension PostgresNationalStore {
         }
     }
 
+    public func referencedFileHashes() async throws -> Set<String> {
+        try await reading { connection in
+            Set(try await rows(connection, "SELECT DISTINCT sha256 FROM attachments", ReadParameters().bindings).map { try ReadRow($0).text(0) })
+        }
+    }
+
+    public func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)] {
+        var parameters = ReadParameters()
+        let tenant = parameters.bind(tenantID)
+        return try await reading { connection in
+            try await rows(connection, "SELECT DISTINCT sha256, byte_count FROM attachments WHERE tenant_id = \(tenant)", parameters.bindings).map { row in
+                let row = ReadRow(row)
+                return (sha256: try row.text(0), bytes: try row.int64(1))
+            }
+        }
+    }
+
     public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
         var parameters = ReadParameters()
         let table = parameters.bind(ownerTable)

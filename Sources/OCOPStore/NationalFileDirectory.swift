@@ -38,6 +38,38 @@ public struct NationalFileDirectory: Sendable {
         try data.write(to: url, options: .atomic)
     }
 
+    /// Moves a whole, checked file into place under its hash (a rename: a reader never sees half).
+    func keepWhole(_ file: URL, as sha256: String) throws {
+        let destination = files.url(of: sha256)
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: destination.path) {
+            try FileManager.default.removeItem(at: file)
+        } else {
+            try FileManager.default.moveItem(at: file, to: destination)
+            // The rename itself is durable only once its directory is flushed.
+            let descriptor = open(destination.deletingLastPathComponent().path, O_RDONLY)
+            if descriptor >= 0 {
+                fsync(descriptor)
+                close(descriptor)
+            }
+        }
+    }
+
+    /// Deletes the files no row refers to any more (`referenced`), and their derived copies.
+    /// An upload in progress is kept: it resumes at the next sync.
+    public func collect(keeping referenced: Set<String>) throws -> (files: Int, bytes: Int64) {
+        let removed = try files.hashes().subtracting(referenced)
+        let freed = try files.collect(keeping: referenced)
+        let derived = files.directory.appendingPathComponent("derived", isDirectory: true)
+        for sha256 in removed {
+            let shard = derived.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: shard.path)) ?? [] where name.hasPrefix(sha256) {
+                try? FileManager.default.removeItem(at: shard.appendingPathComponent(name))
+            }
+        }
+        return freed
+    }
+
     /// The size of the file with this hash, if it is here.
     public func size(of sha256: String) -> Int64? {
         guard let path = existingPath(of: sha256) else { return nil }

@@ -60,6 +60,10 @@ public protocol NationalReads: Sendable {
     func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate]
     /// The attachments whose file has this SHA-256 (lower-case hex), by id.
     func attachments(withHash sha256: String) async throws -> [FileAttachment]
+    /// Every file hash some live attachment row refers to (what the server's collection keeps).
+    func referencedFileHashes() async throws -> Set<String>
+    /// The distinct files a province's attachments describe: hash and size.
+    func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)]
     /// The attachments of one row (`owner_table`, `owner_id`), oldest first.
     func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment]
     /// The dated facts (issued, superseded, revoked, expired) of these certificates, by

@@ -38,6 +38,17 @@ extension SQLiteNationalReader {
         try await reading { db in try FileAttachment.filter(Column("sha256") == sha256).order(Column("id")).fetchAll(db) }
     }
 
+    public func referencedFileHashes() async throws -> Set<String> {
+        try await reading { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM attachments")) }
+    }
+
+    public func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)] {
+        try await reading { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT sha256, byte_count FROM attachments WHERE tenant_id = ?", arguments: [tenantID])
+                .map { (sha256: $0[0] as String, bytes: $0[1] as Int64) }
+        }
+    }
+
     public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
         try await reading { db in
             try FileAttachment.filter(Column("owner_id") == id && Column("owner_table") == ownerTable)

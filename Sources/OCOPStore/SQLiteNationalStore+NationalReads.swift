@@ -29,6 +29,10 @@ extension SQLiteNationalStore: NationalReads {
     public func attachments(of ownerTable: String, id: UUID) async throws -> [FileAttachment] {
         try await reader.attachments(of: ownerTable, id: id)
     }
+    public func referencedFileHashes() async throws -> Set<String> { try await reader.referencedFileHashes() }
+    public func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)] {
+        try await reader.attachmentFiles(ofTenant: tenantID)
+    }
     public func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate] {
         try await reader.activeCertificates(expiringBefore: date)
     }

@@ -34,7 +34,8 @@ public struct FrameEncoder: Sendable {
         }
         var flags: UInt8 = 0
         var body = payload
-        if payload.count >= compressionThreshold {
+        // A file's bytes (photos, PDFs) do not deflate: FILE_CHUNK is sent as it is (SPEC §17).
+        if payload.count >= compressionThreshold, message.type != .fileChunk {
             let compressed = payload.withUnsafeBufferPointer { Zlib.deflate($0, dictionary: WireDictionary.bytes) }
             if !compressed.isEmpty, compressed.count + 4 < payload.count {
                 var wrapped = ByteWriter(capacity: compressed.count + 4)

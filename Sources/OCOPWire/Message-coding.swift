@@ -77,6 +77,49 @@ enum PayloadCoding {
             } catch {
                 throw error.within("CHANGES")
             }
+        case .fileOffer(let offer):
+            try checkFileCount(offer.files.count, limits: limits, "FILE_OFFER.files")
+            w.varint(offer.files.count)
+            for (i, file) in offer.files.enumerated() {
+                try checkHash(file.sha256, "FILE_OFFER.files[\(i)].sha256")
+                try checkFileSize(file.size, limits: limits, "FILE_OFFER.files[\(i)].size")
+                w.raw(file.sha256)
+                w.varint(file.size)
+            }
+        case .fileWant(let want):
+            try checkFileCount(want.files.count, limits: limits, "FILE_WANT.files")
+            w.varint(want.files.count)
+            for (i, file) in want.files.enumerated() {
+                try checkHash(file.sha256, "FILE_WANT.files[\(i)].sha256")
+                w.raw(file.sha256)
+                switch file.state {
+                case .stored:
+                    w.u8(0)
+                case .wanted(let received):
+                    w.u8(1)
+                    w.varint(received)
+                case .refused(let reason, let message):
+                    w.u8(2)
+                    w.varint(UInt64(reason.rawValue))
+                    try w.text(message, max: limits.maxMessageTextBytes, field: "FILE_WANT.files[\(i)].message")
+                }
+            }
+        case .fileChunk(let chunk):
+            try checkHash(chunk.sha256, "FILE_CHUNK.sha256")
+            try checkFileSize(chunk.size, limits: limits, "FILE_CHUNK.size")
+            try checkChunk(chunk.data.count, offset: chunk.offset, size: chunk.size, limits: limits, "FILE_CHUNK.data")
+            try checkHash(chunk.dataSHA256, "FILE_CHUNK.dataSHA256")
+            w = ByteWriter(capacity: chunk.data.count + 96)
+            w.raw(chunk.sha256)
+            w.varint(chunk.size)
+            w.varint(chunk.offset)
+            w.lengthPrefixed(chunk.data)
+            w.raw(chunk.dataSHA256)
+        case .fileAck(let ack):
+            try checkHash(ack.sha256, "FILE_ACK.sha256")
+            w.raw(ack.sha256)
+            w.varint(ack.received)
+            w.u8(ack.complete ? 1 : 0)
         case .error(let error):
             w.u16(error.code.rawValue)
             try w.text(error.message, max: limits.maxMessageTextBytes, field: "ERROR.message")
@@ -91,6 +134,30 @@ enum PayloadCoding {
             try w.text(goodbye.message, max: limits.maxMessageTextBytes, field: "GOODBYE.message")
         }
         return w.bytes
+    }
+
+    static let hashSize = 32
+
+    private static func checkHash(_ hash: [UInt8], _ field: String) throws(WireError) {
+        guard hash.count == hashSize else { throw .invalid(field, "must be \(hashSize) bytes, not \(hash.count)") }
+    }
+
+    private static func checkFileCount(_ count: Int, limits: WireLimits, _ field: String) throws(WireError) {
+        guard count <= limits.maxFilesPerOffer else { throw .limit(field, count, max: limits.maxFilesPerOffer) }
+        guard count >= 1 else { throw .invalid(field, "must name at least one file") }
+    }
+
+    private static func checkFileSize(_ size: UInt64, limits: WireLimits, _ field: String) throws(WireError) {
+        guard size <= limits.maxFileBytes else { throw .limit(field, Int(clamping: size), max: Int(limits.maxFileBytes)) }
+        guard size >= 1 else { throw .invalid(field, "a file has at least one byte") }
+    }
+
+    private static func checkChunk(_ count: Int, offset: UInt64, size: UInt64, limits: WireLimits, _ field: String) throws(WireError) {
+        guard count <= limits.maxChunkBytes else { throw .limit(field, count, max: limits.maxChunkBytes) }
+        guard count >= 1 else { throw .invalid(field, "a chunk has at least one byte") }
+        guard offset <= size, UInt64(count) <= size - offset else {
+            throw .invalid(field, "offset \(offset) + \(count) bytes is past the file's size \(size)")
+        }
     }
 
     private static func checkLength(_ count: Int, min: Int, max: Int, _ field: String) throws(WireError) {
@@ -182,6 +249,54 @@ enum PayloadCoding {
             guard more <= 1 else { throw .invalid("hasMore", "must be 0 or 1, not \(more)") }
             let batch = try BatchCoding.decode(&r, limits: limits)
             return .changes(Changes(schemaVersion: schemaVersion, nextCursor: next, hasMore: more == 1, changes: batch.changes, conflicts: batch.conflicts))
+        case .fileOffer:
+            let count = try r.count("files", max: limits.maxFilesPerOffer, minElementSize: hashSize + 1)
+            guard count >= 1 else { throw .invalid("files", "must name at least one file") }
+            var files: [FileOffer.File] = []
+            files.reserveCapacity(count)
+            for i in 0..<count {
+                let hash = try r.fixedBytes(hashSize, "files[\(i)].sha256")
+                let size = try r.varint("files[\(i)].size")
+                try checkFileSize(size, limits: limits, "files[\(i)].size")
+                files.append(FileOffer.File(sha256: hash, size: size))
+            }
+            return .fileOffer(FileOffer(files: files))
+        case .fileWant:
+            let count = try r.count("files", max: limits.maxFilesPerOffer, minElementSize: hashSize + 1)
+            guard count >= 1 else { throw .invalid("files", "must name at least one file") }
+            var files: [FileWant.File] = []
+            files.reserveCapacity(count)
+            for i in 0..<count {
+                let hash = try r.fixedBytes(hashSize, "files[\(i)].sha256")
+                let stateByte = try r.u8("files[\(i)].state")
+                let state: FileWant.State
+                switch stateByte {
+                case 0: state = .stored
+                case 1: state = .wanted(received: try r.varint("files[\(i)].received"))
+                case 2:
+                    let reason = try r.varintU16("files[\(i)].reason")
+                    let message = try r.string("files[\(i)].message", max: limits.maxMessageTextBytes)
+                    state = .refused(FileWant.Reason(rawValue: reason), message: message)
+                default: throw .invalid("files[\(i)].state", "must be 0, 1 or 2, not \(stateByte)")
+                }
+                files.append(FileWant.File(sha256: hash, state: state))
+            }
+            return .fileWant(FileWant(files: files))
+        case .fileChunk:
+            let hash = try r.fixedBytes(hashSize, "sha256")
+            let size = try r.varint("size")
+            try checkFileSize(size, limits: limits, "size")
+            let offset = try r.varint("offset")
+            let data = try r.bytes("data", max: limits.maxChunkBytes)
+            try checkChunk(data.count, offset: offset, size: size, limits: limits, "data")
+            let dataHash = try r.fixedBytes(hashSize, "dataSHA256")
+            return .fileChunk(FileChunk(sha256: hash, size: size, offset: offset, data: data, dataSHA256: dataHash))
+        case .fileAck:
+            let hash = try r.fixedBytes(hashSize, "sha256")
+            let received = try r.varint("received")
+            let complete = try r.u8("complete")
+            guard complete <= 1 else { throw .invalid("complete", "must be 0 or 1, not \(complete)") }
+            return .fileAck(FileAck(sha256: hash, received: received, complete: complete == 1))
         case .error:
             let code = try r.u16("code")
             let message = try r.string("message", max: limits.maxMessageTextBytes)

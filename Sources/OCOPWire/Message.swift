@@ -10,6 +10,10 @@ public enum Message: Hashable, Sendable {
     case pushAck(PushAck)
     case pull(Pull)
     case changes(Changes)
+    case fileOffer(FileOffer)
+    case fileWant(FileWant)
+    case fileChunk(FileChunk)
+    case fileAck(FileAck)
     case error(ErrorMessage)
     case goodbye(Goodbye)
 
@@ -24,6 +28,10 @@ public enum Message: Hashable, Sendable {
         case .pushAck: return .pushAck
         case .pull: return .pull
         case .changes: return .changes
+        case .fileOffer: return .fileOffer
+        case .fileWant: return .fileWant
+        case .fileChunk: return .fileChunk
+        case .fileAck: return .fileAck
         case .error: return .error
         case .goodbye: return .goodbye
         }
@@ -40,6 +48,10 @@ public enum MessageType: UInt8, Hashable, Sendable, CaseIterable, CustomStringCo
     case pushAck = 0x11
     case pull = 0x12
     case changes = 0x13
+    case fileOffer = 0x20
+    case fileWant = 0x21
+    case fileChunk = 0x22
+    case fileAck = 0x23
     case error = 0x7E
     case goodbye = 0x7F
 
@@ -54,6 +66,10 @@ public enum MessageType: UInt8, Hashable, Sendable, CaseIterable, CustomStringCo
         case .pushAck: return "PUSH_ACK"
         case .pull: return "PULL"
         case .changes: return "CHANGES"
+        case .fileOffer: return "FILE_OFFER"
+        case .fileWant: return "FILE_WANT"
+        case .fileChunk: return "FILE_CHUNK"
+        case .fileAck: return "FILE_ACK"
         case .error: return "ERROR"
         case .goodbye: return "GOODBYE"
         }

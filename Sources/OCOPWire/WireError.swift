@@ -54,6 +54,9 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let forbidden = Code(rawValue: 0x0104)
         /// The server is overloaded or shutting down; retry later.
         public static let busy = Code(rawValue: 0x0105)
+        /// A FILE_CHUNK was not kept (no row allows the file, quota, a damaged chunk or file); the
+        /// connection continues.
+        public static let fileRefused = Code(rawValue: 0x0106)
         /// An internal error in the peer.
         public static let internalError = Code(rawValue: 0x01FF)
 
@@ -79,6 +82,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             case .schemaVersionUnsupported: return "SCHEMA_VERSION_UNSUPPORTED"
             case .forbidden: return "FORBIDDEN"
             case .busy: return "BUSY"
+            case .fileRefused: return "FILE_REFUSED"
             case .internalError: return "INTERNAL_ERROR"
             default: return "ERROR_\(rawValue)"
             }
@@ -91,7 +95,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         public var closesConnection: Bool {
             switch self {
             case .decompressionFailed, .malformedPayload, .invalidUTF8, .limitExceeded, .invalidValue,
-                 .schemaVersionUnsupported:
+                 .schemaVersionUnsupported, .fileRefused:
                 return false
             default:
                 return true

@@ -25,6 +25,12 @@ public struct WireLimits: Hashable, Sendable {
     public var maxStringTable: Int = 4096
     /// Most entries in a batch's replica table.
     public var maxReplicaTable: Int = 4096
+    /// Most files in one FILE_OFFER or FILE_WANT.
+    public var maxFilesPerOffer: Int = 256
+    /// Largest FILE_CHUNK data, in bytes.
+    public var maxChunkBytes: Int = 1024 * 1024
+    /// Largest file, in bytes.
+    public var maxFileBytes: UInt64 = 32 * 1024 * 1024
 
     public init() {}
 

@@ -2,7 +2,7 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
-// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http|trace]
+// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http|trace|files]
 //        swift run -c release ocop-bench [--quick] --store postgres://USER@HOST:PORT/DATABASE   (PostgreSQL figures;
 //        the password from OCOP_STORE_PASSWORD_FILE or PGPASSWORD; each run makes databases of its own)
 let quick = CommandLine.arguments.contains("--quick")
@@ -46,7 +46,9 @@ for (name, run) in benchmarks where only == nil || only == name {
     }
 }
 // Over HTTP, on an in-process server.
-let serverBenchmarks: [(String, (Bool) async throws -> [Figure])] = [("http", HTTPBenchmark.run), ("trace", TraceBenchmark.run)]
+let serverBenchmarks: [(String, (Bool) async throws -> [Figure])] = [
+    ("http", HTTPBenchmark.run), ("trace", TraceBenchmark.run), ("files", FilesBenchmark.run),
+]
 for (name, run) in serverBenchmarks where only == nil || only == name {
     do {
         for figure in try await run(quick) { report(figure) }

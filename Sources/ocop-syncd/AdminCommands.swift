@@ -205,13 +205,19 @@ struct CredentialChangesCommand: ParsableCommand {
 
 struct CollectTombstones: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gc", abstract: "Remove tombstones every replica of every enabled account has pulled past."
+        commandName: "gc",
+        abstract: "Remove tombstones every replica of every enabled account has pulled past, and attachments' files no row refers to."
     )
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
-        let removed = try await options.existingStore().collectTombstones()
+        let configuration = try options.load()
+        let store = try await options.openExistingStore(configuration)
+        let removed = try await store.collectTombstones()
         print("tombstones removed: \(removed)")
+        let files = NationalFileDirectory(path: configuration.attachmentFilesPath)
+        let freed = try files.collect(keeping: try await store.referencedFileHashes())
+        print("attachment files removed: \(freed.files) (\(freed.bytes) bytes)")
     }
 }
 

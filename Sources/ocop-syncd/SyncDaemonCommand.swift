@@ -120,9 +120,11 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
+        let files = FileReceiver(registry: store, directory: NationalFileDirectory(path: configuration.attachmentFilesPath),
+                                 quotaBytes: Int64(configuration.limits.attachmentMegabytesPerProvince) * 1_000_000)
         let server = SyncServer(
             configuration: configuration, store: store,
-            fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger
+            fakeSaltKey: try DaemonFiles.serverSecret(dataDirectory: configuration.dataDirectory), logger: logger, files: files
         )
         let listener = try await AddressInUse.naming(configuration.listen, setting: "listen", flag: "--listen") { try await server.bind() }
         if let portFile, let port = listener.localAddress.port {

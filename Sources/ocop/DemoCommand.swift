@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import Logging
+import OCOPFeeds
 import OCOPModel
 import OCOPNetwork
 import OCOPReplica
@@ -46,7 +47,9 @@ struct DemoCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.listen = .init(host: "127.0.0.1", port: 0)
         configuration.metrics = nil
-        let server = SyncServer(configuration: configuration, store: store, fakeSaltKey: Array(centralSecret.utf8), logger: logger)
+        let files = FileReceiver(registry: store, directory: NationalFileDirectory(path: path("national.sqlite") + ".files"),
+                                 quotaBytes: Int64(configuration.limits.attachmentMegabytesPerProvince) * 1_000_000)
+        let server = SyncServer(configuration: configuration, store: store, fakeSaltKey: Array(centralSecret.utf8), logger: logger, files: files)
         let listener = try await server.bind()
         let port = listener.localAddress.port ?? 0
         let serving = Task { try await server.serve(listener) }
@@ -91,15 +94,33 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
 
+        let hanoi = provinces[0]
+        var photographed: Product?
+        if let product = flagship[hanoi.code],
+           let certificate = try hanoi.replica.fetchAll(Certificate.self).first(where: { $0.productID == product.id }) {
+            let replicaPath = path("province-\(hanoi.code).ocop")
+            let photo = try DemoFiles.attach(try DemoFiles.photo(), to: "products", id: product.id, tenant: hanoi.tenant, role: .photo,
+                                             title: "Hộp quà 500 g", replica: hanoi.replica, replicaPath: replicaPath, on: today)
+            let scan = try DemoFiles.attach(DemoFiles.certificateScan(number: certificate.number, product: "Hang Duong salted apricots"),
+                                            to: "certificates", id: certificate.id, tenant: hanoi.tenant, role: .certificateScan,
+                                            title: "Quyết định \(certificate.number)", replica: hanoi.replica, replicaPath: replicaPath, on: today)
+            try hanoi.replica.save(ProductOffer(product: product, priceVND: 185_000, availability: .inStock, netQuantity: 500, netUnit: .gram,
+                                                recordedOn: today))
+            photographed = product
+            say("Hà Nội photographs \(product.nameVi) (\(photo.byteCount) bytes), scans certificate \(certificate.number) (\(scan.byteCount) bytes) and sets its price: 185.000 ₫ for 500 g")
+        }
+
         section("3. Cà Mau takes an application dossier through the cycle (offline)")
         try DemoDossier.run(on: provinces[3].replica, tenant: provinces[3].tenant, code: provinces[3].code, today: today, say: say)
 
-        section("4. First nightly sync")
-        for province in provinces { try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name) }
+        section("4. First nightly sync (rows first, then files)")
+        for province in provinces {
+            try await sync(province.replica, user: province.tenant.uuidString.lowercased(), secret: province.secret, port: port, label: province.name,
+                           files: AttachmentFiles.beside(replicaAt: path("province-\(province.code).ocop")))
+        }
         try await sync(central, user: "central", secret: centralSecret, port: port, label: "central office")
 
         section("5. A day offline: edits on both sides, one of them conflicting")
-        let hanoi = provinces[0]
         if let product = flagship[hanoi.code] {
             try hanoi.replica.write { try $0.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Hang Duong apricot candy", product.id]) }
             try central.write { try $0.execute(sql: "UPDATE products SET name_en = ? WHERE id = ?", arguments: ["Hanoi salted apricots (O mai)", product.id]) }
@@ -136,6 +157,15 @@ struct DemoCommand: AsyncParsableCommand {
            let certificate = try dossier.certificateID.flatMap({ try store.replica.fetch(Certificate.self, id: $0) }) {
             say("the national dataset holds Cà Mau's dossier \(dossier.reference): \(dossier.stage.rawValue) \(dossier.outcome?.rawValue ?? "") on \(dossier.decidedOn.map(\.description) ?? "?"), certificate \(certificate.number) (\(certificate.stars)★), with its \(try store.replica.fetchAll(CouncilScoreSheet.self).filter { $0.dossierID == dossier.id }.count) council sheets")
         }
+        if let product = photographed {
+            let links = FeedLinks(base: "http://127.0.0.1:8468")
+            let feed = try await FeedSnapshot.read(store: store, profile: .asean, since: nil, asOf: today, links: links)
+            for case .upsert(let item) in feed.entries where item.id == product.id {
+                say("the ASEAN feed lists \(item.nameVi) with its photo \(item.imageURLs.first ?? "-"), its scanned certificate, price \(item.offer?.priceVND.map { ProductOffer.groupedThousands($0) + " ₫" } ?? "-") and page \(item.pageURL ?? "-")")
+            }
+            let kept = try AttachmentFiles.beside(replicaAt: path("national.sqlite")).hashes().count
+            say("the national store holds \(kept) attached file(s), served at /files/{sha256} by `ocop-syncd serve --http`")
+        }
         let fiveStars = try lamDong.replica.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM certificates WHERE stars = 5") } ?? 0
         say("Lâm Đồng's replica now holds \(fiveStars) 5★ certificate(s) from the central office")
         let converged = try provinces.allSatisfy { province in
@@ -170,12 +200,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String) async throws {
+    private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String, files: AttachmentFiles? = nil) async throws {
         var logger = Logger(label: "ocop.demo.sync")
         logger.logLevel = .error
-        let summary = try await SyncClient.sync(replica, configuration: SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret), logger: logger)
+        var configuration = SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret)
+        configuration.files = files
+        let summary = try await SyncClient.sync(replica, configuration: configuration, logger: logger)
         let report = summary.report
-        say("sync \(label): sent \(report.changesPushed), received \(report.changesPulled), conflicts \(report.conflictsRecorded), \(summary.bytesSent + summary.bytesReceived) bytes")
+        let sentFiles = summary.files.map { $0.sent > 0 ? ", \($0.sent) file(s) (\($0.bytesSent) bytes)" : "" } ?? ""
+        say("sync \(label): sent \(report.changesPushed)\(sentFiles), received \(report.changesPulled), conflicts \(report.conflictsRecorded), \(summary.bytesSent + summary.bytesReceived) bytes")
     }
 
     private func rows(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {

@@ -61,6 +61,7 @@ struct SyncCommand: AsyncParsableCommand {
         var configuration = SyncClientConfiguration(host: String(parts[0]), port: port, user: account, secret: secret)
         configuration.useTLS = tls
         configuration.caFile = caFile
+        configuration.files = AttachmentFiles.beside(replicaAt: replicaOptions.path)
 
         let showProgress = isatty(STDERR_FILENO) != 0 && !json && !verbose
         var logger = Logger(label: "ocop.sync")
@@ -94,6 +95,8 @@ struct SyncCommand: AsyncParsableCommand {
                 "changes_sent": report.changesPushed, "changes_received": report.changesPulled, "changes_applied": report.changesApplied,
                 "changes_refused": report.changesRefused, "parked": parked.count, "conflicts": report.conflictsRecorded,
                 "bytes_sent": summary.bytesSent, "bytes_received": summary.bytesReceived, "seconds": seconds,
+                "files_sent": summary.files?.sent ?? 0, "file_bytes_sent": summary.files?.bytesSent ?? 0,
+                "files_pending": summary.files?.pending ?? 0, "file_bytes_pending": summary.files?.pendingBytes ?? 0,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
@@ -101,6 +104,11 @@ struct SyncCommand: AsyncParsableCommand {
             print("bytes on the wire: \(summary.bytesSent) sent, \(summary.bytesReceived) received; conflicts recorded: \(report.conflictsRecorded); \(String(format: "%.2f", seconds)) s")
             if report.changesRefused > 0 || !parked.isEmpty {
                 print("refused: \(report.changesRefused) this time, \(parked.count) parked in all — see `ocop rejected`")
+            }
+            if let files = summary.files, files.sent + files.pending + files.alreadyStored > 0 {
+                print("files: \(files.sent) sent (\(byteText(files.bytesSent))), \(files.pending) still to send (\(byteText(files.pendingBytes)))"
+                      + (files.alreadyStored > 0 ? ", \(files.alreadyStored) already at the server" : ""))
+                for refusal in files.refusals { print("  not sent: \(refusal)") }
             }
         }
         if !parked.isEmpty { throw ExitCode(6) }

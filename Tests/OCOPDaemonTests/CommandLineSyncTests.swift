@@ -20,6 +20,10 @@ struct CommandLineSyncTests {
         #expect(result.output.contains("every replica holds exactly what the national dataset holds for it"))
         #expect(result.output.contains("conflict on products.name_en"))
         #expect(result.output.contains("5★"))
+        // A photo and a scanned certificate attached offline travel after the rows and reach the feed.
+        #expect(result.output.contains("sync Hà Nội: sent 11, 2 file(s)"), "\(result.output)")
+        #expect(result.output.contains("the ASEAN feed lists Ô mai mơ Hàng Đường with its photo http://127.0.0.1:8468/files/"), "\(result.output)")
+        #expect(result.output.contains("the national store holds 2 attached file(s)"), "\(result.output)")
     }
 
     @Test func mergeTenantOnTheDemoDataset() async throws {

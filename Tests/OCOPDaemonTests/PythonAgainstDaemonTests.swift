@@ -88,4 +88,43 @@ struct PythonAgainstDaemonTests {
         #expect(lines == ["1 certificates evaluations producers products tenants",
                           "2 certificate_events certificates evaluations producers products tenants"], "\(text)")
     }
+
+    /// Files from the spec alone: the Python client sends a file the store's row describes, in
+    /// chunks; a second offer finds it stored; a file no row describes is refused.
+    @Test func pythonClientSendsAFileToTheRealDaemon() async throws {
+        let daemon = try DaemonProcess()
+        defer { daemon.cleanUp() }
+        try await daemon.start()
+        let province = try daemon.addProvince(code: "01", name: "Hà Nội", seedingProducer: false)
+        let tenant = try #require(province.tenant)
+        let store = try daemon.store()
+        let producer = Producer(tenantID: tenant, name: "HTX Nước mắm Phú Quốc", type: .cooperative)
+        var bytes = [UInt8]("%PDF-1.7\n".utf8)
+        for index in 0..<2_200_000 { bytes.append(UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13)) }
+        let sha256 = AttachmentFiles.sha256Hex(Data(bytes))
+        try store.replica.save(producer)
+        try store.replica.save(FileAttachment(tenantID: tenant, ownerTable: "producers", ownerID: producer.id, role: .dossierDocument,
+                                              sha256: sha256, mediaType: .pdf, byteCount: Int64(bytes.count),
+                                              recordedOn: LocalDate("2026-11-30")!, recordedBy: "Nguyễn Thị Lan"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-py-\(UUID().uuidString).pdf")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let script = """
+            import sys, uuid
+            from ocop_client.session import Session
+            port, user, secret, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+            data = open(path, "rb").read()
+            with Session("127.0.0.1", port, user, secret, uuid.uuid4()) as session:
+                first = session.send_file(data)
+                assert first["complete"] and first["sent"] == len(data), first
+                again = session.send_file(data)
+                assert again["state"] == "stored" and again["sent"] == 0, again
+                stranger = session.send_file(b"%PDF-1.7 no row describes this file")
+                assert stranger["state"] == "refused" and stranger["reason"] == 1, stranger
+            print("ok")
+            """
+        let (status, text) = try await runPythonClient(["-c", script, String(daemon.port), province.user, province.secret, file.path])
+        #expect(status == 0 && text.contains("ok"), "\(text)")
+        #expect(try AttachmentFiles.beside(replicaAt: daemon.databasePath).contents(of: sha256) == Data(bytes))
+    }
 }

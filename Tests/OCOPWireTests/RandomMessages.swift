@@ -35,7 +35,7 @@ struct RandomMessages {
     mutating func u64() -> UInt64 { [0, 1, UInt64.max, rng.next(), UInt64(int(0...1000))][int(0...4)] }
 
     mutating func value() -> SyncValue {
-        switch int(0...9) {
+        switch int(0...13) {
         case 0: return .null
         case 1: return .integer([Int64.min, Int64.max, 0, -1][int(0...3)])
         case 2: return .integer(Int64(bitPattern: rng.next()))
@@ -71,7 +71,7 @@ struct RandomMessages {
     }
 
     mutating func message() -> Message {
-        switch int(0...9) {
+        switch int(0...13) {
         case 0:
             return .hello(Hello(minVersion: 1, maxVersion: UInt8(int(1...5)), schemaVersion: UInt32(int(0...3)), replica: replicas[0], user: "central", clientNonce: bytes(int(18...64)), software: text()))
         case 1:
@@ -89,6 +89,23 @@ struct RandomMessages {
         case 7:
             return .changes(Changes(schemaVersion: 1, nextCursor: u64(), hasMore: bool(), changes: (0..<int(0...12)).map { _ in change() }, conflicts: (0..<int(0...3)).map { _ in conflict() }))
         case 8: return .error(ErrorMessage(code: WireError.Code(rawValue: UInt16(int(0...65535))), message: text(), detail: bool() ? nil : text()))
+        case 9:
+            return .fileOffer(FileOffer(files: (0..<int(1...5)).map { _ in FileOffer.File(sha256: bytes(32), size: UInt64(int(1...33_554_432))) }))
+        case 10:
+            return .fileWant(FileWant(files: (0..<int(1...5)).map { _ in
+                let state: FileWant.State
+                switch int(0...2) {
+                case 0: state = .stored
+                case 1: state = .wanted(received: UInt64(int(0...33_554_432)))
+                default: state = .refused(FileWant.Reason(rawValue: UInt16(int(0...65535))), message: text())
+                }
+                return FileWant.File(sha256: bytes(32), state: state)
+            }))
+        case 11:
+            let data = bytes(int(1...300))
+            let size = UInt64(int(data.count...33_554_432))
+            return .fileChunk(FileChunk(sha256: bytes(32), size: size, offset: UInt64(int(0...Int(size) - data.count)), data: data, dataSHA256: bytes(32)))
+        case 12: return .fileAck(FileAck(sha256: bytes(32), received: UInt64(int(0...33_554_432)), complete: bool()))
         default: return .goodbye(Goodbye(reason: Goodbye.Reason(rawValue: UInt16(int(0...3))), message: text()))
         }
     }

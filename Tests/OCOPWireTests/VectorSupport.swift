@@ -198,6 +198,32 @@ enum Vectors {
             ))
         case "GOODBYE":
             return .goodbye(Goodbye(reason: Goodbye.Reason(rawValue: UInt16(try int(m["reason"], "reason"))), message: try string(m["message"], "message")))
+        case "FILE_OFFER":
+            let files = try (m["files"] as? [[String: Any]] ?? []).map { f in
+                FileOffer.File(sha256: try bytes(try string(f["sha256"], "sha256")), size: try u64(f["size"], "size"))
+            }
+            return .fileOffer(FileOffer(files: files))
+        case "FILE_WANT":
+            let files = try (m["files"] as? [[String: Any]] ?? []).map { f -> FileWant.File in
+                let state: FileWant.State
+                switch try string(f["state"], "state") {
+                case "stored": state = .stored
+                case "wanted": state = .wanted(received: try u64(f["received"], "received"))
+                case "refused":
+                    state = .refused(FileWant.Reason(rawValue: UInt16(try int(f["reason"], "reason"))), message: try string(f["message"], "message"))
+                default: throw BadJSON(description: "state")
+                }
+                return FileWant.File(sha256: try bytes(try string(f["sha256"], "sha256")), state: state)
+            }
+            return .fileWant(FileWant(files: files))
+        case "FILE_CHUNK":
+            return .fileChunk(FileChunk(
+                sha256: try bytes(try string(m["sha256"], "sha256")), size: try u64(m["size"], "size"), offset: try u64(m["offset"], "offset"),
+                data: try bytes(try string(m["data"], "data")), dataSHA256: try bytes(try string(m["dataSHA256"], "dataSHA256"))
+            ))
+        case "FILE_ACK":
+            guard let complete = m["complete"] as? Bool else { throw BadJSON(description: "complete") }
+            return .fileAck(FileAck(sha256: try bytes(try string(m["sha256"], "sha256")), received: try u64(m["received"], "received"), complete: complete))
         default:
             throw BadJSON(description: "unknown type")
         }

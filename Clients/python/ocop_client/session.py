@@ -4,11 +4,13 @@
     with Session("sync.example.vn", 7443, user=TENANT_ID, secret=SECRET, replica=REPLICA_UUID, tls=True) as s:
         ack = s.push(first_counter=101, last_counter=180, changes=changes)
         cursor = s.pull_all(cursor, apply=lambda batch: store(batch["changes"], batch["conflicts"]))
+        result = s.send_file(open("photo.jpg", "rb").read())   # after the PUSH of its attachments row
 
 The client authenticates with SCRAM-SHA-256 and checks the server's signature before it trusts
 anything the server says. Errors from the server raise ``SyncError``; protocol violations by the
 server raise ``wire.WireError`` or ``SyncError`` and close the connection.
 """
+import hashlib
 import hmac
 import secrets
 import socket
@@ -18,6 +20,8 @@ import uuid
 from . import scram, wire
 
 SOFTWARE = "ocop-python/0.1"
+CHUNK_SIZE = wire.LIMITS["maxChunkBytes"]  # 1 MiB, the largest FILE_CHUNK (SPEC §11)
+MAX_STALLED_CHUNKS = 3  # FILE_ACKs in a row that move nothing forward before we give up on a server
 
 
 class SyncError(Exception):
@@ -130,6 +134,75 @@ class Session:
             cursor = batch["nextCursor"]
             if not batch["hasMore"]:
                 return cursor
+
+    # -- files (SPEC §17) ------------------------------------------------------------------------
+
+    def offer_files(self, files):
+        """Offers files, a list of ``(sha256_bytes, size)``, after the PUSH of the ``attachments``
+        rows naming them was acknowledged (at most 256 per offer). Returns FILE_WANT: its ``files``
+        answer the offer in order, each ``{"sha256", "state"}`` with ``state`` ``"stored"`` (send
+        nothing), ``"wanted"`` (plus ``"received"``: send from that offset) or ``"refused"`` (plus
+        ``"reason"`` and ``"message"``)."""
+        self._require_auth()
+        offered = [{"sha256": bytes(sha), "size": size} for sha, size in files]
+        self._send({"type": "FILE_OFFER", "files": offered})
+        want = self._expect("FILE_WANT")
+        if [f["sha256"] for f in want["files"]] != [f["sha256"] for f in offered]:
+            raise self._abort("UNEXPECTED_MESSAGE", "FILE_WANT does not answer the files offered, in their order")
+        return want
+
+    def send_chunk(self, sha256, size, offset, data):
+        """Sends ``data``, the bytes at ``offset`` of the file ``sha256`` of ``size`` bytes (at most
+        1 MiB), and returns the FILE_ACK: ``received`` is where to continue (it may differ from
+        ``offset + len(data)`` when the server kept other bytes), ``complete`` is true once the
+        whole file is stored. A refused chunk raises ``SyncError`` ``FILE_REFUSED``; the session
+        goes on."""
+        self._require_auth()
+        data = bytes(data)
+        self._send({"type": "FILE_CHUNK", "sha256": bytes(sha256), "size": size, "offset": offset,
+                    "data": data, "dataSHA256": hashlib.sha256(data).digest()})
+        ack = self._expect("FILE_ACK")
+        if ack["sha256"] != bytes(sha256):
+            raise self._abort("UNEXPECTED_MESSAGE", "FILE_ACK names another file than the chunk sent")
+        if ack["received"] > size or ack["complete"] and ack["received"] != size:
+            raise self._abort("UNEXPECTED_MESSAGE", f"FILE_ACK says {ack['received']} bytes of a {size}-byte file"
+                              + (" are complete" if ack["complete"] else ""))
+        return ack
+
+    def send_file(self, data, chunk_size=CHUNK_SIZE):
+        """Offers the file ``data`` (bytes) and, if the server wants it, sends it in chunks of
+        ``chunk_size`` (at most 1 MiB) from the offset the server gives, following each FILE_ACK's
+        ``received``. Returns ``{"sha256", "size", "state", "sent", "complete"}`` (``sent``: bytes
+        sent in this call; ``complete``: the server now has the whole file) and, for a refused file,
+        ``"reason"`` and ``"message"``. A FILE_REFUSED error raises ``SyncError`` (the session goes
+        on: a damaged chunk may be sent again, a file whose SHA-256 did not match is sent from 0)."""
+        if not 1 <= chunk_size <= CHUNK_SIZE:
+            raise ValueError(f"chunk_size must be 1 to {CHUNK_SIZE}")
+        data = bytes(data)
+        sha, size = hashlib.sha256(data).digest(), len(data)
+        entry = self.offer_files([(sha, size)])["files"][0]
+        result = {"sha256": sha, "size": size, "state": entry["state"], "sent": 0, "complete": entry["state"] == "stored"}
+        if entry["state"] == "refused":
+            result.update(reason=entry["reason"], message=entry["message"])
+        if entry["state"] != "wanted":
+            return result
+        offset, stalled = entry["received"], 0
+        if offset >= size:
+            raise self._abort("UNEXPECTED_MESSAGE", f"FILE_WANT wants a {size}-byte file from offset {offset}")
+        while True:
+            chunk = data[offset:offset + chunk_size]
+            ack = self.send_chunk(sha, size, offset, chunk)
+            result["sent"] += len(chunk)
+            if ack["complete"]:
+                result["complete"] = True
+                return result
+            if ack["received"] >= size:
+                raise self._abort("UNEXPECTED_MESSAGE", "FILE_ACK has every byte of the file but not complete")
+            # SPEC §17: continue from the server's received, whatever we sent.
+            stalled = stalled + 1 if ack["received"] <= offset else 0
+            if stalled >= MAX_STALLED_CHUNKS:
+                raise self._abort("UNEXPECTED_MESSAGE", f"{stalled} FILE_ACKs in a row without progress")
+            offset = ack["received"]
 
     def goodbye(self, reason=0, message=""):
         self._send({"type": "GOODBYE", "reason": reason, "message": message})

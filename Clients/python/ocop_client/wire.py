@@ -33,12 +33,16 @@ LIMITS = {
     "maxColumns": 256,
     "maxStringTable": 4096,
     "maxReplicaTable": 4096,
+    "maxFilesPerOffer": 256,
+    "maxChunkBytes": 1024 * 1024,
+    "maxFileBytes": 32 * 1024 * 1024,
 }
 
 MIN_CLIENT_NONCE = 18
 MIN_SALT = 8
 ITERATIONS_MIN, ITERATIONS_MAX = 4096, 10_000_000
 PROOF_SIZE = 32
+HASH_SIZE = 32
 
 ERROR_CODES = {
     "BAD_MAGIC": 0x0001, "UNSUPPORTED_VERSION": 0x0002, "UNKNOWN_MESSAGE_TYPE": 0x0003,
@@ -47,19 +51,26 @@ ERROR_CODES = {
     "MALFORMED_PAYLOAD": 0x0012, "INVALID_UTF8": 0x0013, "LIMIT_EXCEEDED": 0x0014,
     "INVALID_VALUE": 0x0015, "UNEXPECTED_MESSAGE": 0x0100, "AUTHENTICATION_FAILED": 0x0101,
     "VERSION_NEGOTIATION_FAILED": 0x0102, "SCHEMA_VERSION_UNSUPPORTED": 0x0103, "FORBIDDEN": 0x0104,
-    "BUSY": 0x0105, "INTERNAL_ERROR": 0x01FF,
+    "BUSY": 0x0105, "FILE_REFUSED": 0x0106, "INTERNAL_ERROR": 0x01FF,
 }
 ERROR_NAMES = {v: k for k, v in ERROR_CODES.items()}
-# Errors after which the receiver sends ERROR and closes (SPEC "Errors").
+# Errors after which the session goes on (SPEC "Errors", "continue"); every other code, and every
+# unknown code, closes the connection. (Before authentication every error closes.)
 CONTINUABLE = {"DECOMPRESSION_FAILED", "MALFORMED_PAYLOAD", "INVALID_UTF8", "LIMIT_EXCEEDED", "INVALID_VALUE",
-               "SCHEMA_VERSION_UNSUPPORTED"}
+               "SCHEMA_VERSION_UNSUPPORTED", "FILE_REFUSED"}
 
 MESSAGE_TYPES = {
     "HELLO": 0x01, "CHALLENGE": 0x02, "AUTH_PROOF": 0x03, "AUTH_OK": 0x04,
     "PUSH": 0x10, "PUSH_ACK": 0x11, "PULL": 0x12, "CHANGES": 0x13,
+    "FILE_OFFER": 0x20, "FILE_WANT": 0x21, "FILE_CHUNK": 0x22, "FILE_ACK": 0x23,
     "ERROR": 0x7E, "GOODBYE": 0x7F,
 }
 MESSAGE_NAMES = {v: k for k, v in MESSAGE_TYPES.items()}
+# Messages the encoder never tries to compress (SPEC §17: file bytes do not deflate).
+UNCOMPRESSED_TYPES = {"FILE_CHUNK"}
+FILE_STATES = {"stored": 0, "wanted": 1, "refused": 2}
+FILE_STATE_NAMES = {v: k for k, v in FILE_STATES.items()}
+FILE_REFUSAL_REASONS = {"notReferenced": 1, "quotaExceeded": 2, "tooLarge": 3}  # unknown codes are accepted
 ROLES = {"province": 1, "central": 2}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 CONFLICT_KINDS = {"concurrentUpdate": 1, "updateOfDeletedRow": 2}
@@ -224,6 +235,34 @@ def _check_length(n, minimum, maximum, field):
         raise _limit(field, n, maximum)
     if n < minimum:
         raise _invalid(field, f"{n} bytes is under the minimum of {minimum}")
+
+
+def _check_hash(h, field):
+    if not isinstance(h, (bytes, bytearray)) or len(h) != HASH_SIZE:
+        raise _invalid(field, f"must be {HASH_SIZE} bytes")
+
+
+def _check_file_count(n, limits, field):
+    if n > limits["maxFilesPerOffer"]:
+        raise _limit(field, n, limits["maxFilesPerOffer"])
+    if n < 1:
+        raise _invalid(field, "must name at least one file")
+
+
+def _check_file_size(size, limits, field):
+    if size > limits["maxFileBytes"]:
+        raise _limit(field, size, limits["maxFileBytes"])
+    if size < 1:
+        raise _invalid(field, "a file has at least one byte")
+
+
+def _check_chunk(n, offset, size, limits, field):
+    if n > limits["maxChunkBytes"]:
+        raise _limit(field, n, limits["maxChunkBytes"])
+    if n < 1:
+        raise _invalid(field, "a chunk has at least one byte")
+    if offset + n > size:
+        raise _invalid(field, f"offset {offset} + {n} bytes is past the file's size {size}")
 
 
 def _encode_batch(w, changes, conflicts, limits):
@@ -395,6 +434,50 @@ def encode_payload(msg, limits=LIMITS):
             else:
                 w.u8(1)
                 w.text(msg["detail"], limits["maxMessageTextBytes"], "detail")
+        elif t == "FILE_OFFER":
+            files = msg["files"]
+            _check_file_count(len(files), limits, "files")
+            w.varint(len(files))
+            for i, f in enumerate(files):
+                _check_hash(f["sha256"], f"files[{i}].sha256")
+                _check_file_size(f["size"], limits, f"files[{i}].size")
+                w.b += f["sha256"]
+                w.varint(f["size"])
+        elif t == "FILE_WANT":
+            files = msg["files"]
+            _check_file_count(len(files), limits, "files")
+            w.varint(len(files))
+            for i, f in enumerate(files):
+                _check_hash(f["sha256"], f"files[{i}].sha256")
+                state = FILE_STATES.get(f["state"]) if isinstance(f["state"], str) else None
+                if state is None:
+                    raise _invalid(f"files[{i}].state", f"must be stored, wanted or refused, not {f['state']!r}")
+                w.b += f["sha256"]
+                w.u8(state)
+                if state == 1:
+                    w.varint(f["received"])
+                elif state == 2:
+                    if not 0 <= f["reason"] <= 0xFFFF:
+                        raise _invalid(f"files[{i}].reason", "does not fit 16 bits")
+                    w.varint(f["reason"])
+                    w.text(f["message"], limits["maxMessageTextBytes"], f"files[{i}].message")
+        elif t == "FILE_CHUNK":
+            _check_hash(msg["sha256"], "sha256")
+            _check_file_size(msg["size"], limits, "size")
+            _check_chunk(len(msg["data"]), msg["offset"], msg["size"], limits, "data")
+            _check_hash(msg["dataSHA256"], "dataSHA256")
+            w.b += msg["sha256"]
+            w.varint(msg["size"])
+            w.varint(msg["offset"])
+            w.lp(bytes(msg["data"]))
+            w.b += msg["dataSHA256"]
+        elif t == "FILE_ACK":
+            _check_hash(msg["sha256"], "sha256")
+            if msg["complete"] not in (True, False):  # also 1 and 0
+                raise _invalid("complete", "must be true or false")
+            w.b += msg["sha256"]
+            w.varint(msg["received"])
+            w.u8(1 if msg["complete"] else 0)
         elif t == "GOODBYE":
             w.varint(msg.get("reason", 0))
             w.text(msg.get("message", ""), limits["maxMessageTextBytes"], "message")
@@ -416,7 +499,7 @@ def encode_frame(msg, limits=LIMITS, compression_threshold=COMPRESSION_THRESHOLD
     if len(payload) > limits["maxDecompressedPayload"]:
         raise WireError("DECOMPRESSED_TOO_LARGE", "payload", "payload over the limit")
     flags, body = 0, payload
-    if len(payload) >= compression_threshold:
+    if len(payload) >= compression_threshold and msg["type"] not in UNCOMPRESSED_TYPES:
         z = compress(payload)
         if len(z) + 4 < len(payload):
             body = struct.pack(">I", len(payload)) + z
@@ -746,6 +829,52 @@ def _decode_fields(t, r, limits):
             raise _invalid("hasDetail", "must be 0 or 1")
         detail = r.string("detail", limits["maxMessageTextBytes"]) if has else None
         return {"type": t, "code": code, "message": message, "detail": detail}
+    if t == "FILE_OFFER":
+        n = r.count("files", limits["maxFilesPerOffer"], HASH_SIZE + 1)
+        if n < 1:
+            raise _invalid("files", "must name at least one file")
+        files = []
+        for i in range(n):
+            sha = bytes(r.view(HASH_SIZE, f"files[{i}].sha256"))
+            size = r.varint(f"files[{i}].size")
+            _check_file_size(size, limits, f"files[{i}].size")
+            files.append({"sha256": sha, "size": size})
+        return {"type": t, "files": files}
+    if t == "FILE_WANT":
+        n = r.count("files", limits["maxFilesPerOffer"], HASH_SIZE + 1)
+        if n < 1:
+            raise _invalid("files", "must name at least one file")
+        files = []
+        for i in range(n):
+            f = f"files[{i}]"
+            sha = bytes(r.view(HASH_SIZE, f + ".sha256"))
+            state = r.u8(f + ".state")
+            if state not in FILE_STATE_NAMES:
+                raise _invalid(f + ".state", f"must be 0, 1 or 2, not {state}")
+            entry = {"sha256": sha, "state": FILE_STATE_NAMES[state]}
+            if state == 1:
+                entry["received"] = r.varint(f + ".received")
+            elif state == 2:
+                entry["reason"] = r.varint_max(f + ".reason", 16)
+                entry["message"] = r.string(f + ".message", limits["maxMessageTextBytes"])
+            files.append(entry)
+        return {"type": t, "files": files}
+    if t == "FILE_CHUNK":
+        sha = bytes(r.view(HASH_SIZE, "sha256"))
+        size = r.varint("size")
+        _check_file_size(size, limits, "size")
+        offset = r.varint("offset")
+        data = r.lp("data", limits["maxChunkBytes"])
+        _check_chunk(len(data), offset, size, limits, "data")
+        data_sha = bytes(r.view(HASH_SIZE, "dataSHA256"))
+        return {"type": t, "sha256": sha, "size": size, "offset": offset, "data": data, "dataSHA256": data_sha}
+    if t == "FILE_ACK":
+        sha = bytes(r.view(HASH_SIZE, "sha256"))
+        received = r.varint("received")
+        complete = r.u8("complete")
+        if complete > 1:
+            raise _invalid("complete", f"must be 0 or 1, not {complete}")
+        return {"type": t, "sha256": sha, "received": received, "complete": complete == 1}
     if t == "GOODBYE":
         reason = r.varint_max("reason", 16)
         message = r.string("message", limits["maxMessageTextBytes"])
@@ -857,8 +986,8 @@ def decode_frames(data, limits=LIMITS):
 # JSON mapping (SPEC "JSON mapping of messages")
 
 _U64_FIELDS = {"firstCounter", "lastCounter", "acknowledgedCounter", "pullCursor", "lastAcknowledged",
-               "cursor", "nextCursor"}
-_BYTES_FIELDS = {"clientNonce", "salt", "nonce", "proof", "serverSignature"}
+               "cursor", "nextCursor", "size", "offset", "received"}
+_BYTES_FIELDS = {"clientNonce", "salt", "nonce", "proof", "serverSignature", "sha256", "data", "dataSHA256"}
 
 
 def value_to_json(v):
@@ -947,6 +1076,8 @@ def to_json(msg):
             out[k] = [_conflict_to_json(c) for c in v]
         elif k == "rejections":
             out[k] = [dict(r, key=value_to_json(r["key"])) for r in v]
+        elif k == "files":
+            out[k] = [to_json(f) for f in v]
         else:
             out[k] = v
     return out
@@ -968,6 +1099,8 @@ def from_json(j):
             out[k] = [_conflict_from_json(c) for c in v]
         elif k == "rejections":
             out[k] = [dict(r, key=value_from_json(r["key"])) for r in v]
+        elif k == "files":
+            out[k] = [from_json(f) for f in v]
         else:
             out[k] = v
     return out
