@@ -74,13 +74,23 @@ struct FileRoutes {
                                         cache: "private, max-age=31536000, immutable")
         }
         routes.get("/attachments") { request, _ in
-            let query = request.uri.queryParameters
-            guard let table = query["owner_table"].map(String.init), FileAttachment.ownerTables.contains(table) else {
-                throw APIError(.badRequest, "bad_request", "owner_table must be one of \(FileAttachment.ownerTables.joined(separator: ", "))")
+            let query = try QueryParameters(request, allowed: ["owner_table", "owner_id", "limit"])
+            let ownerTable = try query.string("owner_table")
+            let ownerID = try query.string("owner_id")
+            // Without an owner: the latest product photos in the country (the dashboard's gallery).
+            guard ownerTable != nil || ownerID != nil else {
+                var items: [AttachmentItem] = []
+                for attachment in try await store.recentProductPhotos(limit: try query.int("limit", default: 12, in: 1...100)) {
+                    var item = AttachmentItem(attachment)
+                    item.productName = try await store.productRecord(id: attachment.ownerID)?.nameVi
+                    items.append(item)
+                }
+                return try Representation.json(AttachmentList(attachments: items, files: files)).response(to: request)
             }
-            guard let id = query["owner_id"].flatMap({ UUID(uuidString: String($0)) }) else {
-                throw APIError(.badRequest, "bad_request", "owner_id must be a UUID")
+            guard let table = ownerTable, FileAttachment.ownerTables.contains(table) else {
+                throw APIError.badParameter("owner_table must be one of \(FileAttachment.ownerTables.joined(separator: ", "))")
             }
+            guard let id = ownerID.flatMap(UUID.init(uuidString:)) else { throw APIError.badParameter("owner_id must be a UUID") }
             let attachments = try await store.attachments(of: table, id: id)
             return try Representation.json(AttachmentList(attachments: attachments.map(AttachmentItem.init), files: files)).response(to: request)
         }
@@ -158,6 +168,8 @@ struct AttachmentItem: Codable, Sendable {
     var recordedBy: String
     /// Whether the national store has the file's bytes yet.
     var stored = false
+    /// The product's Vietnamese name (in the list of latest photos).
+    var productName: String?
 
     init(_ attachment: FileAttachment) {
         id = attachment.id.uuidString.lowercased()
@@ -174,6 +186,7 @@ struct AttachmentItem: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, role, sha256, bytes, title, stored
+        case productName = "product_name"
         case ownerTable = "owner_table", ownerID = "owner_id", mediaType = "media_type", recordedOn = "recorded_on", recordedBy = "recorded_by"
     }
 }

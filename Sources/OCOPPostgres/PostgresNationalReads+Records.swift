@@ -36,6 +36,13 @@ extension PostgresNationalStore {
         }
     }
 
+    public func recentProductPhotos(limit: Int) async throws -> [FileAttachment] {
+        try await reading { connection in
+            try await records(FileAttachment.self, connection,
+                              "WHERE owner_table = 'products' AND role = 'photo' ORDER BY recorded_on DESC, id DESC LIMIT \(max(0, limit))")
+        }
+    }
+
     public func referencedFileHashes() async throws -> Set<String> {
         try await reading { connection in
             Set(try await rows(connection, "SELECT DISTINCT sha256 FROM attachments", ReadParameters().bindings).map { try ReadRow($0).text(0) })

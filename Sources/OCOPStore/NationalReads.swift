@@ -60,6 +60,8 @@ public protocol NationalReads: Sendable {
     func activeCertificates(expiringBefore date: LocalDate) async throws -> [Certificate]
     /// The attachments whose file has this SHA-256 (lower-case hex), by id.
     func attachments(withHash sha256: String) async throws -> [FileAttachment]
+    /// The latest photos of products, newest first (by the day attached, then id).
+    func recentProductPhotos(limit: Int) async throws -> [FileAttachment]
     /// Every file hash some live attachment row refers to (what the server's collection keeps).
     func referencedFileHashes() async throws -> Set<String>
     /// The distinct files a province's attachments describe: hash and size.

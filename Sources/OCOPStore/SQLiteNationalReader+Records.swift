@@ -38,6 +38,14 @@ extension SQLiteNationalReader {
         try await reading { db in try FileAttachment.filter(Column("sha256") == sha256).order(Column("id")).fetchAll(db) }
     }
 
+    public func recentProductPhotos(limit: Int) async throws -> [FileAttachment] {
+        try await reading { db in
+            try FileAttachment.fetchAll(db, sql: """
+                SELECT * FROM attachments WHERE owner_table = 'products' AND role = 'photo' ORDER BY recorded_on DESC, id DESC LIMIT ?
+                """, arguments: [limit])
+        }
+    }
+
     public func referencedFileHashes() async throws -> Set<String> {
         try await reading { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM attachments")) }
     }

@@ -30,6 +30,7 @@ extension SQLiteNationalStore: NationalReads {
         try await reader.attachments(of: ownerTable, id: id)
     }
     public func referencedFileHashes() async throws -> Set<String> { try await reader.referencedFileHashes() }
+    public func recentProductPhotos(limit: Int) async throws -> [FileAttachment] { try await reader.recentProductPhotos(limit: limit) }
     public func attachmentFiles(ofTenant tenantID: UUID) async throws -> [(sha256: String, bytes: Int64)] {
         try await reader.attachmentFiles(ofTenant: tenantID)
     }

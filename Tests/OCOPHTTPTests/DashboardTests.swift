@@ -1,4 +1,5 @@
 import Foundation
+import OCOPReplica
 import OCOPStore
 import OCOPModel
 import OCOPQuery
@@ -126,8 +127,22 @@ struct DashboardTests {
         try await seed.harness.sync("01")
         _ = try await seed.harness.decisions.certifyFiveStar(product: seed.products["H"]!.id, evaluation: seed.evaluations["H"]!.id,
                                                        number: "5/QĐ-TW", issuedOn: today)
+        // A photo that reached the store, and one whose file has not come yet.
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-dashboard-files-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: files) }
+        let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==")!
+        let stored = try AttachmentFiles(directory: files).add(png, named: "ca-phe.png")
+        let coffee = seed.products["F"]!
+        func photo(_ sha256: String, _ bytes: Int64, title: String) -> FileAttachment {
+            FileAttachment(tenantID: coffee.tenantID, ownerTable: "products", ownerID: coffee.id, role: .photo, sha256: sha256,
+                           mediaType: .png, byteCount: bytes, title: title, recordedOn: today, recordedBy: "Lan")
+        }
+        let arrived = photo(stored.sha256, stored.byteCount, title: "Gói 250 g")
+        let waiting = photo(String(repeating: "5e", count: 32), 4096, title: "Gói 500 g")
+        try seed.harness.replica("01").saveAll([arrived, waiting])
+        try await seed.harness.sync("01")
 
-        try await withLiveServer(seed: seed) { server in
+        try await withLiveServer(seed: seed, filesDirectory: files.path) { server in
             let dom = try await Self.render(server, fragment: "#token=\(server.readToken)")
             #expect(dom.contains(#"data-state="ready""#), "the page did not finish: \(Self.text(dom, id: "error") ?? dom.prefix(500).description)")
 
@@ -169,6 +184,14 @@ struct DashboardTests {
             let sync = try await reports.sync()
             let syncRows = try Self.rows(dom, table: "sync-status", key: "user")
             #expect(Set(syncRows.keys) == Set(sync.map(\.user)))
+
+            // The latest photos: the one received as its web copy, the other marked as not received.
+            #expect(dom.contains(#"data-sha256="\#(arrived.sha256)" data-stored="true""#), "\(dom.suffix(3000))")
+            #expect(dom.contains(#"<img src="/files/\#(arrived.sha256)/web" alt="Cà phê F""#))
+            #expect(dom.contains(#"data-sha256="\#(waiting.sha256)" data-stored="false""#))
+            #expect(dom.contains("Tệp chưa về máy chủ") && dom.contains("Cà phê F · Gói 250 g"))
+            let web = try await server.client.request("/files/\(arrived.sha256)/web")
+            #expect(web.status == 200 && web.header("Content-Type") == "image/jpeg", "the page's picture is served")
         }
     }
 }

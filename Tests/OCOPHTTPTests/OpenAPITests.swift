@@ -106,6 +106,8 @@ struct OpenAPITests {
                 .init(path: "/api/v1/epcis?since=x", template: "/api/v1/epcis"),
                 .init(path: "/api/v1/attachments?owner_table=products&owner_id=\(product)", template: "/api/v1/attachments"),
                 .init(path: "/api/v1/attachments?owner_table=tenants&owner_id=\(product)", template: "/api/v1/attachments"),
+                .init(path: "/api/v1/attachments?limit=5", template: "/api/v1/attachments"),
+                .init(path: "/api/v1/attachments?limit=500", template: "/api/v1/attachments"),
                 .init(path: "/files/\(String(repeating: "0", count: 64))", template: "/files/{sha256}", token: .none),
                 .init(path: "/p/\(product)", template: "/p/{id}", token: .none),
                 .init(path: "/p/\(missing)", template: "/p/{id}", token: .none),

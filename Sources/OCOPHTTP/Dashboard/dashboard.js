@@ -253,6 +253,7 @@
     sector: { path: () => "reports/stars?by=sector", render: renderSectors },
     expiring: { path: () => `reports/expiring?days=${expiringDays()}`, render: renderExpiring },
     sync: { path: () => "reports/sync", render: renderSync },
+    photos: { path: () => "attachments?limit=12", render: renderPhotos },
   };
 
   /** Fetches the named sections in parallel and renders each; sets the body state at the end. */
@@ -588,6 +589,25 @@
 
   function numberOrDash(value) {
     return value === null || value === undefined ? "—" : value;
+  }
+
+  /** The latest product photos: the server's web-sized copies, captioned with the product. */
+  function renderPhotos(list) {
+    const gallery = $("photos");
+    clear(gallery);
+    const photos = list.attachments || [];
+    if (photos.length === 0) {
+      gallery.append(el("li", { class: "empty" }, t("no_photos")));
+      return;
+    }
+    for (const photo of photos) {
+      const caption = [photo.product_name || "—", photo.title ? ` · ${photo.title}` : "", ` · ${formatDay(photo.recorded_on)}`].join("");
+      const picture = photo.stored
+        ? el("img", { src: `/files/${photo.sha256}/web`, alt: photo.product_name || photo.title || "", loading: "lazy", width: 240 })
+        : el("div", { class: "photo-pending" }, t("photo_pending"));
+      gallery.append(el("li", { "data-sha256": photo.sha256, "data-stored": String(photo.stored) },
+        el("figure", {}, picture, el("figcaption", {}, caption))));
+    }
   }
 
   function renderSync(report) {
