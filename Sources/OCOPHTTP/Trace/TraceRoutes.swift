@@ -47,14 +47,9 @@ struct TraceRoutes {
         routes.get("/01/{gtin}") { request, context in
             let gtinText = context.parameters.get("gtin") ?? ""
             let gtin: GTIN
-            switch GTIN.parse(gtinText) {
+            switch Self.gtin(gtinText, request) {
             case .success(let parsed): gtin = parsed
-            case .failure(.badCheckDigit(let expected)):
-                return Self.notFound(request, vi: "Mã GTIN \(gtinText) sai chữ số kiểm tra (chữ số cuối phải là \(expected)).",
-                                     en: "GTIN \(gtinText) has a bad check digit (the last digit should be \(expected)).")
-            case .failure:
-                return Self.notFound(request, vi: "\"\(Self.shortened(gtinText))\" không phải mã GTIN (8, 12, 13 hoặc 14 chữ số).",
-                                     en: "\"\(Self.shortened(gtinText))\" is not a GTIN (8, 12, 13 or 14 digits).")
+            case .failure(let page): return page.response
             }
             if gtinText != gtin.gtin14 {
                 return Response(status: .movedPermanently, headers: [.location: "/01/\(gtin.gtin14)", .cacheControl: Self.cacheControl])
@@ -76,14 +71,9 @@ struct TraceRoutes {
         routes.get("/01/{gtin}/10/{lot}") { request, context in
             let gtinText = context.parameters.get("gtin") ?? ""
             let gtin: GTIN
-            switch GTIN.parse(gtinText) {
+            switch Self.gtin(gtinText, request) {
             case .success(let parsed): gtin = parsed
-            case .failure(.badCheckDigit(let expected)):
-                return Self.notFound(request, vi: "Mã GTIN \(gtinText) sai chữ số kiểm tra (chữ số cuối phải là \(expected)).",
-                                     en: "GTIN \(gtinText) has a bad check digit (the last digit should be \(expected)).")
-            case .failure:
-                return Self.notFound(request, vi: "\"\(Self.shortened(gtinText))\" không phải mã GTIN (8, 12, 13 hoặc 14 chữ số).",
-                                     en: "\"\(Self.shortened(gtinText))\" is not a GTIN (8, 12, 13 or 14 digits).")
+            case .failure(let page): return page.response
             }
             let rawLot = context.parameters.get("lot") ?? ""
             guard let lotCode = Self.lotCode(rawLot) else { return Self.badLotCode(request, rawLot) }
@@ -114,6 +104,22 @@ struct TraceRoutes {
                                      en: "There is no such lot in the national OCOP system.")
             }
             return Self.page(trace, request: request, path: "/l/\(id.uuidString.lowercased())")
+        }
+    }
+
+    /// A 404 page as an error, so a parser can hand it back.
+    struct NotFoundPage: Error { let response: Response }
+
+    /// The GTIN a link names, or the 404 page saying what is wrong with it.
+    static func gtin(_ text: String, _ request: Request) -> Result<GTIN, NotFoundPage> {
+        switch GTIN.parse(text) {
+        case .success(let parsed): return .success(parsed)
+        case .failure(.badCheckDigit(let expected)):
+            return .failure(NotFoundPage(response: notFound(request, vi: "Mã GTIN \(text) sai chữ số kiểm tra (chữ số cuối phải là \(expected)).",
+                                                            en: "GTIN \(text) has a bad check digit (the last digit should be \(expected)).")))
+        case .failure:
+            return .failure(NotFoundPage(response: notFound(request, vi: "\"\(shortened(text))\" không phải mã GTIN (8, 12, 13 hoặc 14 chữ số).",
+                                                            en: "\"\(shortened(text))\" is not a GTIN (8, 12, 13 or 14 digits).")))
         }
     }
 
