@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "OCOPCLITests",
             dependencies: [
-                "ocop", "OCOPTestSupport", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds",
+                "ocop", "OCOPTestSupport", "OCOPModel", "OCOPReplica", "OCOPSync", "OCOPStore", "OCOPFeeds", "OCOPWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -378,6 +378,10 @@ final class WireConnection: SyncChannel {
             throw SyncClientError(kind: .protocolFailure, message: "bad frame from the server: \(error)")
         case .message(.error(let error)):
             throw SyncClientError.server(error, user: user)
+        case .message(.goodbye(let goodbye)):
+            // The server is closing (its handshake deadline, a shutdown): a closed connection,
+            // which the province syncs again, not a protocol failure.
+            throw SyncClientError.closedByServer(target, waitingFor: expected, saying: goodbye.message)
         case .message(let message):
             guard message.type.description == expected else {
                 throw SyncClientError(kind: .protocolFailure, message: "expected \(expected) from the server, got \(message.type)")

@@ -71,13 +71,13 @@ extension SyncClientError {
     }
 
     /// The server (or something on its port) closed the connection without a word.
-    static func closedByServer(_ target: Target, waitingFor expected: String? = nil) -> SyncClientError {
+    static func closedByServer(_ target: Target, waitingFor expected: String? = nil, saying reason: String? = nil) -> SyncClientError {
         // With TLS, a close before the first answer is a handshake the port never spoke: a
         // plain port drops a TLS hello (the TLS layer may report it as a close, not an error).
         if target.usesTLS, expected == "CHALLENGE" {
             return SyncClientError(kind: .protocolFailure, message: "TLS handshake with \(target.endpoint) failed: the server does not speak TLS on this port — leave out --tls, or check the port")
         }
-        let waiting = expected.map { " while we waited for \($0)" } ?? ""
+        let waiting = (expected.map { " while we waited for \($0)" } ?? "") + (reason.map { $0.isEmpty ? "" : " (it said: \($0))" } ?? "")
         // Without TLS, a TLS-only port closes on our first frame; with TLS, a plain port closes
         // on our TLS hello. Say which to try.
         let hint = target.usesTLS

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPWire
 import Testing
 
 /// What `ocop sync` says when the network or the server fails: the documented network exit
@@ -57,6 +58,19 @@ struct SyncFailureTests {
         #expect(result.status == 5, "\(result)")
         #expect(result.stderr.contains("closed the connection"), "\(result)")
         #expect(result.stderr.contains("If the server uses TLS, add --tls."), "\(result)")
+        expectPlainWords(result)
+    }
+
+    /// A daemon whose handshake deadline passed says GOODBYE before it closes: the province is
+    /// told the server closed the connection (to sync again), with the server's reason.
+    @Test func aGoodbyeInsteadOfAnAnswerIsAClosedConnection() async throws {
+        let goodbye = try FrameEncoder().encode(.goodbye(Goodbye(reason: .idleTimeout, message: "no login within 3 s")))
+        let listener = try LoopbackListener(.answer(goodbye))
+        defer { listener.stop() }
+        let result = try await sync(port: listener.port)
+        #expect(result.status == 5, "\(result)")
+        #expect(result.stderr.contains("closed the connection while we waited for CHALLENGE (it said: no login within 3 s)"), "\(result)")
+        #expect(result.stderr.contains("run `ocop sync` again later"), "\(result)")
         expectPlainWords(result)
     }
 
