@@ -44,6 +44,8 @@ let package = Package(
     targets: [
         // System libraries: zlib for the wire codec (preset dictionaries, output caps).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate's CRC-32 for frame checksums: zlib's is the slowest step of a file chunk.
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         // libqrencode for the QR codes on lot labels (`ocop lot label`); only the CLI links it.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // No pkgConfig: its flags carry -pthread, which SwiftPM refuses (see shim.h).
@@ -64,7 +66,7 @@ let package = Package(
         // Sync semantics: clocks, dots, version vectors, changes, the one merge. Pure values.
         .target(name: "OCOPSync", swiftSettings: swiftSettings),
         // Wire codec: frames and messages as bytes. No SwiftNIO, no SQLite.
-        .target(name: "OCOPWire", dependencies: ["OCOPSync", "CZlib"], swiftSettings: swiftSettings),
+        .target(name: "OCOPWire", dependencies: ["OCOPSync", "CZlib", "CDeflate"], swiftSettings: swiftSettings),
         // Replica: an OCOP dataset in SQLite with change capture and merge (province and central).
         .target(
             name: "OCOPReplica",

@@ -20,6 +20,16 @@ public struct FileUploadReport: Sendable, Equatable {
     public var elsewhere = 0
 }
 
+/// Where file chunks go and their answers come from: the connection, or a test's stand-in.
+protocol FileChunkChannel {
+    /// Sends a FILE_CHUNK without waiting for its answer.
+    func write(_ chunk: FileChunk) async throws
+    /// The answer to the oldest chunk in flight.
+    func chunkAnswer(for sha256: [UInt8]) async throws -> WireConnection.ChunkAnswer
+}
+
+extension WireConnection: FileChunkChannel {}
+
 /// Sends this replica's attachments' files after its rows: offers them in groups of 256, then
 /// sends each wanted file in 1 MiB chunks from where the server's copy stops.
 enum FileUpload {
@@ -58,6 +68,7 @@ enum FileUpload {
                 let group = Array(here[start..<min(start + offerSize, here.count)])
                 start += group.count
                 let want = try await connection.offer(FileOffer(files: group.map { FileOffer.File(sha256: bytes($0.sha256), size: UInt64($0.bytes)) }))
+                var wanted: [(sha256: String, size: Int64, from: UInt64)] = []
                 for (file, answer) in zip(group, want.files) {
                     switch answer.state {
                     case .stored:
@@ -66,16 +77,19 @@ enum FileUpload {
                     case .refused(_, let message):
                         remember("\(file.sha256.prefix(12))…: \(message)")
                     case .wanted(let received):
-                        switch try await send(file.sha256, size: file.bytes, from: received, files: files, over: connection) {
-                        case .stored:
-                            report.sent += 1
-                            report.bytesSent += file.bytes
-                            tally.files += 1
-                            tally.bytes += file.bytes
-                            settled.insert(file.sha256)
-                        case .refused(let message):
-                            remember("\(file.sha256.prefix(12))…: \(message)")
-                        }
+                        wanted.append((file.sha256, file.bytes, received))
+                    }
+                }
+                try await send(wanted, files: files, over: connection) { sha256, bytes, outcome in
+                    switch outcome {
+                    case .stored:
+                        report.sent += 1
+                        report.bytesSent += bytes
+                        tally.files += 1
+                        tally.bytes += bytes
+                        settled.insert(sha256)
+                    case .refused(let message):
+                        remember("\(sha256.prefix(12))…: \(message)")
                     }
                 }
             }
@@ -96,66 +110,97 @@ enum FileUpload {
     enum Outcome { case stored, refused(String) }
 
     /// Chunks sent before their answers are read: the client reads and hashes the next ones while
-    /// the server writes the last (SPEC §17 allows up to 8).
+    /// the server writes the last (SPEC §17 allows up to 8). The window runs across files, so the
+    /// server's flush of a whole file overlaps the reading of the next.
     static let window = 4
 
-    /// Sends one file from `offset`, a few chunks in flight, following the server's `received`;
-    /// a chunk damaged in transit is sent again once.
-    static func send(_ sha256: String, size: Int64, from offset: UInt64, files: AttachmentFiles,
-                     over connection: WireConnection) async throws -> Outcome {
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: files.url(of: sha256)) } catch {
-            return .refused("the file cannot be read on this machine: \(error.localizedDescription)")
-        }
-        defer { try? handle.close() }
-        let hash = bytes(sha256)
-        let total = UInt64(size)
-        var next = offset
-        var inFlight: [(start: UInt64, end: UInt64)] = []
+    /// One wanted file being sent.
+    private struct Upload {
+        let sha256: String
+        let hash: [UInt8]
+        let total: UInt64
+        /// Where the server's copy stood when the file was offered.
+        let offered: UInt64
+        var next: UInt64
+        var handle: FileHandle?
+        /// Bumped when the sender starts again from another offset: answers to chunks sent
+        /// before say nothing about the ones sent after.
+        var generation = 0
         var stalls = 0
         var retries = 0
         var outcome: Outcome?
-        while outcome == nil || !inFlight.isEmpty {
-            while outcome == nil, inFlight.count < window, next < total {
-                try handle.seek(toOffset: next)
-                let data = [UInt8](try handle.read(upToCount: chunkSize) ?? Data())
-                guard !data.isEmpty else { outcome = .refused("the file on this machine is shorter than its row says; attach it again"); break }
-                try await connection.write(FileChunk(sha256: hash, size: total, offset: next, data: data, dataSHA256: Array(SHA256.hash(data: data))))
-                inFlight.append((next, next + UInt64(data.count)))
-                next += UInt64(data.count)
+    }
+
+    /// Sends the wanted files from where the server's copies stop, a few chunks in flight across
+    /// files, following each answer's `received`; a chunk damaged in transit is sent again once.
+    /// `settled` hears each file's outcome as soon as it is known.
+    static func send(_ wanted: [(sha256: String, size: Int64, from: UInt64)], files: AttachmentFiles,
+                     over connection: some FileChunkChannel, settled: (String, Int64, Outcome) -> Void) async throws {
+        var uploads = wanted.map {
+            Upload(sha256: $0.sha256, hash: bytes($0.sha256), total: UInt64($0.size), offered: $0.from, next: $0.from)
+        }
+        defer { for upload in uploads { try? upload.handle?.close() } }
+        var inFlight: [(upload: Int, start: UInt64, end: UInt64, generation: Int)] = []
+        func settle(_ index: Int, _ outcome: Outcome) {
+            guard uploads[index].outcome == nil else { return }
+            uploads[index].outcome = outcome
+            try? uploads[index].handle?.close()
+            uploads[index].handle = nil
+            settled(uploads[index].sha256, Int64(uploads[index].total), outcome)
+        }
+        while true {
+            while inFlight.count < window,
+                  let index = uploads.firstIndex(where: { $0.outcome == nil && $0.next < $0.total }) {
+                if uploads[index].handle == nil {
+                    do { uploads[index].handle = try FileHandle(forReadingFrom: files.url(of: uploads[index].sha256)) } catch {
+                        settle(index, .refused("the file cannot be read on this machine: \(error.localizedDescription)"))
+                        continue
+                    }
+                }
+                let start = uploads[index].next
+                try uploads[index].handle?.seek(toOffset: start)
+                let data = [UInt8](try uploads[index].handle?.read(upToCount: chunkSize) ?? Data())
+                guard !data.isEmpty else {
+                    settle(index, .refused("the file on this machine is shorter than its row says; attach it again"))
+                    continue
+                }
+                let upload = uploads[index]
+                try await connection.write(FileChunk(sha256: upload.hash, size: upload.total, offset: start, data: data,
+                                                     dataSHA256: Array(SHA256.hash(data: data))))
+                let end = start + UInt64(data.count)
+                inFlight.append((index, start, end, upload.generation))
+                uploads[index].next = end
             }
             guard !inFlight.isEmpty else { break }
             let chunk = inFlight.removeFirst()
-            let answer = try await connection.chunkAnswer(for: hash)
-            // Once the file is settled, the answers still to come are read and let go.
-            guard outcome == nil else { continue }
+            let answer = try await connection.chunkAnswer(for: uploads[chunk.upload].hash)
+            let upload = uploads[chunk.upload]
+            // Once a file is settled, the answers still to come for it are read and let go.
+            guard upload.outcome == nil else { continue }
             switch answer {
             case .ack(let ack):
-                if ack.complete { outcome = .stored; continue }
-                guard ack.received <= total else { outcome = .refused("the server answers past the file's end"); continue }
-                if ack.received != chunk.end {
-                    // The server has another length (a lost answer, a crash, another sender):
-                    // the chunks in flight are ignored; go on from what it has.
-                    stalls += ack.received <= offset ? 1 : 0
-                    guard stalls < 3 else { outcome = .refused("the server does not take the file's bytes; sent again at the next sync"); continue }
-                    next = ack.received
-                    while !inFlight.isEmpty {
-                        inFlight.removeFirst()
-                        if case .ack(let later) = try await connection.chunkAnswer(for: hash), later.complete { outcome = .stored }
-                    }
+                if ack.complete { settle(chunk.upload, .stored); continue }
+                guard ack.received <= upload.total else { settle(chunk.upload, .refused("the server answers past the file's end")); continue }
+                guard chunk.generation == upload.generation, ack.received != chunk.end else { continue }
+                // The server has another length (a lost answer, a crash, another sender): the
+                // chunks in flight are ignored by it; go on from what it has.
+                uploads[chunk.upload].stalls += ack.received <= upload.offered ? 1 : 0
+                guard uploads[chunk.upload].stalls < 3 else {
+                    settle(chunk.upload, .refused("the server does not take the file's bytes; sent again at the next sync"))
+                    continue
                 }
+                uploads[chunk.upload].next = ack.received
+                uploads[chunk.upload].generation += 1
             case .refused(let message):
-                retries += 1
-                guard retries <= 1, message.contains("damaged in transit") else { outcome = .refused(message); continue }
-                // Send again from the refused chunk: the ones after it were ignored.
-                while !inFlight.isEmpty {
-                    inFlight.removeFirst()
-                    _ = try await connection.chunkAnswer(for: hash)
-                }
-                next = chunk.start
+                guard chunk.generation == upload.generation else { continue }
+                uploads[chunk.upload].retries += 1
+                guard upload.retries < 1, message.contains("damaged in transit") else { settle(chunk.upload, .refused(message)); continue }
+                // Send again from the refused chunk: the server ignores the ones after it.
+                uploads[chunk.upload].next = chunk.start
+                uploads[chunk.upload].generation += 1
             }
         }
-        return outcome ?? .refused("the file's bytes ended before the server had it whole")
+        for index in uploads.indices { settle(index, .refused("the file's bytes ended before the server had it whole")) }
     }
 
     static func bytes(_ hex: String) -> [UInt8] {

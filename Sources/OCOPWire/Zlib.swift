@@ -1,3 +1,4 @@
+import CDeflate
 import CZlib
 
 /// zlib (RFC 1950) with a preset dictionary and a hard cap on output (internal).
@@ -96,11 +97,10 @@ enum Zlib {
         return output
     }
 
-    /// zlib's CRC-32 of `first` followed by `second`.
+    /// The CRC-32 of `first` followed by `second` (zlib's checksum, computed by libdeflate).
     static func crc32(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var crc = CZlib.crc32(0, nil, 0)
-        crc = CZlib.crc32(crc, first.baseAddress, uInt(first.count))
-        if second.count > 0 { crc = CZlib.crc32(crc, second.baseAddress, uInt(second.count)) }
-        return UInt32(truncatingIfNeeded: crc)
+        var crc = libdeflate_crc32(0, first.baseAddress, first.count)
+        if second.count > 0 { crc = libdeflate_crc32(crc, second.baseAddress, second.count) }
+        return crc
     }
 }
