@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOPosix
 import OCOPModel
 import OCOPReplica
@@ -9,9 +12,9 @@ import Synchronization
 /// needs, and chunks appended durably until a file is whole and matches its SHA-256.
 ///
 /// A file is accepted only if a row the account may write describes it (same hash and size),
-/// within the province's quota. An upload in progress is kept in `FILES/partial/{sha256}`,
-/// flushed to disk after every chunk, so it resumes after a crash or a restart; a whole file is
-/// moved into place under its hash, where the HTTP side serves it.
+/// within the province's quota. An upload in progress is kept in `FILES/partial/{sha256}`, so it
+/// resumes after a crash or a restart; a whole file is flushed, checked against its hash and moved
+/// into place under it, where the HTTP side serves it, before its ACK.
 public final class FileReceiver: Sendable {
     /// Which rows describe files, and which a province has: the store's reads.
     let registry: any NationalReads
@@ -78,12 +81,34 @@ public final class FileReceiver: Sendable {
         let rows = try await registry.attachments(withHash: sha256)
         if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: false) { return (.refused(refusal), nil) }
         let allowance = Allowance(size: size, types: Set(rows.map(\.mediaType)))
-        return (try await stateAfterChecks(sha256, size: size, principal: principal), allowance)
+        return (try await stateAfterChecks(sha256, size: size, principal: principal, declared: allowance.types), allowance)
     }
 
-    private func stateAfterChecks(_ sha256: String, size: UInt64, principal: Principal) async throws -> State {
+    private func stateAfterChecks(_ sha256: String, size: UInt64, principal: Principal, declared: Set<AttachmentMediaType>) async throws -> State {
         if directory.existingPath(of: sha256) != nil { return .stored }
-        let received = partialSize(sha256)
+        var received = partialSize(sha256)
+        if received >= size {
+            // Every byte came but the file was not put in place (the daemon stopped between the
+            // last chunk and its ACK): finish it now, or start again if it is not the file.
+            let partial = partialURL(sha256)
+            guard busy.withLock({ $0.insert(sha256).inserted }) else { return .wanted(received: received) }
+            defer { _ = busy.withLock { $0.remove(sha256) } }
+            let finished = try await NIOThreadPool.singleton.runIfActive { [directory] in
+                guard Self.size(of: partial) == size else { return false }
+                let handle = try FileHandle(forWritingTo: partial)
+                try handle.synchronize()
+                try handle.close()
+                do {
+                    try Self.finish(partial, as: sha256, hasher: try Self.hasher(of: partial), declared: declared, in: directory)
+                    return true
+                } catch is Refusal {
+                    return false
+                }
+            }
+            if finished { return .stored }
+            try? FileManager.default.removeItem(at: partial)
+            received = 0
+        }
         if received == 0, let refusal = try await quotaRefusal(size: size, principal: principal) { return .refused(refusal) }
         return .wanted(received: received)
     }
@@ -109,52 +134,78 @@ public final class FileReceiver: Sendable {
             if let refusal = try await refusal(sha256, size: size, principal: principal, rows: rows, newUpload: offset == 0) { throw refusal }
             declared = Set(rows.map(\.mediaType))
         }
-        guard Array(SHA256.hash(data: data)) == dataSHA256 else {
-            throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
-        }
         guard busy.withLock({ $0.insert(sha256).inserted }) else {
             throw Refusal(reason: .busy, description: "another connection is sending this file; it is sent at a later sync")
         }
         defer { _ = busy.withLock { $0.remove(sha256) } }
         let directory = self.directory
         let partial = partialURL(sha256)
+        if directory.existingPath(of: sha256) != nil { return Acknowledgement(received: size, complete: true) }
+        let kept = Self.size(of: partial)
+        guard offset == kept else { return Acknowledgement(received: kept, complete: false) }
+        // The whole file's hash, kept as the chunks come (after a restart, from the bytes kept).
+        let running = hashing.withLock { $0.removeValue(forKey: sha256) }.flatMap { $0.hashed == kept ? $0.hasher : nil }
+        let before: SHA256
+        if let running { before = running } else { before = try await NIOThreadPool.singleton.runIfActive { try Self.hasher(of: partial) } }
+        // The chunk is checked against its own hash while the file's hash takes it, on another
+        // core: the two passes over the bytes are most of what a chunk costs the server.
+        async let chunkMatches = Array(SHA256.hash(data: data)) == dataSHA256
+        var updated = before
+        updated.update(data: data)
+        let hasher = updated
+        guard await chunkMatches else {
+            hashing.withLock { $0[sha256] = (before, kept) }
+            throw Refusal(reason: .damaged, description: "the chunk at \(offset) does not match its SHA-256 (damaged in transit): send it again")
+        }
+        let received = kept + UInt64(data.count)
         return try await NIOThreadPool.singleton.runIfActive {
-            if directory.existingPath(of: sha256) != nil { return Acknowledgement(received: size, complete: true) }
-            let kept = Self.size(of: partial)
-            guard offset == kept else { return Acknowledgement(received: kept, complete: false) }
             try FileManager.default.createDirectory(at: partial.deletingLastPathComponent(), withIntermediateDirectories: true)
             if kept == 0 { _ = FileManager.default.createFile(atPath: partial.path, contents: nil) }
-            // The whole file's hash, kept as the chunks come (after a restart, from the bytes kept).
-            let running = self.hashing.withLock { $0.removeValue(forKey: sha256) }.flatMap { $0.hashed == kept ? $0.hasher : nil }
-            var hasher = try running ?? Self.hasher(of: partial)
             let handle = try FileHandle(forWritingTo: partial)
             try handle.seekToEnd()
             try handle.write(contentsOf: data)
-            hasher.update(data: data)
-            let received = kept + UInt64(data.count)
             guard received == size else {
                 // Not flushed: a crash may cost the end of an incomplete file, which FILE_WANT then
                 // reports and the client sends again; a complete file is flushed before its ACK.
+                // Its write-back starts now, so that flush mostly finds the bytes on disk already.
+                Self.startWriteBack(handle, from: kept, count: data.count)
                 try handle.close()
                 self.hashing.withLock { $0[sha256] = (hasher, received) }
                 return Acknowledgement(received: received, complete: false)
             }
             try handle.synchronize()
             try handle.close()
-            guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == sha256 else {
-                try? FileManager.default.removeItem(at: partial)
-                throw Refusal(reason: .damaged, description: "the file's bytes do not match its SHA-256; send it again from the start")
-            }
-            // The row says what the file is; the bytes must agree (a page of HTML is never served as a photo).
-            let sniffed = AttachmentMediaType.sniff(try Self.prefix(of: partial))
-            guard let sniffed, declared.contains(sniffed) else {
-                try? FileManager.default.removeItem(at: partial)
-                throw Refusal(reason: .damaged,
-                              description: "the file's bytes are \(sniffed?.rawValue ?? "not a JPEG, PNG, WebP or PDF"), not the \(declared.map(\.rawValue).sorted().joined(separator: " or ")) its row says")
-            }
-            try directory.keepWhole(partial, as: sha256)
+            try Self.finish(partial, as: sha256, hasher: hasher, declared: declared, in: directory)
             return Acknowledgement(received: size, complete: true)
         }
+    }
+
+    /// Checks a whole, flushed upload against its hash and its row's types, and puts it in place
+    /// under its hash; a file that fails either is deleted and refused.
+    private static func finish(_ partial: URL, as sha256: String, hasher: SHA256, declared: Set<AttachmentMediaType>,
+                               in directory: NationalFileDirectory) throws {
+        guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == sha256 else {
+            try? FileManager.default.removeItem(at: partial)
+            throw Refusal(reason: .damaged, description: "the file's bytes do not match its SHA-256; send it again from the start")
+        }
+        // The row says what the file is; the bytes must agree (a page of HTML is never served as a photo).
+        let sniffed = AttachmentMediaType.sniff(try prefix(of: partial))
+        guard let sniffed, declared.contains(sniffed) else {
+            try? FileManager.default.removeItem(at: partial)
+            throw Refusal(reason: .damaged,
+                          description: "the file's bytes are \(sniffed?.rawValue ?? "not a JPEG, PNG, WebP or PDF"), not the \(declared.map(\.rawValue).sorted().joined(separator: " or ")) its row says")
+        }
+        try directory.keepWhole(partial, as: sha256)
+    }
+
+    /// Asks the kernel to start writing these bytes to disk without waiting for them, so the
+    /// file's one flush has little left to do. On Linux, `POSIX_FADV_DONTNEED` starts write-back
+    /// of the range's dirty pages (the page cache need not keep them: the server reads a file
+    /// again only to serve it).
+    private static func startWriteBack(_ handle: FileHandle, from offset: UInt64, count: Int) {
+        #if os(Linux)
+        _ = posix_fadvise(handle.fileDescriptor, off_t(offset), off_t(count), POSIX_FADV_DONTNEED)
+        #endif
     }
 
     /// Why `principal` may not send this file, or nil: a row it may write must describe the

@@ -131,6 +131,19 @@ final class DaemonRunner: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
+    /// CPU seconds the daemon has used (user and system, all threads).
+    func cpuSeconds() -> Double { Self.cpuSeconds(ofProcess: process.processIdentifier) }
+
+    /// CPU seconds a process has used, from `/proc/PID/stat` (0 where there is no `/proc`).
+    static func cpuSeconds(ofProcess pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after the name start at the third; utime and stime are the 14th and 15th.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / 100
+    }
+
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()

@@ -60,6 +60,8 @@ struct FileReceiverTests {
                                              dataSHA256: Array(repeating: 0, count: 32), for: hanoi)
         }
         #expect(setup.directory.existingPath(of: setup.row.sha256) == nil, "nothing served before the whole file is checked")
+        #expect(try await setup.receiver.state(of: setup.row.sha256, size: size, for: hanoi) == .wanted(received: 1 << 20),
+                "nothing of the damaged chunk kept")
         _ = try await setup.receiver.receive(sha256: setup.row.sha256, size: size, offset: 1 << 20, data: second.data, dataSHA256: second.hash, for: hanoi)
         let last = Self.chunk(setup.photo, (2 << 20)..<setup.photo.count)
         #expect(try await setup.receiver.receive(sha256: setup.row.sha256, size: size, offset: 2 << 20, data: last.data, dataSHA256: last.hash, for: hanoi)
@@ -67,6 +69,29 @@ struct FileReceiverTests {
         #expect(try setup.directory.contents(of: setup.row.sha256) == Data(setup.photo))
         #expect(try await setup.receiver.state(of: setup.row.sha256, size: size, for: hanoi) == .stored)
         #expect(try await setup.receiver.state(of: setup.row.sha256, size: size, for: hanoi) == .stored, "asked twice: the same")
+    }
+
+    @Test("an upload whose last chunk was written but not put in place (a crash): the next offer finishes it, or starts again if its bytes are wrong",
+          arguments: StoreBackendFactory.all)
+    func wholePartialIsFinishedAtTheNextOffer(_ factory: StoreBackendFactory) async throws {
+        let setup = try await Self.setUp(factory)
+        let hanoi = setup.country.principal(0)
+        let size = UInt64(setup.photo.count)
+        let partial = URL(fileURLWithPath: setup.directory.path).appendingPathComponent("partial").appendingPathComponent(setup.row.sha256)
+        try FileManager.default.createDirectory(at: partial.deletingLastPathComponent(), withIntermediateDirectories: true)
+
+        // Every byte is there, but one is wrong: nothing to finish, so the upload starts again.
+        var damaged = setup.photo
+        damaged[1_000_000] ^= 0xFF
+        try Data(damaged).write(to: partial)
+        #expect(try await setup.receiver.state(of: setup.row.sha256, size: size, for: hanoi) == .wanted(received: 0))
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
+
+        // Every byte is there and right: the file is checked and put in place, nothing to send.
+        try Data(setup.photo).write(to: partial)
+        #expect(try await setup.receiver.state(of: setup.row.sha256, size: size, for: hanoi) == .stored)
+        #expect(try setup.directory.contents(of: setup.row.sha256) == Data(setup.photo))
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
     }
 
     @Test("another province's file, a size no row says, bytes that are not what the row says, a quota: refused", arguments: StoreBackendFactory.all)
