@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "OCOPFeeds", targets: ["OCOPFeeds"]),
         .library(name: "OCOPQuery", targets: ["OCOPQuery"]),
         .library(name: "OCOPHTTP", targets: ["OCOPHTTP"]),
+        .library(name: "OCOPWorkspace", targets: ["OCOPWorkspace"]),
         .executable(name: "ocop", targets: ["ocop"]),
         .executable(name: "ocop-syncd", targets: ["ocop-syncd"]),
         .executable(name: "ocop-bench", targets: ["ocop-bench"]),
@@ -40,6 +41,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         // The national dataset on PostgreSQL, for central offices that outgrow one machine.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // The province workspace (`ocop serve`): sessions and bcrypt for its local accounts,
+        // Mustache templates for its pages.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         // System libraries: zlib for the wire codec (preset dictionaries, output caps).
@@ -159,13 +164,37 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The province workspace: a web app over one replica for the province's officers.
+        .target(
+            name: "OCOPWorkspace",
+            dependencies: [
+                "OCOPModel", "OCOPReplica", "OCOPNetwork",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "ocop",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds", "OCOPQuery",
+                "OCOPModel", "OCOPSync", "OCOPReplica", "OCOPStore", "OCOPNetwork", "OCOPFeeds", "OCOPQuery", "OCOPWorkspace",
                 // Lot labels: the QR code (libqrencode) and the PNG's deflate and CRC (zlib).
                 "CQREncode", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `ocop serve`: the workspace's application in a service group, with its TLS.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -246,6 +275,16 @@ let package = Package(
         .testTarget(
             name: "OCOPQueryTests",
             dependencies: ["OCOPQuery", "OCOPTestSupport", "OCOPStore", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCOPWorkspaceTests",
+            dependencies: [
+                "OCOPWorkspace", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPNetwork",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

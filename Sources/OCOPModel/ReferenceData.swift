@@ -8,6 +8,8 @@
 /// rule changes can supply their own.
 public struct ReferenceData: Sendable, Hashable {
     public var classifications: [ClassificationVersion]
+    /// The newest classification version: the default for new products.
+    public var newestClassification: ClassificationVersion? { classifications.max { $0.effectiveFrom < $1.effectiveFrom } }
     public var criteriaSets: [CriteriaSet]
     public var provinces: ProvinceRegistry
     /// Who may certify which star levels, validity and notice periods.

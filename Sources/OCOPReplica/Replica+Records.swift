@@ -80,7 +80,7 @@ extension Replica {
         }
     }
 
-    private func checkWritable<Record: SyncedRecord>(_ record: Record, reference: ReferenceData) throws {
+    func checkWritable<Record: SyncedRecord>(_ record: Record, reference: ReferenceData) throws {
         try record.validate(reference: reference)
         guard role == .province else { return }
         if Record.schema.scope == .central {

@@ -90,7 +90,7 @@ struct LotCommand: ParsableCommand {
                             lotCode: lotCode ?? old.lotCode, producedOn: producedOn ?? old.producedOn,
                             quantity: amount ?? old.quantity, unit: unit ?? old.unit)
             try checkLot(new, product: owner, area: area ?? oldArea, in: replica)
-            let changed = changedFields(old, new)
+            let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Lot \(old.id.lowercasedString) already has these values; nothing changed.")
                 return

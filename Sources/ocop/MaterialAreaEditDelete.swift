@@ -39,7 +39,7 @@ extension MaterialAreaCommand {
             )
             try new.validate()
             try checkKeysAreFree(new, in: replica)
-            let changed = changedFields(old, new)
+            let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Material area \(old.id.lowercasedString) already has these values; nothing changed.")
                 return

@@ -43,6 +43,7 @@ struct OCOPCommand: AsyncParsableCommand {
             ConflictsCommand.self,
             RejectedCommand.self,
             SyncCommand.self,
+            ServeCommand.self,
             ExportCommand.self,
             VerifyFeedCommand.self,
             DemoCommand.self,

@@ -43,7 +43,7 @@ struct ProducerCommand: ParsableCommand {
                 tenantID: try replica.tenantForNewRows(option: tenant), name: name, type: type, taxCode: taxCode,
                 commune: commune, representative: representative, nationalID: nationalID, phone: phone, address: address)
             try producer.validate()
-            try checkTaxCodeIsFree(producer, in: replica)
+            try replica.checkTaxCodeIsFree(producer)
             try replica.save(producer)
             print(producer.id.lowercasedString)
         }
@@ -89,8 +89,8 @@ struct ProducerCommand: ParsableCommand {
             if let phone { new.phone = phone.trimmedNFCOrNil() }
             if let address { new.address = address.trimmedNFCOrNil() }
             try new.validate()
-            try checkTaxCodeIsFree(new, in: replica)
-            let changed = changedFields(old, new)
+            try replica.checkTaxCodeIsFree(new)
+            let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Producer \(old.id.lowercasedString) already has these values; nothing changed.")
                 return
@@ -192,18 +192,3 @@ struct ProducerCommand: ParsableCommand {
     }
 }
 
-/// A tax code identifies one producer: refuse a second producer with the same one (exit 1).
-private func checkTaxCodeIsFree(_ producer: Producer, in replica: Replica) throws {
-    guard let taxCode = producer.taxCode else { return }
-    if let owner = try replica.fetchAll(Producer.self).first(where: { $0.taxCode == taxCode && $0.id != producer.id }) {
-        throw CLIError.badData("producers.tax_code: tax code \(taxCode) is already registered to \(owner.name) (\(owner.id.lowercasedString))")
-    }
-}
-
-/// The column names whose values differ between two versions of a record.
-func changedFields<Record: OCOPRecord>(_ old: Record, _ new: Record) -> [String] {
-    guard case .object(let before)? = try? JSONValue.record(old), case .object(let after)? = try? JSONValue.record(new) else {
-        return []
-    }
-    return Record.schema.columns.map(\.name).filter { before[$0] != after[$0] }
-}

@@ -14,7 +14,7 @@ struct ProductCommand: ParsableCommand {
 
     /// The newest classification version: the default for new products.
     static var currentClassificationVersion: String {
-        ReferenceData.standard.classifications.max { $0.effectiveFrom < $1.effectiveFrom }?.id ?? ClassificationVersion.qd148_2023.id
+        ReferenceData.standard.newestClassification?.id ?? ClassificationVersion.qd148_2023.id
     }
 
     struct Add: ParsableCommand {
@@ -52,8 +52,8 @@ struct ProductCommand: ParsableCommand {
                 classificationVersion: classificationVersion, nameVi: nameVi, nameEn: nameEn, descriptionVi: descriptionVi,
                 descriptionEn: descriptionEn, materialAreaID: area?.id, gtin: gtin, status: status)
             try product.validate()
-            try checkGTINIsFree(product, in: replica)
-            try checkNameIsFree(product, in: replica)
+            try replica.checkGTINIsFree(product)
+            try replica.checkNameIsFree(product)
             try replica.save(product)
             print(product.id.lowercasedString)
         }
@@ -112,9 +112,9 @@ struct ProductCommand: ParsableCommand {
             }
             if let status { new.status = status }
             try new.validate()
-            try checkGTINIsFree(new, in: replica)
-            try checkNameIsFree(new, in: replica)
-            let changed = changedFields(old, new)
+            try replica.checkGTINIsFree(new)
+            try replica.checkNameIsFree(new)
+            let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Product \(old.id.lowercasedString) already has these values; nothing changed.")
                 return
@@ -246,22 +246,3 @@ struct ProductCommand: ParsableCommand {
     }
 }
 
-/// A GTIN identifies one product: refuse a second product with the same one (exit 1).
-private func checkGTINIsFree(_ product: Product, in replica: Replica) throws {
-    guard let gtin = product.gtin else { return }
-    if let owner = try replica.fetchAll(Product.self).first(where: { $0.gtin == gtin && $0.id != product.id }) {
-        throw CLIError.badData("products.gtin: GTIN \(gtin) is already used by \(owner.nameVi) (\(owner.id.lowercasedString))")
-    }
-}
-
-/// A producer's products are told apart by name (`ocop product show NAME`, CSV imports): refuses a
-/// second product with the same name for one producer, compared as the lookup compares (NFC,
-/// case-insensitive), so a name that works today keeps working.
-private func checkNameIsFree(_ product: Product, in replica: Replica) throws {
-    let twin = try replica.fetchAll(Product.self).first {
-        $0.id != product.id && $0.producerID == product.producerID && VietnameseCollation.matches($0.nameVi, product.nameVi)
-    }
-    if let twin {
-        throw CLIError.badData("products.name_vi: this producer already has a product named \"\(twin.nameVi)\" (\(twin.id.lowercasedString)); give the new one a distinguishing name, or edit that one")
-    }
-}

@@ -21,20 +21,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var replicaOptions: ReplicaOptions
 
-    @Option(help: ArgumentHelp("The daemon as HOST:PORT (default: $OCOP_SERVER, else 127.0.0.1:7468).", valueName: "host:port"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("The account (default: $OCOP_USER, else the replica's tenant id, or central).", valueName: "user"))
-    var user: String?
-
-    @Option(help: ArgumentHelp("A file holding the account's secret (default: $OCOP_SECRET_FILE).", valueName: "path"))
-    var secretFile: String?
-
-    @Flag(help: "Use TLS (for links that leave the building).")
-    var tls = false
-
-    @Option(help: ArgumentHelp("Trust this CA certificate (PEM) for TLS instead of the system's roots.", valueName: "path"))
-    var caFile: String?
+    @OptionGroup var target: SyncTargetOptions
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -43,25 +30,8 @@ struct SyncCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let replica = try replicaOptions.open()
-        let address = server ?? environment["OCOP_SERVER"] ?? "127.0.0.1:7468"
-        let parts = address.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else { throw CLIError.usage("--server must be HOST:PORT, got '\(address)'") }
-        guard let secretPath = secretFile ?? environment["OCOP_SECRET_FILE"] else {
-            throw CLIError.usage("give the account's secret with --secret-file PATH (or set OCOP_SECRET_FILE)")
-        }
-        let secret: String
-        do {
-            secret = try String(contentsOfFile: secretPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        } catch {
-            throw CLIError.notFound("\(secretPath): cannot read the secret file")
-        }
-        let account = user ?? environment["OCOP_USER"] ?? replica.tenantID?.uuidString.lowercased() ?? "central"
-        var configuration = SyncClientConfiguration(host: String(parts[0]), port: port, user: account, secret: secret)
-        configuration.useTLS = tls
-        configuration.caFile = caFile
-        configuration.files = AttachmentFiles.beside(replicaAt: replicaOptions.path)
+        guard let configuration = try target.configuration(for: replica, at: replicaOptions.path) else { return }
 
         let showProgress = isatty(STDERR_FILENO) != 0 && !json && !verbose
         var logger = Logger(label: "ocop.sync")

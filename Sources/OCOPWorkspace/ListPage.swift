@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import OCOPModel
+
+/// A list page's search and paging: `?q=` matched without regard to tone marks or case (as
+/// `ocop` looks names up), rows in Vietnamese order, 50 a page.
+struct ListPage {
+    static let pageSize = 50
+    let query: String
+    let page: Int
+
+    init(_ request: Request) {
+        let parameters = request.uri.queryParameters
+        query = parameters.get("q").map { String($0.prefix(200)).trimmedNFC() } ?? ""
+        page = max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
+    }
+
+    /// Whether any of `texts` contains the query, folded.
+    func matches(_ texts: [String?]) -> Bool {
+        guard !query.isEmpty else { return true }
+        let needle = VietnameseFolding.fold(query)
+        return texts.contains { $0.map { VietnameseFolding.fold($0).contains(needle) } ?? false }
+    }
+
+    /// The page's rows and the template's paging values.
+    func slice<Row>(_ rows: [Row], path: String, words: WorkspaceStrings, language: WorkspaceLanguage) -> (rows: ArraySlice<Row>, object: [String: Any]) {
+        let pages = max(1, (rows.count + Self.pageSize - 1) / Self.pageSize)
+        let current = min(page, pages)
+        let start = (current - 1) * Self.pageSize
+        let shown = rows[start..<min(rows.count, start + Self.pageSize)]
+        func link(_ page: Int) -> String { path + "?" + parameters(page: page) }
+        var object: [String: Any] = [
+            "path": path, "query": query, "hasRows": !shown.isEmpty,
+            "shown": words.text("shown", language, ["count": "\(rows.count)"]),
+            "pageLabel": words.text("pageOf", language, ["page": "\(current)", "pages": "\(pages)"]),
+            "csvLink": path + ".csv" + (query.isEmpty ? "" : "?" + parameters(page: nil)),
+        ]
+        if current > 1 { object["previous"] = link(current - 1) }
+        if current < pages { object["next"] = link(current + 1) }
+        return (shown, object)
+    }
+
+    private func parameters(page: Int?) -> String {
+        var items: [URLQueryItem] = []
+        if !query.isEmpty { items.append(URLQueryItem(name: "q", value: query)) }
+        if let page { items.append(URLQueryItem(name: "page", value: "\(page)")) }
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+
+    /// A CSV download: UTF-8 with a byte-order mark, as spreadsheets in Vietnam expect.
+    static func csv(_ text: String, name: String) -> Response {
+        let body = text.hasPrefix("\u{FEFF}") ? text : "\u{FEFF}" + text
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OCOPModel
+import OCOPNetwork
+import OCOPReplica
+import OCOPSync
+
+/// "Đồng bộ ngay" and what an officer must act on after a sync: what is still to send, the
+/// changes the server refused (with its reason) and the conflicts recorded.
+struct SyncPages {
+    let workspace: Workspace
+
+    func register(on router: Router<WorkspaceContext>) {
+        router.get("/sync") { _, context in try await page(context) }
+        router.post("/sync") { _, context in
+            guard context.account?.role.canWrite == true else { return workspace.forbidden(context) }
+            _ = await workspace.sync.start()
+            return Workspace.seeOther("/sync")
+        }
+    }
+
+    private func page(_ context: WorkspaceContext) async throws -> Response {
+        let words = workspace.strings.words(context.language)
+        let (pending, refused, conflicts) = try await workspace.onReplica { replica in
+            (try replica.syncPosition().pendingWrites, try replica.parkedRejections(), try replica.conflicts())
+        }
+        let runner = workspace.sync
+        let running = await runner.isRunning
+        let last = await runner.last
+        var object: [String: Any] = [
+            "configured": runner.configuration != nil, "running": running, "pendingWrites": pending,
+            "lastSync": last.map { Workspace.vietnamTime($0.finished) } ?? words["never"] ?? "",
+            "refusedCount": refused.count, "hasRefused": !refused.isEmpty,
+            "refused": refused.prefix(500).map { rejection -> [String: Any] in
+                var row: [String: Any] = ["table": rejection.table, "key": Self.text(rejection.key), "reason": rejection.reason]
+                if ["producers", "products"].contains(rejection.table), let id = UUID(uuidString: Self.text(rejection.key)) {
+                    row["link"] = "/\(rejection.table)/\(id.uuidString.lowercased())"
+                }
+                return row
+            },
+            "conflictCount": conflicts.count, "hasConflicts": !conflicts.isEmpty,
+            "conflicts": conflicts.prefix(500).map { conflict -> [String: Any] in
+                ["table": conflict.table, "key": Self.text(conflict.key),
+                 "detail": "\(conflict.column): \(Self.text(conflict.losingValue)) (\(conflict.kind))"]
+            },
+        ]
+        if let last {
+            if let summary = last.summary {
+                object["lastResultTitle"] = words["syncOK"]
+                object["lastResultClass"] = "ok"
+                object["lastResult"] = Self.summaryLine(summary, words: words)
+            } else {
+                object["lastResultTitle"] = words["syncFailed"]
+                object["lastResultClass"] = "error"
+                object["lastResult"] = last.failure ?? ""
+            }
+        }
+        var response = workspace.page("sync", title: words["sync"] ?? "", nav: "sync", object: object, context: context)
+        // While a sync runs the page looks again every two seconds, without any script.
+        if running { response.headers[HTTPField.Name("Refresh")!] = "2" }
+        return response
+    }
+
+    /// What `ocop sync` prints, in the page's language.
+    static func summaryLine(_ summary: SyncSummary, words: [String: String]) -> String {
+        let report = summary.report
+        var parts = [
+            "\(words["pushed"] ?? "sent") \(report.changesPushed)",
+            "\(words["pulled"] ?? "received") \(report.changesPulled)",
+            "\(words["refused"] ?? "refused") \(report.changesRefused)",
+            "\(words["conflictsRecorded"] ?? "conflicts") \(report.conflictsRecorded)",
+        ]
+        if let files = summary.files, files.sent + files.pending > 0 {
+            parts.append("\(words["filesLine"] ?? "files"): \(files.sent) / \(files.sent + files.pending)")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static func text(_ value: SyncValue) -> String {
+        switch value {
+        case .null: return "—"
+        case .text(let text): return text
+        case .blob(let bytes) where bytes.count == 16:
+            return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+                               bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])).uuidString.lowercased()
+        default: return "\(value)"
+        }
+    }
+}
