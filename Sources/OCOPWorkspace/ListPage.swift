@@ -10,17 +10,22 @@ struct ListPage {
     let page: Int
 
     init(_ request: Request) {
-        let parameters = request.uri.queryParameters
-        query = parameters.get("q").map { String($0.prefix(200)).trimmedNFC() } ?? ""
-        page = max(1, parameters.get("page").flatMap { Int($0) } ?? 1)
+        // Read as a form is encoded (a search box sends spaces as '+'), not as a URI's query.
+        let parameters = FormData(parsing: request.uri.query ?? "")
+        query = parameters["q"].map { String($0.prefix(200)).trimmedNFC() } ?? ""
+        page = max(1, parameters["page"].flatMap { Int($0) } ?? 1)
     }
 
-    /// Whether any of `texts` contains the query, folded.
+    /// Whether every word of the query appears, folded, in one of `texts` ("suoi giang che"
+    /// finds "Hợp tác xã Chè Shan tuyết Suối Giàng").
     func matches(_ texts: [String?]) -> Bool {
-        guard !query.isEmpty else { return true }
-        let needle = VietnameseFolding.fold(query)
-        return texts.contains { $0.map { VietnameseFolding.fold($0).contains(needle) } ?? false }
+        guard !words.isEmpty else { return true }
+        let haystack = texts.compactMap { text -> String? in text.map { VietnameseFolding.fold($0) } }.joined(separator: "\n")
+        return words.allSatisfy { haystack.contains($0) }
     }
+
+    /// The query's words, folded.
+    private var words: [String] { VietnameseFolding.fold(query).split(whereSeparator: \.isWhitespace).map(String.init) }
 
     /// The page's rows and the template's paging values.
     func slice<Row>(_ rows: [Row], path: String, words: WorkspaceStrings, language: WorkspaceLanguage) -> (rows: ArraySlice<Row>, object: [String: Any]) {

@@ -56,6 +56,9 @@ struct WorkspaceTests {
         let search = try await officer.get("/producers?q=suoi%20giang")
         #expect(search.body.contains("Hợp tác xã Chè Shan tuyết Suối Giàng") && search.body.contains("1 kết quả"))
         #expect(try await officer.get("/producers?q=khong-co").body.contains("Không tìm thấy kết quả nào"))
+        // Words in any order, each somewhere in the name, tax code or commune.
+        #expect(try await officer.get("/producers?q=suoi+giang+che+5200").body.contains("1 kết quả"))
+        #expect(try await officer.get("/producers?q=suoi+giang+mat+ong").body.contains("0 kết quả"))
         // An edit records the columns it changed.
         let edited = try await officer.post(saved.location ?? "", [
             ("name", "Hợp tác xã Chè Shan tuyết Suối Giàng"), ("type", "cooperative"), ("tax_code", "5200123456"), ("commune", "Xã Suối Giàng, Văn Chấn"),
@@ -171,6 +174,9 @@ struct WorkspaceTests {
         #expect(last.body.contains("Trang 61 / 61") && last.body.contains("rel=\"prev\"") && !last.body.contains("rel=\"next\""))
         let search = try await officer.get("/products?q=duong%20phen")
         #expect(search.body.contains("1 kết quả") && search.body.contains("Đường phèn"))
+        // As a browser sends a search box: spaces as '+', a real '+' as %2B.
+        #expect(try await officer.get("/products?q=duong+phen").body.contains("1 kết quả"))
+        #expect(try await officer.get("/products?q=%2B").body.contains("0 kết quả"))
         let csv = try await officer.get("/products.csv?q=an")
         #expect(csv.headers["content-type"]?.hasPrefix("text/csv") == true)
         #expect(csv.body.hasPrefix("\u{FEFF}") && csv.body.contains("Ăn liền"))

@@ -1,0 +1,114 @@
+import Foundation
+import OCOPModel
+import OCOPReplica
+import Testing
+
+/// The workspace clicked through in Debian's Chromium (chromedriver), at desktop and tablet
+/// width. With `OCOP_SCREENSHOTS=DIR` each step is saved as a PNG there
+/// (`ops/workspace-screenshots.sh` does it for a reviewer).
+@Suite("Province workspace in a real browser", .serialized, .enabled(if: WebDriver.available, "Chromium and chromium-driver are not installed"))
+struct BrowserJourneyTests {
+    enum Width: String, CaseIterable, CustomTestStringConvertible {
+        case desktop, tablet
+        var size: (width: Int, height: Int) { self == .desktop ? (1280, 900) : (820, 1180) }
+        var testDescription: String { rawValue }
+    }
+
+    /// Saves the page as `DIR/WIDTH-NN-step.png` when screenshots are asked for.
+    struct Camera {
+        let directory = ProcessInfo.processInfo.environment["OCOP_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
+        let width: Width
+        var count = 0
+        mutating func shoot(_ browser: WebDriver, _ step: String) async throws {
+            guard let directory else { return }
+            count += 1
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try await browser.screenshot().write(to: directory.appendingPathComponent(String(format: "%@-%02d-%@.png", width.rawValue, count, step)))
+        }
+    }
+
+    /// Whether `condition` holds within five seconds (a click returns when the browser has sent
+    /// the form, not always once the server has saved it).
+    static func eventually(_ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
+    /// The page's main part, for a failure's message.
+    static func main(_ page: String) -> String {
+        guard let start = page.range(of: "<main") else { return String(page.prefix(1_500)) }
+        return String(page[start.lowerBound...].prefix(1_500))
+    }
+
+    @Test("first account, a producer, a form with a mistake, a product, then finding it without tone marks", arguments: Width.allCases)
+    func addProducerAndProduct(width: Width) async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let browser = try await WebDriver(width: width.size.width, height: width.size.height)
+        defer { Task { await browser.quit() } }
+        var camera = Camera(width: width)
+
+        // A new machine: the first visit asks for the first account.
+        try await browser.open(workspace.base + "/")
+        #expect(try await browser.source { $0.contains("id=\"password_again\"") }.contains("Tạo tài khoản đầu tiên"))
+        try await camera.shoot(browser, "setup")
+        try await browser.type("lan", into: "#name")
+        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
+        try await browser.click("main form.card button[type=submit]")
+        #expect(try await browser.source { $0.contains("Nguyễn Thị Lan") }.contains("Tổng quan"))
+        try await camera.shoot(browser, "overview")
+
+        // The keyboard reaches "skip to content" first.
+        try await browser.press("\u{E004}")
+        #expect(try await browser.focusedText() == "Chuyển đến nội dung")
+
+        // A household without its head: refused at the field, what was typed kept.
+        try await browser.click("a[href='/producers']")
+        try await browser.click("a[href='/producers/new']")
+        try await browser.type("Hộ kinh doanh Lò Văn Páo", into: "#name")
+        try await browser.click("#type option[value=household]")
+        try await browser.type("Xã Sín Chéng", into: "#commune")
+        try await browser.click("main form.card button[type=submit]")
+        let refused = try await browser.source { $0.contains("representative-error") }
+        #expect(refused.contains("id=\"representative-error\""), "\(Self.main(refused))")
+        #expect(refused.contains("value=\"Hộ kinh doanh Lò Văn Páo\"") && refused.contains("value=\"Xã Sín Chéng\""))
+        try await camera.shoot(browser, "producer-refused")
+        try await browser.type("Lò Văn Páo", into: "#representative")
+        try await browser.click("main form.card button[type=submit]")
+        #expect(try await browser.source { $0.contains("Lịch sử thay đổi") }.contains("Lịch sử thay đổi"))
+        try await camera.shoot(browser, "producer-saved")
+        #expect(try await Self.eventually { try workspace.replica.fetchAll(Producer.self).count == 1 })
+        let producer = try #require(try workspace.replica.fetchAll(Producer.self).first)
+        #expect(producer.representative == "Lò Văn Páo" && producer.type == .household)
+
+        // A product of that producer.
+        try await browser.open(workspace.base + "/products/new")
+        try await browser.type("Mật ong bạc hà Mèo Vạc", into: "#name_vi")
+        try await browser.click("#producer_id option[value='\(producer.id.uuidString.lowercased())']")
+        try await browser.click("#classification_code option[value='1.2.b']")
+        try await browser.type("Mật ong từ hoa bạc hà trên cao nguyên đá", into: "#description_vi")
+        try await camera.shoot(browser, "product-form")
+        try await browser.click("main form.card button[type=submit]")
+        #expect(try await browser.source { $0.contains("Lịch sử thay đổi") }.contains("Mật ong bạc hà Mèo Vạc"))
+        #expect(try await Self.eventually { try workspace.replica.fetchAll(Product.self).map(\.nameVi) == ["Mật ong bạc hà Mèo Vạc"] })
+
+        // Found without tone marks, from the list's search box.
+        try await browser.click("a[href='/products']")
+        try await browser.type("mat ong meo vac", into: "#q")
+        try await browser.click("form[role=search] button")
+        let found = try await browser.source { $0.contains("kết quả") && $0.contains("meo") }
+        #expect(found.contains("1 kết quả"), "\(Self.main(found))")
+        try await camera.shoot(browser, "product-search")
+
+        // English on request.
+        try await browser.click("a[href='/language/en']")
+        #expect(try await browser.source { $0.contains("<html lang=\"en\">") }.contains("Products"))
+        try await camera.shoot(browser, "english")
+    }
+}
