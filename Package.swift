@@ -280,7 +280,8 @@ let package = Package(
         .testTarget(
             name: "OCOPWorkspaceTests",
             dependencies: [
-                "OCOPWorkspace", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPNetwork",
+                "OCOPWorkspace", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPNetwork", "OCOPStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdBcrypt
 import HummingbirdTLS
 import NIOSSL
 import Logging
@@ -63,6 +64,15 @@ public struct WorkspaceServer: Sendable {
             onServerRunning: onServerRunning,
             logger: logger
         )
+    }
+
+    /// Adds a workspace account to `replica` (the demo's, or an administrator's script); the
+    /// password is kept only as its bcrypt hash. Throws when the name is taken or not allowed.
+    public static func addAccount(to replica: Replica, name: String, displayName: String, role: WorkspaceRole, password: String) throws {
+        guard password.count >= 10 else { throw WorkspaceSetupError("a password needs at least 10 characters") }
+        try replica.prepareWorkspace()
+        try replica.addWorkspaceAccount(WorkspaceAccount(name: name, displayName: displayName, role: role,
+                                                         passwordHash: Bcrypt.hash(password, cost: AccountPages.cost)))
     }
 
     /// Waits for a sync started from a page to end (tests).

@@ -7,6 +7,8 @@ import OCOPModel
 import OCOPNetwork
 import OCOPReplica
 import OCOPStore
+import OCOPWorkspace
+import ServiceLifecycle
 import OCOPSync
 
 /// `ocop demo`: provinces and the central office sync into a national dataset, on this machine.
@@ -26,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Keep the files in this directory instead of a temporary one.", valueName: "dir"))
     var keep: String?
+
+    @Flag(help: "At the end, open Hà Nội's province workspace (ocop serve) on 127.0.0.1:8470 with a demo account, the daemon still running, until Ctrl+C.")
+    var serve = false
 
     func run() async throws {
         let directory = keep.map { URL(fileURLWithPath: $0) }
@@ -192,12 +197,37 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if !converged { throw CLIError(.internalError, lines: ["error: the demo's replicas did not converge"]) }
         print("")
+        if serve {
+            section("9. Hà Nội's province workspace")
+            try await openWorkspace(provinces[0], daemonPort: port)
+            return
+        }
+        say("the province workspace: `ocop demo --serve` opens Hà Nội's at http://127.0.0.1:8470/ when the demo ends")
         if keep != nil {
             say("files kept in \(directory.path)")
             print("next: ocop report stars --national \(path("national.sqlite"))   (or: ocop product list --replica \(path("province-01.ocop")))")
         } else {
             print("next: the demo's files were removed; run `ocop demo --keep DIR` to keep them and explore them with `ocop report` and `ocop product list`")
         }
+    }
+
+    /// Serves `province`'s workspace, syncing with the demo's daemon, until Ctrl+C.
+    private func openWorkspace(_ province: DemoProvince, daemonPort: Int) async throws {
+        let password = "ocop-demo-" + DaemonFiles.newAccountSecret().prefix(8)
+        try WorkspaceServer.addAccount(to: province.replica, name: "demo", displayName: "Cán bộ OCOP \(province.name)", role: .approver,
+                                       password: String(password))
+        var sync = SyncClientConfiguration(host: "127.0.0.1", port: daemonPort, user: province.tenant.uuidString.lowercased(), secret: province.secret)
+        sync.files = AttachmentFiles.beside(replicaAt: province.replica.path)
+        var logger = Logger(label: "ocop.demo.workspace")
+        logger.logLevel = .error
+        let workspace = try await WorkspaceServer(replica: province.replica, configuration: WorkspaceConfiguration(sync: sync), logger: logger)
+        let application = try workspace.application { channel in
+            say("open http://127.0.0.1:\(channel.localAddress?.port ?? 8470)/ and log in as demo, password \(password)")
+            say("press Ctrl+C to stop the workspace and the daemon")
+            fflush(nil)
+        }
+        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
     }
 
     private func sync(_ replica: Replica, user: String, secret: String, port: Int, label: String, files: AttachmentFiles? = nil) async throws {
