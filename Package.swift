@@ -216,7 +216,8 @@ let package = Package(
         .executableTarget(
             name: "ocop-bench",
             dependencies: [
-                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPPostgres", "OCOPNetwork", "OCOPHTTP", "OCOPQuery", "OCOPFeeds", "ocop-syncd",
+                "OCOPModel", "OCOPSync", "OCOPWire", "OCOPReplica", "OCOPStore", "OCOPPostgres", "OCOPNetwork", "OCOPHTTP", "OCOPQuery", "OCOPFeeds", "OCOPWorkspace", "ocop-syncd",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 // The PostgreSQL baseline writes straight into the server (COPY), as the SQLite one does with GRDB.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -2,7 +2,7 @@ import Foundation
 
 // Runs every benchmark of the project and prints one `name=value` line per figure.
 // Usage: swift run -c release ocop-bench [--quick]
-// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http|trace|files]
+// Usage: swift run -c release ocop-bench [--quick] [--only capture|wire|merge|growth|end-to-end|pull|http|trace|files|workspace]
 //        swift run -c release ocop-bench [--quick] --store postgres://USER@HOST:PORT/DATABASE   (PostgreSQL figures;
 //        the password from OCOP_STORE_PASSWORD_FILE or PGPASSWORD; each run makes databases of its own)
 let quick = CommandLine.arguments.contains("--quick")
@@ -47,7 +47,7 @@ for (name, run) in benchmarks where only == nil || only == name {
 }
 // Over HTTP, on an in-process server.
 let serverBenchmarks: [(String, (Bool) async throws -> [Figure])] = [
-    ("http", HTTPBenchmark.run), ("trace", TraceBenchmark.run), ("files", FilesBenchmark.run),
+    ("http", HTTPBenchmark.run), ("trace", TraceBenchmark.run), ("files", FilesBenchmark.run), ("workspace", WorkspaceBenchmark.run),
 ]
 for (name, run) in serverBenchmarks where only == nil || only == name {
     do {
