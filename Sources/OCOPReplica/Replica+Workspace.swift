@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OCOPModel
+import OCOPSync
 
 /// What an officer may do in the province workspace (`ocop serve`).
 public enum WorkspaceRole: String, Sendable, CaseIterable, Codable {
@@ -125,6 +126,29 @@ extension Replica {
                 let fields: String = $0[3]
                 return WorkspaceWrite(at: Date(timeIntervalSince1970: $0[0]), user: $0[1], table: table, key: key, action: $0[2],
                                       fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init))
+            }
+        }
+    }
+}
+
+extension Replica {
+    /// The value a synced row holds now in one column, as text (nil: no such row or column; a
+    /// NULL is "—"): what a conflict's other value is shown beside.
+    package func currentText(of column: String, in table: String, key: SyncValue) throws -> String? {
+        guard let schema = OCOPSchema.table(named: table), schema.columnNames.contains(column) else { return nil }
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \"\(column)\" FROM \"\(schema.name)\" WHERE id = ?", arguments: [key.databaseValue]) else {
+                return nil
+            }
+            let value: DatabaseValue = row[0]
+            switch value.storage {
+            case .null: return "—"
+            case .int64(let number): return String(number)
+            case .double(let number): return String(number)
+            case .string(let text): return text
+            case .blob(let data) where data.count == 16:
+                return data.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }.uuidString.lowercased()
+            case .blob(let data): return "\(data.count) bytes"
             }
         }
     }

@@ -19,8 +19,11 @@ struct ProducerPages {
         router.get("/producers/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
                   let producer = try await workspace.onReplica({ try $0.fetch(Producer.self, id: id) }) else { return workspace.notFound(context) }
-            let history = try await workspace.onReplica { try $0.workspaceWrites(of: Producer.databaseTableName, key: id) }
-            return editor(form(context, producer: producer), producer: producer, history: history, context: context)
+            let (history, refusal) = try await workspace.onReplica { replica in
+                (try replica.workspaceWrites(of: Producer.databaseTableName, key: id),
+                 try replica.parkedRejections().first { $0.table == Producer.databaseTableName && SyncPages.text($0.key) == id.uuidString.lowercased() }?.reason)
+            }
+            return editor(form(context, producer: producer), producer: producer, history: history, refusal: refusal, context: context)
         }
         router.post("/producers/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
@@ -71,14 +74,16 @@ struct ProducerPages {
         ])
     }
 
-    private func editor(_ form: RecordForm, producer: Producer?, history: [WorkspaceWrite], context: WorkspaceContext,
+    private func editor(_ form: RecordForm, producer: Producer?, history: [WorkspaceWrite], refusal: String? = nil,
+                        context: WorkspaceContext,
                         status: HTTPResponse.Status = .ok, notice: String? = nil) -> Response {
         let words = workspace.strings.words(context.language)
         let heading = (producer == nil ? words["newProducer"] : producer?.name) ?? ""
         let action = producer.map { "/producers/\($0.id.uuidString.lowercased())" } ?? "/producers/new"
-        return workspace.page("record-form", title: heading, nav: "producers",
-                              object: ["heading": heading, "form": form.object, "action": action, "back": "/producers",
-                                       "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty],
+        var object: [String: Any] = ["heading": heading, "form": form.object, "action": action, "back": "/producers",
+                                     "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty]
+        if let refusal { object["refusal"] = refusal + " " + (words["refusedFix"] ?? "") }
+        return workspace.page("record-form", title: heading, nav: "producers", object: object,
                               context: context, status: status, notice: notice)
     }
 

@@ -24,8 +24,11 @@ struct ProductPages {
         router.get("/products/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
                   let product = try await workspace.onReplica({ try $0.fetch(Product.self, id: id) }) else { return workspace.notFound(context) }
-            let history = try await workspace.onReplica { try $0.workspaceWrites(of: Product.databaseTableName, key: id) }
-            return editor(try await form(context, product: product), product: product, history: history, context: context)
+            let (history, refusal) = try await workspace.onReplica { replica in
+                (try replica.workspaceWrites(of: Product.databaseTableName, key: id),
+                 try replica.parkedRejections().first { $0.table == Product.databaseTableName && SyncPages.text($0.key) == id.uuidString.lowercased() }?.reason)
+            }
+            return editor(try await form(context, product: product), product: product, history: history, refusal: refusal, context: context)
         }
         router.post("/products/:id") { _, context in
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
@@ -88,14 +91,16 @@ struct ProductPages {
         ])
     }
 
-    private func editor(_ form: RecordForm, product: Product?, history: [WorkspaceWrite], context: WorkspaceContext,
+    private func editor(_ form: RecordForm, product: Product?, history: [WorkspaceWrite], refusal: String? = nil,
+                        context: WorkspaceContext,
                         status: HTTPResponse.Status = .ok) -> Response {
         let words = workspace.strings.words(context.language)
         let heading = (product == nil ? words["newProduct"] : product?.nameVi) ?? ""
         let action = product.map { "/products/\($0.id.uuidString.lowercased())" } ?? "/products/new"
-        return workspace.page("record-form", title: heading, nav: "products",
-                              object: ["heading": heading, "form": form.object, "action": action, "back": "/products",
-                                       "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty],
+        var object: [String: Any] = ["heading": heading, "form": form.object, "action": action, "back": "/products",
+                                     "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty]
+        if let refusal { object["refusal"] = refusal + " " + (words["refusedFix"] ?? "") }
+        return workspace.page("record-form", title: heading, nav: "products", object: object,
                               context: context, status: status)
     }
 

@@ -23,7 +23,10 @@ struct SyncPages {
     private func page(_ context: WorkspaceContext) async throws -> Response {
         let words = workspace.strings.words(context.language)
         let (pending, refused, conflicts) = try await workspace.onReplica { replica in
-            (try replica.syncPosition().pendingWrites, try replica.parkedRejections(), try replica.conflicts())
+            let conflicts = try replica.conflicts().prefix(500).map { conflict in
+                (conflict, try replica.currentText(of: conflict.column, in: conflict.table, key: conflict.key))
+            }
+            return (try replica.syncPosition().pendingWrites, try replica.parkedRejections(), conflicts)
         }
         let runner = workspace.sync
         let running = await runner.isRunning
@@ -34,15 +37,20 @@ struct SyncPages {
             "refusedCount": refused.count, "hasRefused": !refused.isEmpty,
             "refused": refused.prefix(500).map { rejection -> [String: Any] in
                 var row: [String: Any] = ["table": rejection.table, "key": Self.text(rejection.key), "reason": rejection.reason]
-                if ["producers", "products"].contains(rejection.table), let id = UUID(uuidString: Self.text(rejection.key)) {
-                    row["link"] = "/\(rejection.table)/\(id.uuidString.lowercased())"
-                }
+                if let link = Self.link(table: rejection.table, key: rejection.key) { row["link"] = link }
                 return row
             },
             "conflictCount": conflicts.count, "hasConflicts": !conflicts.isEmpty,
-            "conflicts": conflicts.prefix(500).map { conflict -> [String: Any] in
-                ["table": conflict.table, "key": Self.text(conflict.key),
-                 "detail": "\(conflict.column): \(Self.text(conflict.losingValue)) (\(conflict.kind))"]
+            "conflicts": conflicts.map { conflict, current -> [String: Any] in
+                var row: [String: Any] = [
+                    "table": conflict.table, "key": Self.text(conflict.key), "column": conflict.column,
+                    "current": current ?? "—", "other": Self.text(conflict.losingValue),
+                    "origin": String(conflict.origin.description.prefix(8)),
+                    "when": Workspace.vietnamTime(Date(timeIntervalSince1970: Double(conflict.losingStamp.hlc.millis) / 1000)),
+                    "kind": words["conflict_\(conflict.kind)"] ?? "\(conflict.kind)",
+                ]
+                if let link = Self.link(table: conflict.table, key: conflict.key) { row["link"] = link }
+                return row
             },
         ]
         if let last {
@@ -75,6 +83,12 @@ struct SyncPages {
             parts.append("\(words["filesLine"] ?? "files"): \(files.sent) / \(files.sent + files.pending)")
         }
         return parts.joined(separator: " · ")
+    }
+
+    /// The workspace page of a record, where it has one.
+    static func link(table: String, key: SyncValue) -> String? {
+        guard ["producers", "products"].contains(table), let id = UUID(uuidString: text(key)) else { return nil }
+        return "/\(table)/\(id.uuidString.lowercased())"
     }
 
     static func text(_ value: SyncValue) -> String {

@@ -55,8 +55,12 @@ final class WebDriver: @unchecked Sendable {
 
     func quit() async {
         _ = try? await request("DELETE", "/session/\(session)")
+        // Never `waitUntilExit()` here: on Linux it runs a run loop on this cooperative thread,
+        // and it hung a whole suite run once chromedriver had already gone.
         process.terminate()
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: profile)
     }
 

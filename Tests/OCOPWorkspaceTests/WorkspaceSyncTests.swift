@@ -62,5 +62,75 @@ struct WorkspaceSyncTests {
         #expect(try store.replica.fetchAll(Producer.self).map(\.name) == ["Hợp tác xã Nông nghiệp Sơn Tây"])
         // The overview counts what the officer must act on.
         #expect(try await officer.get("/").body.contains("tile attention"))
+
+        // The record says why it was refused; fixed through its form, the next sync sends it again.
+        let page = try await officer.get("/products/\(orphan.id.uuidString.lowercased())")
+        #expect(page.body.contains("id=\"refusal\"") && page.body.contains("Máy chủ đã từ chối thay đổi của bản ghi này"), "\(page.body.prefix(3000))")
+        let producer = try #require(try replica.fetchAll(Producer.self).first)
+        let fixed = try await officer.post("/products/\(orphan.id.uuidString.lowercased())", [
+            ("name_vi", "Mật ong hoa nhãn Sơn Tây"), ("name_en", ""), ("producer_id", producer.id.uuidString.lowercased()),
+            ("classification_code", "1.2.b"), ("gtin", ""), ("status", "registered"), ("description_vi", ""), ("description_en", ""),
+        ])
+        #expect(fixed.status == 303, "\(fixed.body.prefix(3000))")
+        _ = try await officer.post("/sync", [])
+        await workspace.server.waitForSync()
+        let again = try await officer.get("/sync")
+        #expect(again.body.contains("Thay đổi bị máy chủ từ chối (0)"), "\(again.body)")
+        #expect(try store.replica.fetchAll(Product.self).map(\.nameVi) == ["Mật ong hoa nhãn Sơn Tây"])
+        #expect(try await officer.get("/products/\(orphan.id.uuidString.lowercased())").body.contains("id=\"refusal\"") == false)
+    }
+
+    @Test("a conflict with the central office is shown with both values side by side, its origin and time")
+    func conflictShown() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-workspace-conflict-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = try SQLiteNationalStore.open(at: scratch.appendingPathComponent("national.sqlite").path)
+        let secret = "bí-mật-của-Huế-0123456789"
+        let centralSecret = "bí-mật-trung-ương-0123456789"
+        let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
+        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.listen = .init(host: "127.0.0.1", port: 0)
+        serverConfiguration.metrics = nil
+        var quiet = Logger(label: "test.workspace.daemon")
+        quiet.logLevel = .critical
+        let server = SyncServer(configuration: serverConfiguration, store: store, fakeSaltKey: Array(secret.utf8), logger: quiet)
+        let listener = try await server.bind()
+        let serving = Task { try await server.serve(listener) }
+        defer { serving.cancel() }
+        let port = listener.localAddress.port ?? 0
+
+        let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
+        let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
+        var provinceSync = SyncClientConfiguration(host: "127.0.0.1", port: port, user: tenant.uuidString.lowercased(), secret: secret)
+        provinceSync.responseTimeoutSeconds = 600
+        var centralSync = SyncClientConfiguration(host: "127.0.0.1", port: port, user: "central", secret: centralSecret)
+        centralSync.responseTimeoutSeconds = 600
+        let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
+        try replica.save(producer)
+        _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: quiet)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
+        // Both change the commune, neither having seen the other's change.
+        var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
+        theirs.commune = "Phường Thuận Hòa"
+        try central.save(theirs)
+        var ours = producer
+        ours.commune = "Phường Phú Nhuận"
+        try replica.save(ours)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
+
+        let workspace = try await WorkspaceHarness.start(sync: provinceSync, replica: (replica, scratch))
+        defer { Task { await workspace.stop() } }
+        let officer = workspace.browser()
+        try await officer.setUp()
+        _ = try await officer.post("/sync", [])
+        await workspace.server.waitForSync()
+        let page = try await officer.get("/sync")
+        #expect(page.body.contains("Xung đột (1)"), "\(page.body)")
+        let current = try #require(try replica.fetch(Producer.self, id: producer.id)?.commune)
+        let other = current == "Phường Thuận Hòa" ? "Phường Phú Nhuận" : "Phường Thuận Hòa"
+        #expect(page.body.contains("<td>commune</td><td>\(current)</td><td>\(other)</td>"), "\(page.body)")
+        #expect(page.body.contains("sửa đồng thời"))
     }
 }
