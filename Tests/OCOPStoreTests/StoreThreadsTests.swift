@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OCOPModel
 import OCOPReplica
 import OCOPStore
@@ -23,21 +24,41 @@ struct StoreThreadsTests {
         let batch = PushBatch(schemaVersion: OCOPSchema.version, firstCounter: outgoing.firstCounter,
                               lastCounter: outgoing.lastCounter, changes: outgoing.changes, conflicts: [])
 
-        // Every read thread busy with a slow read (a feed render each).
-        let clock = ContinuousClock()
+        // Every read thread held by a slow read (a feed render each) until the push is done:
+        // had the push needed a read thread, it could not finish at all. Held, not timed, so a
+        // loaded machine cannot make the test wrong.
+        let release = DispatchSemaphore(value: 0)
+        let holding = HeldReads()
         let readers = (0..<StoreThreads.readThreadCount).map { _ in
-            Task { () -> ContinuousClock.Instant in
-                try await StoreThreads.read { Thread.sleep(forTimeInterval: 4) }
-                return clock.now
+            Task {
+                try await StoreThreads.read {
+                    holding.count.withLock { $0 += 1 }
+                    release.wait()
+                }
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
-        let result = try await store.push(batch, from: Principal(replica: province.replicaID, role: .province, tenantID: tenant))
-        let pushed = clock.now
-        #expect(result.applied == 1)
-        var readsDone: [ContinuousClock.Instant] = []
-        for reader in readers { readsDone.append(try await reader.value) }
-        // Had the push needed a read thread, it could not have finished before a read did.
-        #expect(pushed < (try #require(readsDone.min())), "the push waited for a read thread")
+        defer { for _ in readers { release.signal() } }
+        while holding.count.withLock({ $0 }) < StoreThreads.readThreadCount { try await Task.sleep(for: .milliseconds(10)) }
+        let push = Task { try await store.push(batch, from: Principal(replica: province.replicaID, role: .province, tenantID: tenant)) }
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await push.value) != nil }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(300))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(finished, "the push waited for a read thread (all of them were held by reads)")
+        #expect(holding.count.withLock { $0 } == StoreThreads.readThreadCount, "every read thread was still held")
+        if finished { #expect(try await push.value.applied == 1) }
+        for _ in readers { release.signal() }
+        for reader in readers { try await reader.value }
     }
+}
+
+/// How many read threads the test's slow reads hold.
+final class HeldReads: Sendable {
+    let count = Mutex(0)
 }

@@ -49,8 +49,8 @@ final class WebDriver: @unchecked Sendable {
             throw Failure(description: "no WebDriver session: \(created)")
         }
         session = id
-        // Elements are looked for up to five seconds: the next page may still be loading.
-        _ = try await command("POST", "/timeouts", ["implicit": 5_000, "pageLoad": 30_000])
+        // Elements are looked for up to twenty seconds: the next page may still be loading.
+        _ = try await command("POST", "/timeouts", ["implicit": 20_000, "pageLoad": 60_000])
     }
 
     func quit() async {
@@ -67,10 +67,10 @@ final class WebDriver: @unchecked Sendable {
     func open(_ url: String) async throws { _ = try await command("POST", "/url", ["url": url]) }
     func url() async throws -> String { try await command("GET", "/url") as? String ?? "" }
     func source() async throws -> String { try await command("GET", "/source") as? String ?? "" }
-    /// The page's source once `condition` holds for it, or as it is after ten seconds (a click
+    /// The page's source once `condition` holds for it, or as it is after thirty seconds (a click
     /// returns when the browser has sent a form, not once the next page is shown).
     func source(when condition: (String) -> Bool) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         var page = try await source()
         while !condition(page), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))

@@ -23,6 +23,8 @@ struct WorkspaceSyncTests {
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.listen = .init(host: "127.0.0.1", port: 0)
         serverConfiguration.metrics = nil
+        // A full suite on two cores can hold a login back for seconds; the deadline is not under test.
+        serverConfiguration.limits.handshakeTimeoutSeconds = 120
         var quiet = Logger(label: "test.workspace.daemon")
         quiet.logLevel = .critical
         let server = SyncServer(configuration: serverConfiguration, store: store, fakeSaltKey: Array(secret.utf8), logger: quiet)
@@ -93,6 +95,8 @@ struct WorkspaceSyncTests {
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.listen = .init(host: "127.0.0.1", port: 0)
         serverConfiguration.metrics = nil
+        // A full suite on two cores can hold a login back for seconds; the deadline is not under test.
+        serverConfiguration.limits.handshakeTimeoutSeconds = 120
         var quiet = Logger(label: "test.workspace.daemon")
         quiet.logLevel = .critical
         let server = SyncServer(configuration: serverConfiguration, store: store, fakeSaltKey: Array(secret.utf8), logger: quiet)
