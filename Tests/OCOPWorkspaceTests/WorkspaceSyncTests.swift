@@ -14,28 +14,15 @@ import Testing
 struct WorkspaceSyncTests {
     @Test("a producer added in the workspace reaches the national store; a change the server refuses is listed with its reason")
     func syncNow() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-workspace-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let store = try SQLiteNationalStore.open(at: scratch.appendingPathComponent("national.sqlite").path)
+        let daemon = try await LocalDaemon.start("sync")
+        defer { daemon.stop() }
+        let (scratch, store) = (daemon.scratch, daemon.store)
         let secret = "bí-mật-của-Hà-Nội-0123456789"
         let tenant = try await store.addProvince(code: "01", name: "Hà Nội", verifier: ScramVerifier.make(secret: secret))
-        var serverConfiguration = ServerConfiguration()
-        serverConfiguration.listen = .init(host: "127.0.0.1", port: 0)
-        serverConfiguration.metrics = nil
-        // A full suite on two cores can hold a login back for seconds; the deadline is not under test.
-        serverConfiguration.limits.handshakeTimeoutSeconds = 120
-        var quiet = Logger(label: "test.workspace.daemon")
-        quiet.logLevel = .critical
-        let server = SyncServer(configuration: serverConfiguration, store: store, fakeSaltKey: Array(secret.utf8), logger: quiet)
-        let listener = try await server.bind()
-        let serving = Task { try await server.serve(listener) }
-        defer { serving.cancel() }
 
         let replicaPath = scratch.appendingPathComponent("province.ocop").path
         let replica = try Replica.create(at: replicaPath, role: .province, tenantID: tenant)
-        var sync = SyncClientConfiguration(host: "127.0.0.1", port: listener.localAddress.port ?? 0, user: tenant.uuidString.lowercased(), secret: secret)
-        sync.responseTimeoutSeconds = 600
+        let sync = daemon.client(tenant.uuidString.lowercased(), secret)
         let workspace = try await WorkspaceHarness.start(sync: sync, replica: (replica, scratch))
         defer { Task { await workspace.stop() } }
         let officer = workspace.browser()
@@ -84,33 +71,19 @@ struct WorkspaceSyncTests {
 
     @Test("a conflict with the central office is shown with both values side by side, its origin and time")
     func conflictShown() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-workspace-conflict-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let store = try SQLiteNationalStore.open(at: scratch.appendingPathComponent("national.sqlite").path)
+        let daemon = try await LocalDaemon.start("conflict")
+        defer { daemon.stop() }
+        let (scratch, store) = (daemon.scratch, daemon.store)
         let secret = "bí-mật-của-Huế-0123456789"
         let centralSecret = "bí-mật-trung-ương-0123456789"
         let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
         try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
-        var serverConfiguration = ServerConfiguration()
-        serverConfiguration.listen = .init(host: "127.0.0.1", port: 0)
-        serverConfiguration.metrics = nil
-        // A full suite on two cores can hold a login back for seconds; the deadline is not under test.
-        serverConfiguration.limits.handshakeTimeoutSeconds = 120
-        var quiet = Logger(label: "test.workspace.daemon")
-        quiet.logLevel = .critical
-        let server = SyncServer(configuration: serverConfiguration, store: store, fakeSaltKey: Array(secret.utf8), logger: quiet)
-        let listener = try await server.bind()
-        let serving = Task { try await server.serve(listener) }
-        defer { serving.cancel() }
-        let port = listener.localAddress.port ?? 0
+        let quiet = LocalDaemon.quiet
 
         let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
         let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
-        var provinceSync = SyncClientConfiguration(host: "127.0.0.1", port: port, user: tenant.uuidString.lowercased(), secret: secret)
-        provinceSync.responseTimeoutSeconds = 600
-        var centralSync = SyncClientConfiguration(host: "127.0.0.1", port: port, user: "central", secret: centralSecret)
-        centralSync.responseTimeoutSeconds = 600
+        let provinceSync = daemon.client(tenant.uuidString.lowercased(), secret)
+        let centralSync = daemon.client("central", centralSecret)
         let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
         try replica.save(producer)
         _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: quiet)
@@ -136,5 +109,45 @@ struct WorkspaceSyncTests {
         let other = current == "Phường Thuận Hòa" ? "Phường Phú Nhuận" : "Phường Thuận Hòa"
         #expect(page.body.contains("<td>commune</td><td>\(current)</td><td>\(other)</td>"), "\(page.body)")
         #expect(page.body.contains("sửa đồng thời"))
+    }
+}
+
+/// A national store in a scratch directory and the daemon's own `SyncServer` over it on loopback.
+struct LocalDaemon {
+    let scratch: URL
+    let store: SQLiteNationalStore
+    let port: Int
+    let serving: Task<Void, any Error>
+    static let quiet: Logger = {
+        var logger = Logger(label: "test.workspace.daemon")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    static func start(_ name: String) async throws -> LocalDaemon {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ocop-workspace-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let store = try SQLiteNationalStore.open(at: scratch.appendingPathComponent("national.sqlite").path)
+        var configuration = ServerConfiguration()
+        configuration.listen = .init(host: "127.0.0.1", port: 0)
+        configuration.metrics = nil
+        // A full suite on two cores can hold a login back for seconds; the deadline is not under test.
+        configuration.limits.handshakeTimeoutSeconds = 120
+        let server = SyncServer(configuration: configuration, store: store, fakeSaltKey: Array("salt-\(name)".utf8), logger: quiet)
+        let listener = try await server.bind()
+        let serving = Task { try await server.serve(listener) }
+        return LocalDaemon(scratch: scratch, store: store, port: listener.localAddress.port ?? 0, serving: serving)
+    }
+
+    /// Where `user` syncs with `secret`.
+    func client(_ user: String, _ secret: String) -> SyncClientConfiguration {
+        var configuration = SyncClientConfiguration(host: "127.0.0.1", port: port, user: user, secret: secret)
+        configuration.responseTimeoutSeconds = 600
+        return configuration
+    }
+
+    func stop() {
+        serving.cancel()
+        try? FileManager.default.removeItem(at: scratch)
     }
 }
