@@ -134,6 +134,7 @@ public enum SyncClient {
                         if let sslContext {
                             // SNI takes names only; for an address the chain is still verified against the trusted roots.
                             let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+                            try channel.pipeline.syncOperations.addHandler(TLSRecordSniffer())
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
                         }
                         // A server that accepts but never answers (a wrong port, a hung peer) must

@@ -45,6 +45,9 @@ extension SyncClientError {
     /// A failure after the connection was open: the link broke, TLS failed, or the server closed.
     static func exchanging(_ error: any Error, with target: Target) -> SyncClientError {
         let retry = "nothing was lost; run `ocop sync` again"
+        if error is TLSRecordSniffer.NotTLS {
+            return SyncClientError(kind: .protocolFailure, message: "TLS handshake with \(target.endpoint) failed: the server does not speak TLS on this port — drop --tls, or give the port where it listens with TLS")
+        }
         if let error = error as? NIOSSLError { return tls(error, target: target) }
         if error is NIOSSLExtraError {
             return SyncClientError(kind: .protocolFailure, message: "TLS handshake with \(target.endpoint) failed: the server's certificate does not name '\(target.host)' — use the name the certificate was issued for in --server")
@@ -127,7 +130,7 @@ extension SyncClientError {
         if case .uncleanShutdown = error {
             return SyncClientError(kind: .protocolFailure, message: "the sync server at \(target.endpoint) cut the TLS connection short — run `ocop sync` again later")
         }
-        return SyncClientError(kind: .protocolFailure, message: "\(prefix) — check --tls, --ca-file and that --server names the right port")
+        return SyncClientError(kind: .protocolFailure, message: "\(prefix) — check --tls, --ca-file and that --server names the right port (\(text))")
     }
 
     /// The operating system's words for an errno, without the library's wrapping.
