@@ -245,6 +245,8 @@ let package = Package(
                 "OCOPNetwork", "OCOPWire", "OCOPSync", "OCOPStore", "OCOPReplica",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -125,6 +125,7 @@ public enum SyncClient {
         let target = SyncClientError.Target(host: host, port: configuration.port, usesTLS: configuration.useTLS)
         let channel: NIOAsyncChannel<InboundFrame, Message>
         let silence = NIOLockedValueBox(false)
+        let plainTextPort = NIOLockedValueBox(false)
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(10))
@@ -134,7 +135,7 @@ public enum SyncClient {
                         if let sslContext {
                             // SNI takes names only; for an address the chain is still verified against the trusted roots.
                             let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-                            try channel.pipeline.syncOperations.addHandler(TLSRecordSniffer())
+                            try channel.pipeline.syncOperations.addHandler(TLSRecordSniffer(noting: plainTextPort))
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
                         }
                         // A server that accepts but never answers (a wrong port, a hung peer) must
@@ -153,6 +154,8 @@ public enum SyncClient {
         do {
             report = try await exchange(replica, channel: channel, configuration: configuration, target: target, logger: logger,
                                         files: filesReport, progress: progress)
+        } catch where plainTextPort.withLockedValue({ $0 }) {
+            throw SyncClientError.exchanging(TLSRecordSniffer.NotTLS(), with: target)
         } catch where silence.withLockedValue({ $0 }) {
             throw SyncClientError(
                 kind: .unreachable,
