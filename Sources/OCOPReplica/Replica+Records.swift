@@ -23,8 +23,11 @@ extension Replica {
     /// the dossier): each checked as ``save(_:reference:)`` checks it, written in the order given
     /// (`records`, the decision, `after`) so a row follows the rows it refers to in the change
     /// log; all of them or, on the first bad one or a certificate changed meanwhile, none.
+    ///
+    /// With `audit` (the workspace's user and action), each row's history records who wrote it.
     package func saveTogether(_ records: [any SyncedRecord], decision: CertificateLedger.Decision? = nil,
-                              then after: [any SyncedRecord] = [], reference: ReferenceData = .standard) throws {
+                              then after: [any SyncedRecord] = [], audit: (user: String, action: String)? = nil,
+                              reference: ReferenceData = .standard) throws {
         for record in records + after { try checkWritable(record, reference: reference) }
         for certificate in decision?.certificates ?? [] { try checkWritable(certificate, reference: reference) }
         for event in decision?.events ?? [] { try checkWritable(event, reference: reference) }
@@ -32,6 +35,13 @@ extension Replica {
             for record in records { try record.save(db) }
             if let decision { try Self.write(decision, db) }
             for record in after { try record.save(db) }
+            if let audit {
+                let written: [any SyncedRecord] = records + (decision?.certificates ?? []) + after
+                for record in written {
+                    try Self.recordWorkspaceWrite(db, user: audit.user, table: type(of: record).databaseTableName, key: record.id,
+                                                  action: audit.action)
+                }
+            }
         }
     }
 

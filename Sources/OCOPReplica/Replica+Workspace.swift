@@ -112,10 +112,14 @@ extension Replica {
         try checkWritable(record, reference: reference)
         try write { db in
             try record.save(db)
-            try db.execute(sql: "INSERT INTO _workspace_writes (at, user, tbl, pk, action, fields) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Date().timeIntervalSince1970, user, Record.databaseTableName, record.id.uuidString.lowercased(),
-                                       action, fields.joined(separator: ",")])
+            try Self.recordWorkspaceWrite(db, user: user, table: Record.databaseTableName, key: record.id, action: action, fields: fields)
         }
+    }
+
+    /// One line of a row's history: who wrote it from the workspace, and what.
+    static func recordWorkspaceWrite(_ db: Database, user: String, table: String, key: UUID, action: String, fields: [String] = []) throws {
+        try db.execute(sql: "INSERT INTO _workspace_writes (at, user, tbl, pk, action, fields) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [Date().timeIntervalSince1970, user, table, key.uuidString.lowercased(), action, fields.joined(separator: ",")])
     }
 
     /// The workspace writes of one row, newest first.

@@ -23,7 +23,7 @@ struct WorkspaceGate: RouterMiddleware {
         let isStatic = path.hasPrefix("/static/")
         if !isStatic {
             if context.sessions.session == nil {
-                context.sessions.setSession(WorkspaceSession(user: nil, csrf: Self.newToken()))
+                context.sessions.createSession(WorkspaceSession(user: nil, csrf: Self.newToken()))
             }
             let session = context.sessions.session
             context.csrf = session?.csrf ?? ""

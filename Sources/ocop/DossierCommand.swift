@@ -126,9 +126,4 @@ extension Replica {
         }
         return matches.first
     }
-
-    /// The council members' sheets of a dossier, oldest first.
-    func councilSheets(of dossier: Dossier) throws -> [CouncilScoreSheet] {
-        try fetchAll(CouncilScoreSheet.self).filter { $0.dossierID == dossier.id }
-    }
 }

@@ -32,72 +32,32 @@ struct DossierDecideCommand: ParsableCommand {
     func run() throws {
         let day = try options.day("a decision is recorded once it is signed")
         let replica = try options.replicaOptions.open()
-        let reference = ReferenceData.standard
         let dossier = try replica.dossier(options.dossier)
-        if let refusal = dossier.refusal(of: .decide) { throw CLIError(.notFound, lines: ["error: \(refusal)"]) }
-        if dossier.isProposedToCentralOffice {
-            try closeProposal(dossier, on: day, in: replica)
-            return
-        }
-        guard replica.role == .province else {
-            throw CLIError.notFound("dossier \(dossier.reference) is decided by its province's People's Committee: record the decision on the province's replica (the central office certifies 5★ with `ocop central certify`)")
-        }
-        let score = try movingDossier { try CouncilScoring.score(dossier, sheets: try replica.councilSheets(of: dossier)) }
-        let evaluation = score.evaluation(tenantID: dossier.tenantID, productID: dossier.productID, council: .province)
-        let summary = "Council score for dossier \(dossier.reference): mean of \(score.members.count) sheets "
-            + "(\(score.memberTotals.map(formatScore).joined(separator: ", "))) = \(formatScore(score.total)), \(starsText(score.stars))."
-        let authority = try replica.decisionAuthority(on: day, level: evaluation.council)
-        switch reference.certificationPolicy.decision(for: evaluation) {
-        case .noCertificate:
-            let reasons = Dossier.notCertifiedReasons(for: evaluation, extra: reason)
-            let decided = try movingDossier { try dossier.notCertified(on: day, evaluation: evaluation, reasons: reasons) }
-            // A re-evaluation below 3★ ends the product's certificates in force, as `ocop evaluate` does.
-            let certificates = try replica.certificates(ofProduct: dossier.productID)
-            let ended = try CertificateLedger.end(
-                certificates, events: try replica.certificateEvents(ofCertificates: certificates.map(\.id)), byReevaluation: evaluation,
-                authority: authority, decidedBy: Replica.decider(decidedBy), reference: reference)
-            try replica.saveTogether([evaluation], decision: ended, then: [decided])
-            let endings = (ended?.certificates ?? []).map { "\nEnded certificate \($0.number) (\(starsText($0.stars))) from \(evaluation.evaluatedOn): re-evaluated below 3★." }
-            try options.print(decided, summary + "\nDecided on \(day): not certified (\(reasons))." + endings.joined())
-        case .certify(let stars):
-            guard let number else {
-                throw CLIError.usage("--number: dossier \(dossier.reference) earned \(starsText(stars)); give the certificate (decision) number to issue")
+        let decision: DossierDecision
+        do {
+            decision = try movingDossier {
+                try replica.decide(dossier, on: day, number: number, reason: reason, decidedBy: Replica.decider(decidedBy))
             }
-            let issued = try issueCertificate(number: number, for: evaluation, on: day, by: authority, in: replica)
-            guard let certificate = issued.issued else {
-                throw CLIError(.internalError, lines: ["error: internal error: the certificate decision issued no certificate"])
-            }
-            let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: certificate) }
-            try replica.saveTogether([evaluation], decision: issued, then: [decided])
-            try options.print(decided, summary + "\nDecided on \(day): certified \(starsText(stars)), certificate \(certificate.number) (\(certificate.id.lowercasedString)), valid until \(certificate.expiresOn).")
-        case .propose(let stars, _):
-            let proposed = try movingDossier { try dossier.proposed(evaluation: evaluation) }
-            try replica.saveTogether([evaluation, proposed])
-            try options.print(proposed, summary + "\n\(starsText(stars)) candidate: proposed to the central office; the dossier is decided when its certificate arrives.")
-        case .notAuthorised(let level):
-            throw CLIError.badData("evaluations.council: the \(level.rawValue) level certifies nothing on \(evaluation.evaluatedOn)")
+        } catch let errors as ValidationErrors where errors.errors.map(\.field) == ["number"] {
+            // The number is this command's option: a usage mistake, said as one.
+            throw CLIError.usage("--number: " + (errors.errors.first?.reason ?? ""))
         }
-    }
-
-    /// A 5★ proposal is decided by the central office's certificate on its evaluation, pulled
-    /// by the last sync; without it the dossier waits (exit 2).
-    private func closeProposal(_ dossier: Dossier, on day: LocalDate, in replica: Replica) throws {
-        guard let evaluationID = dossier.evaluationID else { return }
-        let evaluation = try replica.evaluation(evaluationID)
-        guard let certificate = try replica.certificates(ofProduct: dossier.productID).first(where: { $0.evaluationID == evaluationID }) else {
-            throw CLIError(.notFound, lines: ["error: dossiers.stage: dossier \(dossier.reference) is proposed to the central office for \(starsText(evaluation.stars)); it is decided when the central office's certificate arrives (run `ocop sync`)"])
+        let decided = decision.dossier
+        var summary = ""
+        if let score = decision.score {
+            summary = "Council score for dossier \(dossier.reference): mean of \(score.members.count) sheets "
+                + "(\(score.memberTotals.map(formatScore).joined(separator: ", "))) = \(formatScore(score.total)), \(starsText(score.stars)).\n"
         }
-        let decided = try movingDossier { try dossier.certified(on: day, evaluation: evaluation, certificate: certificate) }
-        try options.finish(decided, in: replica,
-                           saying: "Dossier \(dossier.reference) decided on \(day): certified \(starsText(certificate.stars)) by the central office, certificate \(certificate.number).")
-    }
-
-    /// The certificate decision for a 3★/4★ evaluation: a number not yet used, the product's
-    /// previous certificate (the newest not superseded) replaced.
-    private func issueCertificate(number: String, for evaluation: Evaluation, on day: LocalDate, by authority: DecisionAuthority,
-                                  in replica: Replica) throws -> CertificateLedger.Decision {
-        try CertificateLedger.issueNext(
-            number: number, for: evaluation, authority: authority, decidedBy: Replica.decider(decidedBy), issuedOn: day,
-            productCertificates: try replica.certificates(ofProduct: evaluation.productID), numberHolder: try replica.certificate(numbered: number))
+        switch decision.outcome {
+        case .notCertified(let reasons, let ended):
+            let endings = ended.map { "\nEnded certificate \($0.number) (\(starsText($0.stars))) from \(decision.score.map { "\($0.scoredOn)" } ?? "\(day)"): re-evaluated below 3★." }
+            try options.print(decided, summary + "Decided on \(day): not certified (\(reasons))." + endings.joined())
+        case .certified(let certificate, _):
+            try options.print(decided, summary + "Decided on \(day): certified \(starsText(certificate.stars)), certificate \(certificate.number) (\(certificate.id.lowercasedString)), valid until \(certificate.expiresOn).")
+        case .proposed(let stars):
+            try options.print(decided, summary + "\(starsText(stars)) candidate: proposed to the central office; the dossier is decided when its certificate arrives.")
+        case .closedByCentralOffice(let certificate):
+            try options.print(decided, "Dossier \(dossier.reference) decided on \(day): certified \(starsText(certificate.stars)) by the central office, certificate \(certificate.number).")
+        }
     }
 }

@@ -87,15 +87,4 @@ extension Replica {
             .sorted { ($0.evaluatedOn, $0.id.uuidString) < ($1.evaluatedOn, $1.id.uuidString) }
     }
 
-    /// Certificates of a product, oldest first (by issue date, then id).
-    func certificates(ofProduct id: UUID) throws -> [Certificate] {
-        try fetchAll(Certificate.self).filter { $0.productID == id }
-            .sorted { ($0.issuedOn, $0.id.uuidString) < ($1.issuedOn, $1.id.uuidString) }
-    }
-
-    /// The certificate with this number, if one has it.
-    func certificate(numbered number: String) throws -> Certificate? {
-        let trimmed = number.trimmedNFC()
-        return try fetchAll(Certificate.self).first { $0.number == trimmed }
-    }
 }

@@ -52,23 +52,6 @@ struct ReplicaOptions: ParsableArguments {
 }
 
 extension Replica {
-    /// The council level this replica acts as: the province council, or the central office.
-    var councilLevel: CouncilLevel { role == .province ? .province : .central }
-
-    /// The authority this replica decides as on `date`, named as it was that day: the ministry,
-    /// or the People's Committee of the province under the code its tenant had then.
-    func decisionAuthority(on date: LocalDate, level: CouncilLevel? = nil) throws -> DecisionAuthority {
-        guard let tenantID else { return .central(on: date) }
-        guard let tenant = try fetch(Tenant.self, id: tenantID) else {
-            // Its own tenant row arrives on the first sync; until then the code is not known here.
-            return DecisionAuthority(level: level ?? councilLevel, code: nil, name: "UBND cấp tỉnh (tenant \(tenantID.lowercasedString))")
-        }
-        guard let authority = DecisionAuthority.of(tenant, on: date, level: level ?? councilLevel) else {
-            throw CLIError.badData("tenants.code: province code \(tenant.code) (\(tenant.name)) was not in use on \(date)")
-        }
-        return authority
-    }
-
     /// Who records decisions made on this machine: `--decided-by`, else the operating-system user.
     static func decider(_ option: String?) -> String {
         option?.trimmedNFCOrNil() ?? ProcessInfo.processInfo.environment["USER"]?.trimmedNFCOrNil() ?? "ocop"
