@@ -139,8 +139,8 @@ public struct CriteriaSet: Sendable, Hashable, Codable, Identifiable {
         (value * 1_000_000).rounded() / 1_000_000
     }
 
-    /// A score as people write it: `41`, `29.5`, `33.25`.
-    static func format(_ value: Double) -> String {
+    /// A score as people write it: `41`, `29.5`, `33.25` (6 decimals at most).
+    public static func format(_ value: Double) -> String {
         guard value.isFinite else { return String(value) }
         let r = rounded(value)
         if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }

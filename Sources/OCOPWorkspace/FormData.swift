@@ -39,6 +39,16 @@ struct FormData: Sendable {
 
     subscript(_ name: String) -> String? { values[name] }
 
+    /// `text` for a link's query: everything but unreserved ASCII percent-encoded (UTF-8).
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The names of the fields posted (a checkbox left unticked is not among them).
+    var names: Dictionary<String, String>.Keys { values.keys }
+
     /// The field trimmed, nil when empty or absent.
     func text(_ name: String) -> String? { values[name]?.trimmedNFCOrNil() }
 }

@@ -100,6 +100,9 @@ struct ProductPages {
         var object: [String: Any] = ["heading": heading, "form": form.object, "action": action, "back": "/products",
                                      "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty]
         if let refusal { object["refusal"] = refusal + " " + (words["refusedFix"] ?? "") }
+        if let product, context.account?.role.canWrite == true {
+            object["links"] = [["href": "/dossiers/new?product=\(product.id.uuidString.lowercased())", "label": words["receiveDossier"] ?? ""]]
+        }
         return workspace.page("record-form", title: heading, nav: "products", object: object,
                               context: context, status: status)
     }

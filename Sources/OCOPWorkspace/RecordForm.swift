@@ -2,7 +2,7 @@ import OCOPModel
 
 /// One field of a form as a template draws it: its label, what the user typed, and what is wrong.
 struct FormField {
-    enum Kind { case input, select, textArea }
+    enum Kind { case input, select, textArea, checkbox }
     var id: String
     var label: String
     var value: String = ""
@@ -20,6 +20,7 @@ struct FormField {
         var object: [String: Any] = [
             "id": id, "label": label, "value": value, "type": type, "required": required, "readonly": readonly,
             "isInput": kind == .input, "isSelect": kind == .select, "isTextArea": kind == .textArea,
+            "isCheckbox": kind == .checkbox, "checked": kind == .checkbox && value == "on",
         ]
         object["options"] = options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == value] as [String: Any] }
         if let autocomplete { object["autocomplete"] = autocomplete }
@@ -71,10 +72,38 @@ struct RecordForm {
         }
     }
 
+    /// Reads field `id` as a day (`YYYY-MM-DD`, as a date input sends it), marking the field
+    /// when it is not a real day (2025-02-30) or is after `latest` (a step is recorded once done).
+    mutating func date(_ id: String, latest: LocalDate, _ words: (String) -> String) -> LocalDate? {
+        for group in groups.indices {
+            guard let index = groups[group].fields.firstIndex(where: { $0.id == id }) else { continue }
+            let text = groups[group].fields[index].value.trimmedNFC()
+            guard groups[group].fields[index].error == nil else { return nil }
+            guard let day = try? LocalDate(parsing: text) else {
+                groups[group].fields[index].error = "\(words("badDate")) (\(text.isEmpty ? "—" : text))"
+                return nil
+            }
+            if day > latest {
+                groups[group].fields[index].error = "\(words("futureDate")) (\(latest))"
+                return nil
+            }
+            return day
+        }
+        return nil
+    }
+
+    /// Every problem as one line each, field problems named by their label: for a page whose
+    /// small forms are not drawn from this one.
+    var messages: [String] {
+        problems + fields.compactMap { field in field.error.map { "\(field.label): \($0)" } }
+    }
+
     /// Puts the model's reasons next to the fields they name (by column); others go on top.
-    mutating func mark(_ errors: ValidationErrors) {
+    /// `fieldID` maps a model field to a form field where their names differ
+    /// (`criterion_scores[A1]` is the score sheet's `score_A1`).
+    mutating func mark(_ errors: ValidationErrors, fieldID: (String) -> String? = { _ in nil }) {
         for error in errors.errors {
-            let column = error.field.split(separator: "[").first.map(String.init) ?? error.field
+            let column = fieldID(error.field) ?? error.field.split(separator: "[").first.map(String.init) ?? error.field
             var placed = false
             for group in groups.indices {
                 if let index = groups[group].fields.firstIndex(where: { $0.id == column }) {

@@ -3,15 +3,20 @@ import Hummingbird
 import OCOPModel
 import OCOPReplica
 
-/// The stylesheet, the language switch and the overview.
+/// The stylesheet and scripts, the language switch and the overview.
 struct StaticPages {
     let workspace: Workspace
 
     func register(on router: Router<WorkspaceContext>) {
-        let stylesheet = (try? Data(contentsOf: Bundle.module.url(forResource: "workspace", withExtension: "css", subdirectory: "Resources")!)) ?? Data()
-        router.get("/static/workspace.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: stylesheet)))
+        // The stylesheet and the two small scripts, read once from the resources.
+        for (name, type) in [("workspace.css", "text/css"), ("workspace.js", "text/javascript"), ("score-sheet.js", "text/javascript")] {
+            let file = name.split(separator: ".")
+            let bytes = Bundle.module.url(forResource: String(file[0]), withExtension: String(file[1]), subdirectory: "Resources")
+                .flatMap { try? Data(contentsOf: $0) } ?? Data()
+            router.get("/static/\(name)") { _, _ in
+                Response(status: .ok, headers: [.contentType: "\(type); charset=utf-8", .cacheControl: "max-age=3600"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
         router.get("/language/:code") { request, context in
             let code = context.parameters.get("code") ?? ""

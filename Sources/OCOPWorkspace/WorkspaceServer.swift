@@ -89,6 +89,8 @@ public struct WorkspaceServer: Sendable {
         AccountPages(workspace: workspace).register(on: router)
         ProducerPages(workspace: workspace).register(on: router)
         ProductPages(workspace: workspace).register(on: router)
+        DossierPages(workspace: workspace).register(on: router)
+        CertificatePages(workspace: workspace).register(on: router)
         SyncPages(workspace: workspace).register(on: router)
         return router
     }

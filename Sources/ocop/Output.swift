@@ -56,14 +56,7 @@ func printFields(_ fields: [(String, String?)]) {
 }
 
 /// Scores as councils write them: `41`, `29.5`, `33.25` (6 decimals at most).
-func formatScore(_ value: Double) -> String {
-    guard value.isFinite else { return String(value) }
-    let rounded = (value * 1_000_000).rounded() / 1_000_000
-    if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int(rounded)) }
-    var text = String(format: "%.6f", rounded)
-    while text.hasSuffix("0") { text.removeLast() }
-    return text
-}
+func formatScore(_ value: Double) -> String { CriteriaSet.format(value) }
 
 /// `★★★★` for a star level.
 func starsText(_ stars: Int) -> String { "\(stars)★" }
