@@ -48,18 +48,20 @@ struct CertificatePages {
             .sorted { ($0.issuedOn, $0.number) > ($1.issuedOn, $1.number) }
         let columns = [words["certificateNumber"], words["product"], words["stars"], words["issuedOn"], words["expiresOn"], words["status"]]
             .map { $0 ?? "" }
-        let cells = { (certificate: Certificate) -> [String] in
-            [certificate.number, productNames[certificate.productID] ?? "", "\(certificate.stars)★", "\(certificate.issuedOn)",
-             "\(certificate.expiresOn)", status(certificate)]
+        // CSV keeps ISO days for spreadsheets; the page shows them as the officer reads them.
+        let cells = { (certificate: Certificate, display: Bool) -> [String] in
+            let day = { (date: LocalDate) in display ? Workspace.day(date, context.language) : "\(date)" }
+            return [certificate.number, productNames[certificate.productID] ?? "", "\(certificate.stars)★", day(certificate.issuedOn),
+                    day(certificate.expiresOn), status(certificate)]
         }
-        if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map(cells)), name: "certificates.csv") }
+        if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map { cells($0, false) }), name: "certificates.csv") }
         let (shown, paging) = listing.slice(found, path: "/certificates", words: workspace.strings, language: context.language)
         var object = paging
         object["heading"] = words["certificates"]
         object["columns"] = columns
         object["noNew"] = true
         object["rows"] = shown.map { certificate -> [String: Any] in
-            var cells: [[String: Any]] = cells(certificate).map { ["text": $0] }
+            var cells: [[String: Any]] = cells(certificate, true).map { ["text": $0] }
             cells[0]["link"] = "/certificates/\(certificate.id.uuidString.lowercased())"
             cells[1]["link"] = "/products/\(certificate.productID.uuidString.lowercased())"
             return ["cells": cells]
@@ -88,13 +90,13 @@ struct CertificatePages {
             // The certificate is the producer's own document, printed in the province's office for
             // it: it names the producer as registered.
             "producer": producer?.name ?? "",
-            "issuedOn": "\(certificate.issuedOn)", "expiresOn": "\(certificate.expiresOn)",
+            "issuedOn": Workspace.day(certificate.issuedOn, context.language), "expiresOn": Workspace.day(certificate.expiresOn, context.language),
             "authority": issued?.authorityName ?? "", "status": words["certificate_\(current.rawValue)"] ?? current.rawValue,
             "inForce": current == .active, "today": kept["date"] ?? "\(today)", "reason": kept["reason"] ?? "",
             "decisionNumber": kept["number"] ?? "",
             "problems": problems, "hasProblems": !problems.isEmpty,
             "events": events.sorted { $0.effectiveOn < $1.effectiveOn }.map { event -> [String: Any] in
-                ["date": "\(event.effectiveOn)", "kind": words["event_\(event.kind.rawValue)"] ?? event.kind.rawValue,
+                ["date": Workspace.day(event.effectiveOn, context.language), "kind": words["event_\(event.kind.rawValue)"] ?? event.kind.rawValue,
                  "authority": event.authorityName, "by": event.decidedBy, "number": event.decisionNumber ?? "", "reason": event.reason ?? ""]
             },
         ]

@@ -79,18 +79,20 @@ struct DossierPages {
             .filter { listing.matches([$0.reference, productNames[$0.productID], $0.receivedBy]) }
             .sorted { ($0.receivedOn, $0.reference) > ($1.receivedOn, $1.reference) }
         let columns = [words["reference"], words["product"], words["receivedOn"], words["stage"], words["sheets"]].map { $0 ?? "" }
-        let cells = { (dossier: Dossier) -> [String] in
-            [dossier.reference, productNames[dossier.productID] ?? "", "\(dossier.receivedOn)", stageName(dossier, words),
+        // CSV keeps ISO days for spreadsheets; the page shows them as the officer reads them.
+        let cells = { (dossier: Dossier, display: Bool) -> [String] in
+            [dossier.reference, productNames[dossier.productID] ?? "",
+             display ? Workspace.day(dossier.receivedOn, context.language) : "\(dossier.receivedOn)", stageName(dossier, words),
              "\(sheetCounts[dossier.id] ?? 0)"]
         }
-        if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map(cells)), name: "dossiers.csv") }
+        if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map { cells($0, false) }), name: "dossiers.csv") }
         let (shown, paging) = listing.slice(found, path: "/dossiers", words: workspace.strings, language: context.language)
         var object = paging
         object["heading"] = words["dossiers"]
         object["newLabel"] = words["newDossier"]
         object["columns"] = columns
         object["rows"] = shown.map { dossier -> [String: Any] in
-            var cells: [[String: Any]] = cells(dossier).map { ["text": $0] }
+            var cells: [[String: Any]] = cells(dossier, true).map { ["text": $0] }
             cells[0]["link"] = "/dossiers/\(dossier.id.uuidString.lowercased())"
             cells[1]["link"] = "/products/\(dossier.productID.uuidString.lowercased())"
             return ["cells": cells]
@@ -186,11 +188,11 @@ struct DossierPages {
         let isApprover = context.account?.role == .approver
         let quorum = reference.dossierProcedure.minimumSheets
         let id = dossier.id.uuidString.lowercased()
-        let stageDate = dossier.stageDate.map { "\($0)" } ?? ""
+        let stageDate = dossier.stageDate.map { Workspace.day($0, context.language) } ?? ""
         var object: [String: Any] = [
             "heading": "\(words["dossier"] ?? "") \(dossier.reference)", "id": id,
             "product": product?.nameVi ?? "", "productLink": "/products/\(dossier.productID.uuidString.lowercased())",
-            "stage": stageName(dossier, words), "stageDate": stageDate, "receivedOn": "\(dossier.receivedOn)", "receivedBy": dossier.receivedBy,
+            "stage": stageName(dossier, words), "stageDate": stageDate, "receivedOn": Workspace.day(dossier.receivedOn, context.language), "receivedBy": dossier.receivedBy,
             "rules": dossier.rules, "reasons": dossier.reasons ?? "", "hasReasons": dossier.reasons != nil,
             "today": "\(Self.today)", "problems": problems, "hasProblems": !problems.isEmpty,
             "documents": (checklist?.documents ?? []).map { document -> [String: Any] in
@@ -198,7 +200,7 @@ struct DossierPages {
                  "required": document.isRequired]
             },
             "sheets": sheets.map { sheet -> [String: Any] in
-                ["member": sheet.member, "scoredOn": "\(sheet.scoredOn)", "total": CriteriaSet.format(sheet.total),
+                ["member": sheet.member, "scoredOn": Workspace.day(sheet.scoredOn, context.language), "total": CriteriaSet.format(sheet.total),
                  "link": "/dossiers/\(id)/score?member=\(FormData.encode(sheet.member))"]
             },
             "hasSheets": !sheets.isEmpty,
@@ -322,7 +324,7 @@ struct DossierPages {
             case .notCertified(let reasons, _): workspace.strings.text("decidedNotCertified", context.language, ["reasons": reasons])
             case .certified(let certificate, _), .closedByCentralOffice(let certificate):
                 workspace.strings.text("decidedCertified", context.language,
-                                       ["stars": "\(certificate.stars)★", "number": certificate.number, "until": "\(certificate.expiresOn)"])
+                                       ["stars": "\(certificate.stars)★", "number": certificate.number, "until": Workspace.day(certificate.expiresOn, context.language)])
             case .proposed(let stars): workspace.strings.text("decidedProposed", context.language, ["stars": "\(stars)★"])
             }
             var score = ""

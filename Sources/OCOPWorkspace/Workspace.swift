@@ -85,6 +85,12 @@ final class Workspace: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
+    /// A day as an officer reads it: `01/12/2026` in Vietnamese (day first), ISO in English.
+    /// Forms and CSV keep ISO (`2026-12-01`), which date inputs and spreadsheets take.
+    static func day(_ date: LocalDate, _ language: WorkspaceLanguage) -> String {
+        language == .vi ? String(format: "%02d/%02d/%04d", date.day, date.month, date.year) : "\(date)"
+    }
+
     /// A time as an officer reads it: Vietnam time, day first.
     static func vietnamTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -111,4 +111,79 @@ struct BrowserJourneyTests {
         #expect(try await browser.source { $0.contains("<html lang=\"en\">") }.contains("Products"))
         try await camera.shoot(browser, "english")
     }
+
+    @Test("a dossier received, checked and sent; five members score with a live total; the approver certifies; the certificate prints",
+          arguments: Width.allCases)
+    func scoreAndCertify(width: Width) async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let product = try WorkspaceDossierTests.product(in: workspace)
+        let browser = try await WebDriver(width: width.size.width, height: width.size.height)
+        defer { Task { await browser.quit() } }
+        var camera = Camera(width: width)
+        try await browser.open(workspace.base + "/")
+        try await browser.type("lan", into: "#name")
+        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
+        try await browser.click("main form.card button[type=submit]")
+        _ = try await browser.source { $0.contains("Tổng quan") }
+
+        // From the product's page: receive a dossier, every document ticked.
+        try await browser.open(workspace.base + "/products/\(product.id.uuidString.lowercased())")
+        try await browser.click("a[href^='/dossiers/new']")
+        _ = try await browser.source { $0.contains("id=\"reference\"") }
+        try await browser.type("HS-2025-0042", into: "#reference")
+        try await browser.type("UBND xã Suối Giàng", into: "#received_by")
+        for code in ReferenceData.standard.dossierChecklist(rules: WorkspaceDossierTests.rules)?.codes ?? [] {
+            try await browser.click("#doc_\(code)")
+        }
+        try await camera.shoot(browser, "dossier-receive")
+        try await browser.click("main form.card button[type=submit]")
+        #expect(try await browser.source { $0.contains("id=\"stage\"") }.contains("Đã tiếp nhận"))
+        try await browser.click("form.step input[value=check] ~ button")
+        #expect(try await browser.source { $0.contains("Đã kiểm tra đủ") }.contains("Gửi hội đồng"))
+        try await browser.click("form.step input[value=send] ~ button")
+        #expect(try await browser.source { $0.contains("Trước hội đồng") }.contains("id=\"new-sheet\""))
+        try await camera.shoot(browser, "dossier-at-council")
+
+        // Five sheets; the total and the stars follow the typing, before anything is sent.
+        let criteria = WorkspaceDossierTests.criteria
+        for member in 1...5 {
+            try await browser.click("#new-sheet")
+            _ = try await browser.source { $0.contains("id=\"score_A1\"") }
+            try await browser.type("Ủy viên \(member)", into: "#member")
+            for criterion in criteria {
+                try await browser.type(CriteriaSet.format(criterion.maximum * 0.75), into: "#score_\(criterion.code)")
+            }
+            if member == 1 {
+                #expect(try await browser.text(of: "#total") == "75")
+                #expect(try await browser.text(of: "#stars") == "★★★★")
+                // Over the maximum: marked at once, and the stars wait for a valid sheet.
+                try await browser.type("99", into: "#score_A1")
+                #expect(try await browser.text(of: "#stars") == "—")
+                try await camera.shoot(browser, "score-sheet-out-of-range")
+                try await browser.click("main form.card button[type=submit]")
+                let refused = try await browser.source { $0.contains("score_A1-error") }
+                #expect(refused.contains("id=\"score_A1-error\""), "\(Self.main(refused))")
+                try await browser.type(CriteriaSet.format(criteria[0].maximum * 0.75), into: "#score_A1")
+                try await camera.shoot(browser, "score-sheet")
+            }
+            try await browser.click("main form.card button[type=submit]")
+            _ = try await browser.source { $0.contains("Đã lưu phiếu chấm của Ủy viên \(member)") }
+        }
+        #expect(try await Self.eventually { try workspace.replica.fetchAll(CouncilScoreSheet.self).count == 5 })
+
+        // The decision, then the certificate's page, ready to print.
+        try await browser.type("125/QĐ-UBND", into: "#decide-number")
+        try await camera.shoot(browser, "decide")
+        try await browser.click("#decide button[type=submit]")
+        let decided = try await browser.source { $0.contains("id=\"certificate-link\"") }
+        #expect(decided.contains("Được công nhận") && decided.contains("125/QĐ-UBND"), "\(Self.main(decided))")
+        try await browser.click("#certificate-link")
+        let certificate = try await browser.source { $0.contains("id=\"certificate-number\"") }
+        #expect(certificate.contains("★★★★") && certificate.contains("Còn hiệu lực"))
+        try await camera.shoot(browser, "certificate")
+        #expect(try await Self.eventually { try workspace.replica.fetchAll(Certificate.self).map(\.stars) == [4] })
+    }
 }

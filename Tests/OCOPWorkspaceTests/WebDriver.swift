@@ -98,6 +98,11 @@ final class WebDriver: @unchecked Sendable {
         _ = try await command("POST", "/element/\(try await element(selector))/click", [:])
     }
 
+    /// The text an element shows.
+    func text(of selector: String) async throws -> String {
+        try await command("GET", "/element/\(try await element(selector))/text") as? String ?? ""
+    }
+
     /// Types into a field, after clearing it.
     func type(_ text: String, into selector: String) async throws {
         let id = try await element(selector)
