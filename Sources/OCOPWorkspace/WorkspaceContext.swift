@@ -27,5 +27,5 @@ struct WorkspaceContext: RequestContext, SessionRequestContext {
         self.coreContext = .init(source: source)
     }
 
-    var maxUploadSize: Int { FormData.maximumBytes }
+    var maxUploadSize: Int { FormData.maximumUploadBytes }
 }

@@ -50,7 +50,9 @@ struct WorkspaceGate: RouterMiddleware {
                                          message: workspace.strings.text("csrf", context.language), context: context)
             }
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > FormData.maximumBytes {
+        let isUpload = request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true
+        if let length = request.headers[.contentLength].flatMap(Int.init),
+           length > (isUpload ? FormData.maximumUploadBytes : FormData.maximumBytes) {
             return workspace.message(status: .contentTooLarge, heading: workspace.strings.text("badRequest", context.language),
                                      message: workspace.strings.text("formTooLarge", context.language), context: context)
         }

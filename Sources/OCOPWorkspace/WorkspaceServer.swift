@@ -90,6 +90,7 @@ public struct WorkspaceServer: Sendable {
         ProducerPages(workspace: workspace).register(on: router)
         ProductPages(workspace: workspace).register(on: router)
         DossierPages(workspace: workspace).register(on: router)
+        ImportPages(workspace: workspace).register(on: router)
         CertificatePages(workspace: workspace).register(on: router)
         SyncPages(workspace: workspace).register(on: router)
         return router

@@ -186,4 +186,46 @@ struct BrowserJourneyTests {
         try await camera.shoot(browser, "certificate")
         #expect(try await Self.eventually { try workspace.replica.fetchAll(Certificate.self).map(\.stars) == [4] })
     }
+
+    @Test("a CSV with bad rows: the errors line by line; the fixed file previewed and imported", arguments: Width.allCases)
+    func importCSV(width: Width) async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let browser = try await WebDriver(width: width.size.width, height: width.size.height)
+        defer { Task { await browser.quit() } }
+        var camera = Camera(width: width)
+        try await browser.open(workspace.base + "/")
+        try await browser.type("lan", into: "#name")
+        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
+        try await browser.click("main form.card button[type=submit]")
+        _ = try await browser.source { $0.contains("Tổng quan") }
+
+        let bad = workspace.directory.appendingPathComponent("chủ thể.csv")
+        try Data(WorkspaceImportTests.badProducers.utf8).write(to: bad)
+        let good = workspace.directory.appendingPathComponent("chủ thể đã sửa.csv")
+        try Data(WorkspaceImportTests.goodProducers.utf8).write(to: good)
+
+        try await browser.click("a[href='/import']")
+        _ = try await browser.source { $0.contains("id=\"upload\"") }
+        try await browser.type(bad.path, into: "#file")
+        try await browser.click("#upload button[type=submit]")
+        let refused = try await browser.source { $0.contains("import-error-list") }
+        #expect(refused.contains("<td>3</td><td>name</td>") && refused.contains("<td>5</td><td>type</td>"), "\(Self.main(refused))")
+        try await camera.shoot(browser, "import-errors")
+        #expect(try workspace.replica.fetchAll(Producer.self).isEmpty)
+
+        try await browser.type(good.path, into: "#file")
+        try await browser.click("#upload button[type=submit]")
+        let preview = try await browser.source { $0.contains("confirm-import") }
+        #expect(preview.contains("sẽ thêm 3"), "\(Self.main(preview))")
+        try await camera.shoot(browser, "import-preview")
+        try await browser.click("#confirm-import button[type=submit]")
+        #expect(try await browser.source { $0.contains("Đã nhập 3") }.contains("Đã nhập 3"))
+        #expect(try await Self.eventually { try workspace.replica.fetchAll(Producer.self).count == 3 })
+        try await browser.click("main a.button[href='/producers']")
+        #expect(try await browser.source { $0.contains("3 kết quả") }.contains("Hộ kinh doanh Lò Văn Páo"))
+        try await camera.shoot(browser, "import-done")
+    }
 }

@@ -123,6 +123,29 @@ final class Browser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
         return try await send("POST", path, body: Data(body.utf8), headers: headers)
     }
 
+    /// Posts a form with a file, as a browser sends an upload (`multipart/form-data`); the
+    /// token is taken from a GET of `path` first, like ``post(_:_:csrf:headers:)``.
+    func upload(_ path: String, _ fields: [(String, String)], file: (field: String, name: String, bytes: Data), csrf: String? = nil,
+                boundary: String = "----ocop\(UUID().uuidString)") async throws -> Page {
+        var token = csrf
+        if token == nil { token = try await get(path).csrf ?? "" }
+        var body = Data()
+        var all = fields
+        if let token, !token.isEmpty { all.insert(("_csrf", token), at: 0) }
+        for (name, value) in all {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv\r\n\r\n".utf8))
+        body.append(file.bytes)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await send("POST", path, body: body, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"])
+    }
+
+    /// Sends raw bytes with the given headers (for malformed requests).
+    func raw(_ method: String, _ path: String, body: Data, headers: [String: String]) async throws -> Page {
+        try await send(method, path, body: body, headers: headers)
+    }
+
     private func send(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> Page {
         var request = URLRequest(url: URL(string: base + path)!)
         // A full run on two cores queues every test's bcrypt and replica work on the same few
