@@ -286,7 +286,7 @@ let package = Package(
         .testTarget(
             name: "OCOPWorkspaceTests",
             dependencies: [
-                "OCOPWorkspace", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPNetwork", "OCOPStore",
+                "OCOPWorkspace", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPNetwork", "OCOPStore", "OCOPSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -74,6 +74,12 @@ extension Replica {
             fields TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS _workspace_writes_by_row ON _workspace_writes(tbl, pk);
+        CREATE TABLE IF NOT EXISTS _workspace_conflict_reviews (
+            conflict TEXT PRIMARY KEY NOT NULL,
+            user TEXT NOT NULL,
+            at REAL NOT NULL,
+            choice TEXT NOT NULL
+        );
         """
 
     /// Makes the workspace's own tables if this replica has none yet (they never sync).

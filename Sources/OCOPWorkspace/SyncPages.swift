@@ -18,12 +18,36 @@ struct SyncPages {
             _ = await workspace.sync.start()
             return Workspace.seeOther("/sync")
         }
+        router.post("/sync/conflict") { _, context in try await review(context) }
     }
 
-    private func page(_ context: WorkspaceContext) async throws -> Response {
+    /// Settles one conflict: keep the row's value, or take the other one back (a new local write).
+    private func review(_ context: WorkspaceContext) async throws -> Response {
+        guard let account = context.account, account.role.canWrite else { return workspace.forbidden(context) }
+        guard let key = context.form["conflict"], let choice = context.form["choice"].flatMap(ConflictReviewChoice.init(rawValue:)) else {
+            return try await page(context, status: .unprocessableContent, problems: [workspace.strings.text("badRequest", context.language)])
+        }
+        do {
+            let found = try await workspace.onReplica { replica -> Bool in
+                guard let conflict = try replica.conflictsToReview().first(where: { $0.reviewKey == key }) else { return false }
+                try replica.review(conflict, choice: choice, by: account.name)
+                return true
+            }
+            guard found else {
+                return try await page(context, status: .unprocessableContent, problems: [workspace.strings.text("conflictGone", context.language)])
+            }
+            return Workspace.seeOther("/sync#conflicts")
+        } catch let errors as ValidationErrors {
+            return try await page(context, status: .unprocessableContent, problems: errors.errors.map(\.description))
+        } catch let error as ReplicaError {
+            return try await page(context, status: .unprocessableContent, problems: [error.message])
+        }
+    }
+
+    private func page(_ context: WorkspaceContext, status: HTTPResponse.Status = .ok, problems: [String] = []) async throws -> Response {
         let words = workspace.strings.words(context.language)
         let (pending, refused, conflicts) = try await workspace.onReplica { replica in
-            let conflicts = try replica.conflicts().prefix(500).map { conflict in
+            let conflicts = try replica.conflictsToReview().prefix(500).map { conflict in
                 (conflict, try replica.currentText(of: conflict.column, in: conflict.table, key: conflict.key))
             }
             return (try replica.syncPosition().pendingWrites, try replica.parkedRejections(), conflicts)
@@ -33,6 +57,7 @@ struct SyncPages {
         let last = await runner.last
         var object: [String: Any] = [
             "configured": runner.configuration != nil, "running": running, "pendingWrites": pending,
+            "problems": problems, "hasProblems": !problems.isEmpty,
             "lastSync": last.map { Workspace.vietnamTime($0.finished) } ?? words["never"] ?? "",
             "refusedCount": refused.count, "hasRefused": !refused.isEmpty,
             "refused": refused.prefix(500).map { rejection -> [String: Any] in
@@ -48,6 +73,7 @@ struct SyncPages {
                     "origin": String(conflict.origin.description.prefix(8)),
                     "when": Workspace.vietnamTime(Date(timeIntervalSince1970: Double(conflict.losingStamp.hlc.millis) / 1000)),
                     "kind": words["conflict_\(conflict.kind)"] ?? "\(conflict.kind)",
+                    "reviewKey": conflict.reviewKey, "canTakeOther": conflict.column != ConflictRecord.existenceColumn,
                 ]
                 if let link = Self.link(table: conflict.table, key: conflict.key) { row["link"] = link }
                 return row
@@ -64,7 +90,7 @@ struct SyncPages {
                 object["lastResult"] = last.failure ?? ""
             }
         }
-        var response = workspace.page("sync", title: words["sync"] ?? "", nav: "sync", object: object, context: context)
+        var response = workspace.page("sync", title: words["sync"] ?? "", nav: "sync", object: object, context: context, status: status)
         // While a sync runs the page looks again every two seconds, without any script.
         if running { response.headers[HTTPField.Name("Refresh")!] = "2" }
         return response
@@ -91,14 +117,5 @@ struct SyncPages {
         return "/\(table)/\(id.uuidString.lowercased())"
     }
 
-    static func text(_ value: SyncValue) -> String {
-        switch value {
-        case .null: return "—"
-        case .text(let text): return text
-        case .blob(let bytes) where bytes.count == 16:
-            return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
-                               bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])).uuidString.lowercased()
-        default: return "\(value)"
-        }
-    }
+    static func text(_ value: SyncValue) -> String { value.displayText }
 }

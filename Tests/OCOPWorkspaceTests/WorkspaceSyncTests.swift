@@ -5,6 +5,7 @@ import OCOPModel
 import OCOPNetwork
 import OCOPReplica
 import OCOPStore
+import OCOPSync
 import Testing
 
 /// "Đồng bộ ngay" against a real sync server on loopback (the daemon's own `SyncServer` over a
@@ -69,7 +70,7 @@ struct WorkspaceSyncTests {
         #expect(try await officer.get("/products/\(orphan.id.uuidString.lowercased())").body.contains("id=\"refusal\"") == false)
     }
 
-    @Test("a conflict with the central office is shown with both values side by side, its origin and time")
+    @Test("conflicts with the central office are shown side by side, then settled: one kept, one taken back and synced")
     func conflictShown() async throws {
         let daemon = try await LocalDaemon.start("conflict")
         defer { daemon.stop() }
@@ -91,9 +92,11 @@ struct WorkspaceSyncTests {
         // Both change the commune, neither having seen the other's change.
         var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
         theirs.commune = "Phường Thuận Hòa"
+        theirs.name = "HTX Nón lá Phú Cam"
         try central.save(theirs)
         var ours = producer
         ours.commune = "Phường Phú Nhuận"
+        ours.name = "Hợp tác xã Nón lá Phú Cam Huế"
         try replica.save(ours)
         _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
 
@@ -104,11 +107,51 @@ struct WorkspaceSyncTests {
         _ = try await officer.post("/sync", [])
         await workspace.server.waitForSync()
         let page = try await officer.get("/sync")
-        #expect(page.body.contains("Xung đột (1)"), "\(page.body)")
+        #expect(page.body.contains("Xung đột (2)"), "\(page.body)")
         let current = try #require(try replica.fetch(Producer.self, id: producer.id)?.commune)
         let other = current == "Phường Thuận Hòa" ? "Phường Phú Nhuận" : "Phường Thuận Hòa"
         #expect(page.body.contains("<td>commune</td><td>\(current)</td><td>\(other)</td>"), "\(page.body)")
         #expect(page.body.contains("sửa đồng thời"))
+
+        // The name: keep what the row holds. The commune: take the other value back.
+        let conflicts = try replica.conflictsToReview()
+        let name = try #require(conflicts.first { $0.column == "name" })
+        let commune = try #require(conflicts.first { $0.column == "commune" })
+        let currentName = try #require(try replica.fetch(Producer.self, id: producer.id)?.name)
+        #expect(try await officer.post("/sync/conflict", [("conflict", name.reviewKey), ("choice", "keep")], csrf: page.csrf).status == 303)
+        #expect(try await officer.post("/sync/conflict", [("conflict", commune.reviewKey), ("choice", "take")], csrf: page.csrf).status == 303)
+        let settled = try await officer.get("/sync")
+        #expect(settled.body.contains("Xung đột (0)"), "\(settled.body)")
+        let row = try #require(try replica.fetch(Producer.self, id: producer.id))
+        #expect(row.commune == other && row.name == currentName)
+        #expect(try replica.workspaceWrites(of: "producers", key: producer.id).map(\.action) == ["conflictTookOther", "conflictKept"])
+        // Settled twice, or a conflict that does not exist: said plainly.
+        let twice = try await officer.post("/sync/conflict", [("conflict", commune.reviewKey), ("choice", "take")], csrf: page.csrf)
+        #expect(twice.status == 422 && twice.body.contains("đã được xử lý"))
+        #expect(try await officer.post("/sync/conflict", [("conflict", commune.reviewKey), ("choice", "burn")], csrf: page.csrf).status == 422)
+
+        // The value taken back is a local change: the next sync sends it, and the central office gets it.
+        _ = try await officer.post("/sync", [])
+        await workspace.server.waitForSync()
+        #expect(try store.replica.fetch(Producer.self, id: producer.id)?.commune == other)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
+        #expect(try central.fetch(Producer.self, id: producer.id)?.commune == other)
+    }
+
+    @Test("taking back a value the row can no longer hold is refused with the model's reason, nothing written")
+    func takingBackAnInvalidValueIsRefused() async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let producer = Producer(tenantID: workspace.tenant, name: "Hộ kinh doanh Lò Văn Páo", type: .household, representative: "Lò Văn Páo")
+        try workspace.replica.save(producer)
+        // A conflict whose losing value would leave a household without its head.
+        let conflict = ConflictRecord(table: "producers", key: .blob(withUnsafeBytes(of: producer.id.uuid) { Array($0) }),
+                                      column: "representative", kind: .concurrentUpdate, losingValue: .null,
+                                      losingStamp: Stamp(hlc: HLC(millis: 1_700_000_000_000, logical: 0),
+                                                         dot: Dot(replica: ReplicaID(uuid: UUID()), counter: 7)))
+        #expect(throws: ValidationErrors.self) { try workspace.replica.review(conflict, choice: .takeOther, by: "lan") }
+        #expect(try workspace.replica.fetch(Producer.self, id: producer.id)?.representative == "Lò Văn Páo")
+        #expect(try workspace.replica.workspaceWrites(of: "producers", key: producer.id).isEmpty)
     }
 }
 
