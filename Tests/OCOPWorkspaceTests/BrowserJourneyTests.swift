@@ -1,6 +1,8 @@
 import Foundation
 import OCOPModel
+import OCOPNetwork
 import OCOPReplica
+import OCOPStore
 import Testing
 
 /// The workspace clicked through in Debian's Chromium (chromedriver), at desktop and tablet
@@ -227,5 +229,79 @@ struct BrowserJourneyTests {
         try await browser.click("main a.button[href='/producers']")
         #expect(try await browser.source { $0.contains("3 kết quả") }.contains("Hộ kinh doanh Lò Văn Páo"))
         try await camera.shoot(browser, "import-done")
+    }
+
+    @Test("sync with a running daemon from the page; fix the change it refused; settle a conflict with the central office",
+          arguments: Width.allCases)
+    func syncFixAndSettle(width: Width) async throws {
+        let daemon = try await LocalDaemon.start("browser-\(width.rawValue)")
+        defer { daemon.stop() }
+        let (scratch, store) = (daemon.scratch, daemon.store)
+        let secret = "bí-mật-của-Huế-0123456789"
+        let centralSecret = "bí-mật-trung-ương-0123456789"
+        let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
+        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
+        let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
+        let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
+        let provinceSync = daemon.client(tenant.uuidString.lowercased(), secret)
+        let centralSync = daemon.client("central", centralSecret)
+        // A producer both sides know, then changed on both sides: a conflict on its commune.
+        let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
+        try replica.save(producer)
+        _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: LocalDaemon.quiet)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: LocalDaemon.quiet)
+        var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
+        theirs.commune = "Phường Thuận Hòa"
+        try central.save(theirs)
+        var ours = producer
+        ours.commune = "Phường Phú Nhuận"
+        try replica.save(ours)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: LocalDaemon.quiet)
+        // And a product another tool wrote that the server will refuse: its producer is unknown.
+        let orphan = Product(tenantID: tenant, producerID: UUID(), classificationCode: "1.2.b", nameVi: "Mật ong không chủ")
+        try replica.write { db in try orphan.insert(db) }
+
+        let workspace = try await WorkspaceHarness.start(sync: provinceSync, replica: (replica, scratch))
+        defer { Task { await workspace.stop() } }
+        let browser = try await WebDriver(width: width.size.width, height: width.size.height)
+        defer { Task { await browser.quit() } }
+        var camera = Camera(width: width)
+        try await browser.open(workspace.base + "/")
+        try await browser.type("lan", into: "#name")
+        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
+        try await browser.click("main form.card button[type=submit]")
+        _ = try await browser.source { $0.contains("Tổng quan") }
+
+        // Đồng bộ ngay: the page refreshes itself until the sync is done, then says what happened.
+        try await browser.click("a[href='/sync']")
+        try await browser.click("form[action='/sync'] button")
+        let synced = try await browser.source { $0.contains("Đồng bộ xong") }
+        #expect(synced.contains("Thay đổi bị máy chủ từ chối (1)") && synced.contains("Xung đột (1)"), "\(Self.main(synced))")
+        try await camera.shoot(browser, "sync-result")
+
+        // The refused product: open it from the list, give it its producer, sync again.
+        try await browser.click("a[href='/products/\(orphan.id.uuidString.lowercased())']")
+        #expect(try await browser.source { $0.contains("id=\"refusal\"") }.contains("Máy chủ đã từ chối"))
+        try await browser.click("#producer_id option[value='\(producer.id.uuidString.lowercased())']")
+        try await camera.shoot(browser, "refused-fix")
+        try await browser.click("main form.card button[type=submit]")
+        _ = try await browser.source { $0.contains("Lịch sử thay đổi") }
+        try await browser.click("a[href='/sync']")
+        try await browser.click("form[action='/sync'] button")
+        let again = try await browser.source { $0.contains("Đồng bộ xong") && $0.contains("Thay đổi bị máy chủ từ chối (0)") }
+        #expect(again.contains("Thay đổi bị máy chủ từ chối (0)"), "\(Self.main(again))")
+        #expect(try await Self.eventually { try store.replica.fetch(Product.self, id: orphan.id) != nil })
+
+        // The conflict, both values side by side: take the other one back.
+        let current = try #require(try replica.fetch(Producer.self, id: producer.id)?.commune)
+        let other = current == "Phường Thuận Hòa" ? "Phường Phú Nhuận" : "Phường Thuận Hòa"
+        try await camera.shoot(browser, "conflict")
+        try await browser.click("td.settle input[value=take] ~ button")
+        #expect(try await browser.source { $0.contains("Xung đột (0)") }.contains("Xung đột (0)"))
+        #expect(try await Self.eventually { try replica.fetch(Producer.self, id: producer.id)?.commune == other })
+        try await browser.click("form[action='/sync'] button")
+        #expect(try await Self.eventually { try store.replica.fetch(Producer.self, id: producer.id)?.commune == other })
     }
 }
