@@ -35,22 +35,30 @@ extension Replica {
     public func sync(
         over channel: some SyncChannel, batchSize: Int = 2_000, progress: (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncReport {
+        // The replica's own work (reading, stamping, applying) blocks on SQLite: it runs on
+        // BlockingWork's threads, never on the caller's cooperative thread (a workspace's pages
+        // share those with this sync).
         var report = SyncReport()
-        while let batch = try outgoingBatch(maxWrites: batchSize) {
+        while let batch = try await BlockingWork.run({ try self.outgoingBatch(maxWrites: batchSize) }) {
             let acknowledgement = try await channel.push(batch)
             // Refused conflict records (numbered after the changes, SPEC §9) leave nothing to park.
             let rejections = acknowledgement.refused.filter { $0.index < batch.changes.count }.map(Rejection.init)
-            try acknowledge(batch, through: acknowledgement.acknowledgedThrough, rejections: rejections)
+            let remaining = try await BlockingWork.run {
+                try self.acknowledge(batch, through: acknowledgement.acknowledgedThrough, rejections: rejections)
+                return try self.syncPosition().pendingWrites
+            }
             report.batchesPushed += 1
             report.changesPushed += batch.changes.count
             report.changesRefused += rejections.count
-            progress(.pushed(changes: report.changesPushed, remainingWrites: try syncPosition().pendingWrites))
+            progress(.pushed(changes: report.changesPushed, remainingWrites: remaining))
             if acknowledgement.acknowledgedThrough < batch.lastCounter { break }
         }
-        var cursor = try syncPosition().pulledCursor
+        var cursor = try await BlockingWork.run { try self.syncPosition().pulledCursor }
         while true {
             let page = try await channel.pull(after: cursor)
-            let summary = try applyIncoming(changes: page.changes, conflicts: page.conflicts, cursor: page.nextCursor)
+            let summary = try await BlockingWork.run {
+                try self.applyIncoming(changes: page.changes, conflicts: page.conflicts, cursor: page.nextCursor)
+            }
             report.pagesPulled += 1
             report.changesPulled += page.changes.count
             report.changesApplied += summary.applied

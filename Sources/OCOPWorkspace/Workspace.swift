@@ -24,12 +24,21 @@ final class Workspace: Sendable {
         try replica.prepareWorkspace()
     }
 
-    /// Runs replica work on the thread pool: SQLite blocks, and a page must never hold up the
-    /// event loop or the cooperative threads (a sync runs meanwhile).
+    /// Runs replica work on the workspace's own threads: SQLite blocks, and a page must never
+    /// hold up the event loop or the cooperative threads, nor queue behind a login's bcrypt
+    /// (which runs on NIO's shared pool) or a sync's writes (which run on their own).
     func onReplica<T: Sendable>(_ body: @escaping @Sendable (Replica) throws -> T) async throws -> T {
         let replica = self.replica
-        return try await NIOThreadPool.singleton.runIfActive { try body(replica) }
+        return try await Self.replicaThreads.runIfActive { try body(replica) }
     }
+
+    /// Threads for pages' replica work, shared by every workspace of the process and started
+    /// once, as NIO's own shared pool is. Four: the replica's readers run side by side (WAL).
+    static let replicaThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
 
     func account(named name: String) async throws -> WorkspaceAccount? {
         try await onReplica { try $0.workspaceAccounts().first { $0.name == name } }
