@@ -78,6 +78,16 @@ public struct LotEvent: OCOPRecord {
         "storing", "transforming", "creating_class_instance", "retail_selling", "destroying",
     ]
 
+    /// The EPCIS action of an object event with `step`: ADD when the lot comes into being
+    /// (harvesting, commissioning), DELETE when it ends (destroying), OBSERVE otherwise.
+    public static func objectAction(for step: String) -> String {
+        switch step {
+        case "harvesting", "commissioning": return "ADD"
+        case "destroying": return "DELETE"
+        default: return "OBSERVE"
+        }
+    }
+
     /// Canonical JSON text for a list of lots: lower-case ids, sorted.
     public static func encodeLots(_ lots: [UUID]) -> String {
         "[" + lots.map { "\"\($0.uuidString.lowercased())\"" }.sorted().joined(separator: ",") + "]"
@@ -101,6 +111,16 @@ public struct LotEvent: OCOPRecord {
         format.formatOptions = [.withInternetDateTime]
         return format
     }()
+
+    /// ``validationErrors(reference:)`` and one more rule for an event being recorded now: it
+    /// is not in the future (five minutes are allowed for clocks that differ).
+    public func validationErrors(reference: ReferenceData, recordedAt now: Date) -> [ValidationError] {
+        var errors = validationErrors(reference: reference)
+        if let date = eventDate, date > now.addingTimeInterval(300) {
+            errors.append(ValidationError(record: Self.schema.name, field: "event_time", reason: "\(eventTime) is in the future: events record what happened"))
+        }
+        return errors
+    }
 
     /// Checks: a known business step; an action for object events only (`ADD`, `OBSERVE`,
     /// `DELETE`); the time ISO 8601 with an offset; a transformation has inputs and is recorded

@@ -45,3 +45,33 @@ package func changedColumns<Record: SyncedRecord>(_ old: Record, _ new: Record) 
     guard let before = try? old.databaseDictionary, let after = try? new.databaseDictionary else { return [] }
     return Record.schema.columns.map(\.name).filter { before[$0] != after[$0] }
 }
+
+extension Replica {
+    /// Refuses an area whose growing-area code another area has, or whose name another area of
+    /// the province has (ignoring case and Unicode form, never tone marks): on
+    /// `material_areas.growing_area_code` / `material_areas.name`.
+    package func checkAreaKeysAreFree(_ area: MaterialArea) throws {
+        let others = try fetchAll(MaterialArea.self).filter { $0.id != area.id }
+        if let code = area.growingAreaCode, let owner = others.first(where: { $0.growingAreaCode?.lowercased() == code.lowercased() }) {
+            throw ValidationErrors([ValidationError(record: MaterialArea.schema.name, field: "growing_area_code",
+                                                    reason: "\(code) is already registered to \(owner.name) (\(owner.id.uuidString.lowercased()))")])
+        }
+        if let twin = others.first(where: { $0.tenantID == area.tenantID && VietnameseCollation.matches($0.name, area.name) }) {
+            throw ValidationErrors([ValidationError(record: MaterialArea.schema.name, field: "name",
+                                                    reason: "an area named \"\(twin.name)\" is already registered (\(twin.id.uuidString.lowercased())); give this one a distinguishing name")])
+        }
+    }
+
+    /// Every problem with `lot` as a row of this replica: its own fields, a production day after
+    /// `today` (a lot is recorded once produced), and its links (its product's province, its
+    /// area's growing-area code, a lot code its product already uses).
+    package func checkLot(_ lot: Batch, product: Product, area: MaterialArea?, today: LocalDate = LocalDate(Date())) throws {
+        var errors = lot.validationErrors(reference: .standard)
+        if lot.producedOn > today {
+            errors.append(ValidationError(record: Batch.schema.name, field: "produced_on",
+                                          reason: "\(lot.producedOn) is after today (\(today), Vietnam time): a lot is recorded once produced"))
+        }
+        errors += lot.linkErrors(product: product, area: area, areaCodes: try fetchAll(GrowingAreaCode.self), otherLots: try fetchAll(Batch.self))
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+    }
+}

@@ -1,62 +1,37 @@
 import Foundation
-import Hummingbird
 import OCOPModel
 import OCOPReplica
 
-/// Producers: the list (search, Vietnamese order, pages, CSV), adding and editing. The fields
-/// of a household's owner are personal data and set apart.
-struct ProducerPages {
-    let workspace: Workspace
+/// Producers: listed with their product counts, searched by name, tax code or commune. The
+/// fields of a household's owner are personal data, set apart on the form.
+struct ProducerKind: RecordKind {
+    typealias Record = Producer
+    let path = "/producers"
+    let listKey = "producers"
+    let newKey = "newProducer"
 
-    func register(on router: Router<WorkspaceContext>) {
-        router.get("/producers") { request, context in try await list(request, context: context, csv: false) }
-        router.get("/producers.csv") { request, context in try await list(request, context: context, csv: true) }
-        router.get("/producers/new") { _, context in
-            guard context.account?.role.canWrite == true else { return workspace.forbidden(context) }
-            return editor(form(context, producer: nil), producer: nil, history: [], context: context)
-        }
-        router.post("/producers/new") { _, context in try await save(nil, context: context) }
-        router.get("/producers/:id") { _, context in
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-                  let producer = try await workspace.onReplica({ try $0.fetch(Producer.self, id: id) }) else { return workspace.notFound(context) }
-            let (history, refusal) = try await workspace.onReplica { replica in
-                (try replica.workspaceWrites(of: Producer.databaseTableName, key: id),
-                 try replica.parkedRejections().first { $0.table == Producer.databaseTableName && SyncPages.text($0.key) == id.uuidString.lowercased() }?.reason)
-            }
-            return editor(form(context, producer: producer), producer: producer, history: history, refusal: refusal, context: context)
-        }
-        router.post("/producers/:id") { _, context in
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-                  let producer = try await workspace.onReplica({ try $0.fetch(Producer.self, id: id) }) else { return workspace.notFound(context) }
-            return try await save(producer, context: context)
+    func columns(_ words: [String: String]) -> [String] {
+        [words["name"], words["type"], words["taxCode"], words["commune"], words["productsCount"]].map { $0 ?? "" }
+    }
+
+    func listing(_ replica: Replica, words: [String: String], language: WorkspaceLanguage) throws -> [ListedRecord] {
+        let counts = Dictionary(grouping: try replica.fetchAll(Product.self), by: \.producerID).mapValues(\.count)
+        return try replica.fetchAll(Producer.self).map { producer in
+            ListedRecord(id: producer.id, sortName: producer.name, searched: [producer.name, producer.taxCode, producer.commune], cells: [
+                .init(text: producer.name, link: "\(path)/\(producer.id.uuidString.lowercased())"),
+                .init(text: words["type_\(producer.type.rawValue)"] ?? producer.type.rawValue),
+                .init(text: producer.taxCode ?? ""), .init(text: producer.commune ?? ""), .init(text: "\(counts[producer.id] ?? 0)"),
+            ])
         }
     }
 
-    private func list(_ request: Request, context: WorkspaceContext, csv: Bool) async throws -> Response {
-        let listing = ListPage(request)
-        let (producers, counts) = try await workspace.onReplica { replica in
-            (try replica.fetchAll(Producer.self), Dictionary(grouping: try replica.fetchAll(Product.self), by: \.producerID).mapValues(\.count))
-        }
-        let found = VietnameseCollation.sorted(producers.filter { listing.matches([$0.name, $0.taxCode, $0.commune]) }, by: \.name)
-        if csv { return ListPage.csv(CSVExport.producers(found), name: "producers.csv") }
-        let words = workspace.strings.words(context.language)
-        let (shown, paging) = listing.slice(found, path: "/producers", words: workspace.strings, language: context.language)
-        var object = paging
-        object["heading"] = words["producers"]
-        object["newLabel"] = words["newProducer"]
-        object["columns"] = [words["name"], words["type"], words["taxCode"], words["commune"], words["productsCount"]].map { $0 ?? "" }
-        object["rows"] = shown.map { producer -> [String: Any] in
-            ["cells": [
-                ["text": producer.name, "link": "/producers/\(producer.id.uuidString.lowercased())"],
-                ["text": words["type_\(producer.type.rawValue)"] ?? producer.type.rawValue],
-                ["text": producer.taxCode ?? ""], ["text": producer.commune ?? ""], ["text": "\(counts[producer.id] ?? 0)"],
-            ]]
-        }
-        return workspace.page("list", title: words["producers"] ?? "", nav: "producers", object: object, context: context)
+    func csv(_ replica: Replica, ids: [UUID]) throws -> String {
+        let byID = Dictionary(uniqueKeysWithValues: try replica.fetchAll(Producer.self).map { ($0.id, $0) })
+        return CSVExport.producers(ids.compactMap { byID[$0] })
     }
 
-    private func form(_ context: WorkspaceContext, producer: Producer?) -> RecordForm {
-        let text = { (key: String) in workspace.strings.text(key, context.language) }
+    func form(_ producer: Producer?, replica: Replica, strings: WorkspaceStrings, language: WorkspaceLanguage, query: FormData) throws -> RecordForm {
+        let text = { (key: String) in strings.text(key, language) }
         return RecordForm(groups: [
             .init(legend: text("general"), fields: [
                 FormField(id: "name", label: text("name"), value: producer?.name ?? "", required: true, maximumLength: 200),
@@ -74,58 +49,25 @@ struct ProducerPages {
         ])
     }
 
-    private func editor(_ form: RecordForm, producer: Producer?, history: [WorkspaceWrite], refusal: String? = nil,
-                        context: WorkspaceContext,
-                        status: HTTPResponse.Status = .ok, notice: String? = nil) -> Response {
-        let words = workspace.strings.words(context.language)
-        let heading = (producer == nil ? words["newProducer"] : producer?.name) ?? ""
-        let action = producer.map { "/producers/\($0.id.uuidString.lowercased())" } ?? "/producers/new"
-        var object: [String: Any] = ["heading": heading, "form": form.object, "action": action, "back": "/producers",
-                                     "history": history.map { HistoryLine($0, words: words).object }, "hasHistory": !history.isEmpty]
-        if let refusal { object["refusal"] = refusal + " " + (words["refusedFix"] ?? "") }
-        return workspace.page("record-form", title: heading, nav: "producers", object: object,
-                              context: context, status: status, notice: notice)
+    func record(from values: FormData, old: Producer?, replica: Replica) throws -> Producer {
+        var producer = old ?? Producer(tenantID: replica.tenantID ?? UUID(), name: "", type: .cooperative)
+        producer.name = values.text("name") ?? ""
+        producer.type = ProducerType(rawValue: values["type"] ?? "") ?? .cooperative
+        producer.taxCode = values.text("tax_code")
+        producer.commune = values.text("commune")
+        producer.representative = values.text("representative")
+        producer.nationalID = values.text("national_id")
+        producer.phone = values.text("phone")
+        producer.address = values.text("address")
+        try producer.validate()
+        try replica.checkTaxCodeIsFree(producer)
+        return producer
     }
 
-    private func save(_ old: Producer?, context: WorkspaceContext) async throws -> Response {
-        guard let account = context.account, account.role.canWrite else { return workspace.forbidden(context) }
-        var form = form(context, producer: old)
-        form.fill(from: context.form)
-        form.checkInput { workspace.strings.text($0, context.language) }
-        let values = context.form
-        var producer = old ?? Producer(tenantID: UUID(), name: "", type: .cooperative)
-        if !form.isInvalid {
-            producer.name = values.text("name") ?? ""
-            producer.type = ProducerType(rawValue: values["type"] ?? "") ?? .cooperative
-            producer.taxCode = values.text("tax_code")
-            producer.commune = values.text("commune")
-            producer.representative = values.text("representative")
-            producer.nationalID = values.text("national_id")
-            producer.phone = values.text("phone")
-            producer.address = values.text("address")
-            do {
-                let fields = old.map { changedColumns($0, producer) } ?? []
-                let candidate = producer
-                producer = try await workspace.onReplica { replica in
-                    var producer = candidate
-                    if old == nil, let tenant = replica.tenantID { producer.tenantID = tenant }
-                    try producer.validate()
-                    try replica.checkTaxCodeIsFree(producer)
-                    if old == nil || !fields.isEmpty {
-                        try replica.save(producer, by: account.name, action: old == nil ? "created" : "updated", fields: fields)
-                    }
-                    return producer
-                }
-                return Workspace.seeOther("/producers/\(producer.id.uuidString.lowercased())")
-            } catch let errors as ValidationErrors {
-                form.mark(errors)
-            } catch let error as ReplicaError {
-                form.problems.append(error.message)
-            }
-        }
-        var history: [WorkspaceWrite] = []
-        if let old { history = try await workspace.onReplica { try $0.workspaceWrites(of: Producer.databaseTableName, key: old.id) } }
-        return editor(form, producer: old, history: history, context: context, status: .unprocessableContent)
+    func heading(_ producer: Producer) -> String { producer.name }
+
+    func links(_ producer: Producer, words: [String: String]) -> [(href: String, label: String)] {
+        [("/products/new?producer=\(producer.id.uuidString.lowercased())", words["newProduct"] ?? "")]
     }
 }
 

@@ -43,7 +43,7 @@ struct LotCommand: ParsableCommand {
             let area = try materialArea.map { try replica.materialArea($0) }
             let lot = Batch(tenantID: product.tenantID, productID: product.id, materialAreaID: area?.id, lotCode: lotCode,
                             producedOn: producedOn, quantity: quantity, unit: unit)
-            try checkLot(lot, product: product, area: area, in: replica)
+            try replica.checkLot(lot, product: product, area: area)
             try replica.save(lot)
             print(lot.id.lowercasedString)
         }
@@ -89,7 +89,7 @@ struct LotCommand: ParsableCommand {
             let new = Batch(id: old.id, tenantID: old.tenantID, productID: old.productID, materialAreaID: (area ?? oldArea)?.id,
                             lotCode: lotCode ?? old.lotCode, producedOn: producedOn ?? old.producedOn,
                             quantity: amount ?? old.quantity, unit: unit ?? old.unit)
-            try checkLot(new, product: owner, area: area ?? oldArea, in: replica)
+            try replica.checkLot(new, product: owner, area: area ?? oldArea)
             let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Lot \(old.id.lowercasedString) already has these values; nothing changed.")
@@ -99,17 +99,4 @@ struct LotCommand: ParsableCommand {
             print("Updated lot \(new.id.lowercasedString): \(changed.joined(separator: ", ")).")
         }
     }
-}
-
-/// Every rule a lot must meet before it is saved, all problems at once (exit 1): the record's
-/// own (``Batch/validationErrors(reference:)``), not produced after today, and the rules across
-/// rows (``Batch/linkErrors(product:area:areaCodes:otherLots:)``).
-func checkLot(_ lot: Batch, product: Product, area: MaterialArea?, in replica: Replica, today: LocalDate = today()) throws {
-    var errors = lot.validationErrors(reference: .standard)
-    if lot.producedOn > today {
-        errors.append(OCOPModel.ValidationError(record: "batches", field: "produced_on", reason: "\(lot.producedOn) is after today (\(today), Vietnam time): a lot is recorded once produced"))
-    }
-    errors += lot.linkErrors(product: product, area: area, areaCodes: try replica.fetchAll(GrowingAreaCode.self),
-                             otherLots: try replica.fetchAll(Batch.self))
-    if !errors.isEmpty { throw ValidationErrors(errors) }
 }

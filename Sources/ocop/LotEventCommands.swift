@@ -118,24 +118,10 @@ extension LotCommand {
     }
 }
 
-extension LotEvent {
-    /// The EPCIS action of an object event with `step`: ADD when the lot comes into being
-    /// (harvesting, commissioning), DELETE when it ends (destroying), OBSERVE otherwise.
-    static func objectAction(for step: String) -> String {
-        switch step {
-        case "harvesting", "commissioning": return "ADD"
-        case "destroying": return "DELETE"
-        default: return "OBSERVE"
-        }
-    }
-}
 
 /// The event's own rules, and not in the future (five minutes' grace for clocks; exit 1).
 private func checkEvent(_ event: LotEvent, now: Date = Date()) throws {
-    var errors = event.validationErrors(reference: .standard)
-    if let date = event.eventDate, date > now.addingTimeInterval(300) {
-        errors.append(OCOPModel.ValidationError(record: "lot_events", field: "event_time", reason: "\(event.eventTime) is in the future: events record what happened"))
-    }
+    let errors = event.validationErrors(reference: .standard, recordedAt: now)
     if !errors.isEmpty { throw ValidationErrors(errors) }
 }
 

@@ -37,7 +37,7 @@ struct MaterialAreaCommand: ParsableCommand {
             let area = MaterialArea(tenantID: try replica.tenantForNewRows(option: tenant), name: name, growingAreaCode: code,
                                     commune: commune, areaHa: areaHa)
             try area.validate()
-            try checkKeysAreFree(area, in: replica)
+            try replica.checkAreaKeysAreFree(area)
             try replica.save(area)
             print(area.id.lowercasedString)
         }

@@ -38,7 +38,7 @@ extension MaterialAreaCommand {
                 commune: commune ?? old.commune, areaHa: hectares ?? old.areaHa
             )
             try new.validate()
-            try checkKeysAreFree(new, in: replica)
+            try replica.checkAreaKeysAreFree(new)
             let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Material area \(old.id.lowercasedString) already has these values; nothing changed.")
@@ -69,18 +69,5 @@ extension MaterialAreaCommand {
             try replica.delete(MaterialArea.self, id: target.id)
             print("Deleted material area \(target.id.lowercasedString) (\(target.name)).")
         }
-    }
-}
-
-/// Names and growing-area codes find an area (`ocop material-area show NAME`): refuses a second
-/// area of the province with the same code, or with the same name compared as the lookup
-/// compares (NFC, case-insensitive).
-func checkKeysAreFree(_ area: MaterialArea, in replica: Replica) throws {
-    let others = try replica.fetchAll(MaterialArea.self).filter { $0.id != area.id }
-    if let code = area.growingAreaCode, let owner = others.first(where: { $0.growingAreaCode?.lowercased() == code.lowercased() }) {
-        throw CLIError.badData("material_areas.growing_area_code: \(code) is already registered to \(owner.name) (\(owner.id.lowercasedString))")
-    }
-    if let twin = others.first(where: { $0.tenantID == area.tenantID && VietnameseCollation.matches($0.name, area.name) }) {
-        throw CLIError.badData("material_areas.name: an area named \"\(twin.name)\" is already registered (\(twin.id.lowercasedString)); give this one a distinguishing name")
     }
 }
