@@ -55,18 +55,15 @@ struct CertificatePages {
                     day(certificate.expiresOn), status(certificate)]
         }
         if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map { cells($0, false) }), name: "certificates.csv") }
-        let (shown, paging) = listing.slice(found, path: "/certificates", words: workspace.strings, language: context.language)
-        var object = paging
-        object["heading"] = words["certificates"]
-        object["columns"] = columns
-        object["noNew"] = true
-        object["rows"] = shown.map { certificate -> [String: Any] in
-            var cells: [[String: Any]] = cells(certificate, true).map { ["text": $0] }
-            cells[0]["link"] = "/certificates/\(certificate.id.uuidString.lowercased())"
-            cells[1]["link"] = "/products/\(certificate.productID.uuidString.lowercased())"
-            return ["cells": cells]
+        let rows = found.map { certificate in
+            var cells = cells(certificate, true).map { ListedRecord.Cell(text: $0) }
+            cells[0].link = "/certificates/\(certificate.id.uuidString.lowercased())"
+            cells[1].link = "/products/\(certificate.productID.uuidString.lowercased())"
+            return ListedRecord(id: certificate.id, sortName: certificate.number, searched: [], cells: cells)
         }
-        return workspace.page("list", title: words["certificates"] ?? "", nav: "certificates", object: object, context: context)
+        // Certificates are issued by deciding a dossier: the list has no "add" button.
+        return listing.render(rows, path: "/certificates", heading: words["certificates"] ?? "", newLabel: nil, columns: columns,
+                              nav: "certificates", workspace: workspace, context: context)
     }
 
     private func show(_ certificate: Certificate, context: WorkspaceContext, status: HTTPResponse.Status = .ok, problems: [String] = [],

@@ -86,18 +86,14 @@ struct DossierPages {
              "\(sheetCounts[dossier.id] ?? 0)"]
         }
         if csv { return ListPage.csv(CSVWriter.document(header: columns, rows: found.map { cells($0, false) }), name: "dossiers.csv") }
-        let (shown, paging) = listing.slice(found, path: "/dossiers", words: workspace.strings, language: context.language)
-        var object = paging
-        object["heading"] = words["dossiers"]
-        object["newLabel"] = words["newDossier"]
-        object["columns"] = columns
-        object["rows"] = shown.map { dossier -> [String: Any] in
-            var cells: [[String: Any]] = cells(dossier, true).map { ["text": $0] }
-            cells[0]["link"] = "/dossiers/\(dossier.id.uuidString.lowercased())"
-            cells[1]["link"] = "/products/\(dossier.productID.uuidString.lowercased())"
-            return ["cells": cells]
+        let rows = found.map { dossier in
+            var cells = cells(dossier, true).map { ListedRecord.Cell(text: $0) }
+            cells[0].link = "/dossiers/\(dossier.id.uuidString.lowercased())"
+            cells[1].link = "/products/\(dossier.productID.uuidString.lowercased())"
+            return ListedRecord(id: dossier.id, sortName: dossier.reference, searched: [], cells: cells)
         }
-        return workspace.page("list", title: words["dossiers"] ?? "", nav: "dossiers", object: object, context: context)
+        return listing.render(rows, path: "/dossiers", heading: words["dossiers"] ?? "", newLabel: words["newDossier"] ?? "", columns: columns,
+                              nav: "dossiers", workspace: workspace, context: context)
     }
 
     // MARK: Receiving a dossier

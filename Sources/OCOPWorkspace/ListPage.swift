@@ -54,6 +54,26 @@ struct ListPage {
         return components.percentEncodedQuery ?? ""
     }
 
+    /// The page of a list: `rows` already found and in order, this request's page of them, with
+    /// the search box, the paging links, the CSV link and (for writers) the "add" button
+    /// when `newLabel` is given.
+    func render(_ rows: [ListedRecord], path: String, heading: String, newLabel: String?, columns: [String], nav: String,
+                workspace: Workspace, context: WorkspaceContext) -> Response {
+        let (shown, paging) = slice(rows, path: path, words: workspace.strings, language: context.language)
+        var object = paging
+        object["heading"] = heading
+        object["columns"] = columns
+        if let newLabel { object["newLabel"] = newLabel } else { object["noNew"] = true }
+        object["rows"] = shown.map { row -> [String: Any] in
+            ["cells": row.cells.map { cell -> [String: Any] in
+                var object: [String: Any] = ["text": cell.text]
+                if let link = cell.link { object["link"] = link }
+                return object
+            }]
+        }
+        return workspace.page("list", title: heading, nav: nav, object: object, context: context)
+    }
+
     /// A CSV download: UTF-8 with a byte-order mark, as spreadsheets in Vietnam expect.
     static func csv(_ text: String, name: String) -> Response {
         let body = text.hasPrefix("\u{FEFF}") ? text : "\u{FEFF}" + text

@@ -126,19 +126,8 @@ struct RecordPages<Kind: RecordKind> {
             let text = try await workspace.onReplica { [kind] replica in try kind.csv(replica, ids: ids) }
             return ListPage.csv(text, name: "\(kind.path.dropFirst()).csv")
         }
-        let (shown, paging) = listing.slice(found, path: kind.path, words: workspace.strings, language: context.language)
-        var object = paging
-        object["heading"] = words[kind.listKey]
-        object["newLabel"] = words[kind.newKey]
-        object["columns"] = kind.columns(words)
-        object["rows"] = shown.map { row -> [String: Any] in
-            ["cells": row.cells.map { cell -> [String: Any] in
-                var object: [String: Any] = ["text": cell.text]
-                if let link = cell.link { object["link"] = link }
-                return object
-            }]
-        }
-        return workspace.page("list", title: words[kind.listKey] ?? "", nav: nav, object: object, context: context)
+        return listing.render(found, path: kind.path, heading: words[kind.listKey] ?? "", newLabel: words[kind.newKey] ?? "",
+                              columns: kind.columns(words), nav: nav, workspace: workspace, context: context)
     }
 
     private func editor(_ form: RecordForm, record: Kind.Record?, history: [WorkspaceWrite], refusal: String? = nil,

@@ -40,6 +40,17 @@ struct BrowserJourneyTests {
         return try condition()
     }
 
+    /// A new machine's first visit: the first account, created through the setup page.
+    static func createFirstAccount(in browser: WebDriver, at base: String) async throws {
+        try await browser.open(base + "/")
+        try await browser.type("lan", into: "#name")
+        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
+        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
+        try await browser.click("main form.card button[type=submit]")
+        _ = try await browser.source { $0.contains("Tổng quan") }
+    }
+
     /// The page's main part, for a failure's message.
     static func main(_ page: String) -> String {
         guard let start = page.range(of: "<main") else { return String(page.prefix(1_500)) }
@@ -123,13 +134,7 @@ struct BrowserJourneyTests {
         let browser = try await WebDriver(width: width.size.width, height: width.size.height)
         defer { Task { await browser.quit() } }
         var camera = Camera(width: width)
-        try await browser.open(workspace.base + "/")
-        try await browser.type("lan", into: "#name")
-        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
-        try await browser.click("main form.card button[type=submit]")
-        _ = try await browser.source { $0.contains("Tổng quan") }
+        try await Self.createFirstAccount(in: browser, at: workspace.base)
 
         // From the product's page: receive a dossier, every document ticked.
         try await browser.open(workspace.base + "/products/\(product.id.uuidString.lowercased())")
@@ -196,13 +201,7 @@ struct BrowserJourneyTests {
         let browser = try await WebDriver(width: width.size.width, height: width.size.height)
         defer { Task { await browser.quit() } }
         var camera = Camera(width: width)
-        try await browser.open(workspace.base + "/")
-        try await browser.type("lan", into: "#name")
-        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
-        try await browser.click("main form.card button[type=submit]")
-        _ = try await browser.source { $0.contains("Tổng quan") }
+        try await Self.createFirstAccount(in: browser, at: workspace.base)
 
         let bad = workspace.directory.appendingPathComponent("chủ thể.csv")
         try Data(WorkspaceImportTests.badProducers.utf8).write(to: bad)
@@ -236,27 +235,9 @@ struct BrowserJourneyTests {
     func syncFixAndSettle(width: Width) async throws {
         let daemon = try await LocalDaemon.start("browser-\(width.rawValue)")
         defer { daemon.stop() }
-        let (scratch, store) = (daemon.scratch, daemon.store)
-        let secret = "bí-mật-của-Huế-0123456789"
-        let centralSecret = "bí-mật-trung-ương-0123456789"
-        let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
-        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
-        let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
-        let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
-        let provinceSync = daemon.client(tenant.uuidString.lowercased(), secret)
-        let centralSync = daemon.client("central", centralSecret)
-        // A producer both sides know, then changed on both sides: a conflict on its commune.
-        let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
-        try replica.save(producer)
-        _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: LocalDaemon.quiet)
-        _ = try await SyncClient.sync(central, configuration: centralSync, logger: LocalDaemon.quiet)
-        var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
-        theirs.commune = "Phường Thuận Hòa"
-        try central.save(theirs)
-        var ours = producer
-        ours.commune = "Phường Phú Nhuận"
-        try replica.save(ours)
-        _ = try await SyncClient.sync(central, configuration: centralSync, logger: LocalDaemon.quiet)
+        let store = daemon.store
+        let setting = try await daemon.provinceWithConflict()
+        let (replica, provinceSync, producer, tenant, scratch) = (setting.replica, setting.provinceSync, setting.producer, setting.tenant, daemon.scratch)
         // And a product another tool wrote that the server will refuse: its producer is unknown.
         let orphan = Product(tenantID: tenant, producerID: UUID(), classificationCode: "1.2.b", nameVi: "Mật ong không chủ")
         try replica.write { db in try orphan.insert(db) }
@@ -266,13 +247,7 @@ struct BrowserJourneyTests {
         let browser = try await WebDriver(width: width.size.width, height: width.size.height)
         defer { Task { await browser.quit() } }
         var camera = Camera(width: width)
-        try await browser.open(workspace.base + "/")
-        try await browser.type("lan", into: "#name")
-        try await browser.type("Nguyễn Thị Lan", into: "#display_name")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password")
-        try await browser.type("mật-khẩu-đủ-dài", into: "#password_again")
-        try await browser.click("main form.card button[type=submit]")
-        _ = try await browser.source { $0.contains("Tổng quan") }
+        try await Self.createFirstAccount(in: browser, at: workspace.base)
 
         // Đồng bộ ngay: the page refreshes itself until the sync is done, then says what happened.
         try await browser.click("a[href='/sync']")

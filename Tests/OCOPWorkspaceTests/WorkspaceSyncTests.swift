@@ -74,31 +74,12 @@ struct WorkspaceSyncTests {
     func conflictShown() async throws {
         let daemon = try await LocalDaemon.start("conflict")
         defer { daemon.stop() }
-        let (scratch, store) = (daemon.scratch, daemon.store)
-        let secret = "bí-mật-của-Huế-0123456789"
-        let centralSecret = "bí-mật-trung-ương-0123456789"
-        let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
-        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
+        let store = daemon.store
         let quiet = LocalDaemon.quiet
-
-        let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
-        let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
-        let provinceSync = daemon.client(tenant.uuidString.lowercased(), secret)
-        let centralSync = daemon.client("central", centralSecret)
-        let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
-        try replica.save(producer)
-        _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: quiet)
-        _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
-        // Both change the commune, neither having seen the other's change.
-        var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
-        theirs.commune = "Phường Thuận Hòa"
-        theirs.name = "HTX Nón lá Phú Cam"
-        try central.save(theirs)
-        var ours = producer
-        ours.commune = "Phường Phú Nhuận"
-        ours.name = "Hợp tác xã Nón lá Phú Cam Huế"
-        try replica.save(ours)
-        _ = try await SyncClient.sync(central, configuration: centralSync, logger: quiet)
+        let setting = try await daemon.provinceWithConflict(alsoName: true)
+        let (replica, central, provinceSync, centralSync, producer) =
+            (setting.replica, setting.central, setting.provinceSync, setting.centralSync, setting.producer)
+        let scratch = daemon.scratch
 
         let workspace = try await WorkspaceHarness.start(sync: provinceSync, replica: (replica, scratch))
         defer { Task { await workspace.stop() } }
@@ -157,6 +138,44 @@ struct WorkspaceSyncTests {
 
 /// A national store in a scratch directory and the daemon's own `SyncServer` over it on loopback.
 struct LocalDaemon {
+    /// Huế's replica and a central office's, both synced, then both changing the same producer
+    /// without seeing each other's change (its commune, and with `alsoName` its name); the
+    /// central office has synced its side, the province not yet.
+    struct ConflictSetting {
+        var tenant: UUID
+        var replica: Replica
+        var central: Replica
+        var provinceSync: SyncClientConfiguration
+        var centralSync: SyncClientConfiguration
+        var producer: Producer
+    }
+
+    func provinceWithConflict(alsoName: Bool = false) async throws -> ConflictSetting {
+        let secret = "bí-mật-của-Huế-0123456789"
+        let centralSecret = "bí-mật-trung-ương-0123456789"
+        let tenant = try await store.addProvince(code: "46", name: "Huế", verifier: ScramVerifier.make(secret: secret))
+        try await store.addCentralAccount(verifier: ScramVerifier.make(secret: centralSecret))
+        let replica = try Replica.create(at: scratch.appendingPathComponent("hue.ocop").path, role: .province, tenantID: tenant)
+        let central = try Replica.create(at: ":memory:", role: .central, tenantID: nil)
+        let provinceSync = client(tenant.uuidString.lowercased(), secret)
+        let centralSync = client("central", centralSecret)
+        let producer = Producer(tenantID: tenant, name: "Hợp tác xã Nón lá Phú Cam", type: .cooperative, commune: "Phường Phú Cam")
+        try replica.save(producer)
+        _ = try await SyncClient.sync(replica, configuration: provinceSync, logger: Self.quiet)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: Self.quiet)
+        var theirs = try #require(try central.fetch(Producer.self, id: producer.id))
+        theirs.commune = "Phường Thuận Hòa"
+        if alsoName { theirs.name = "HTX Nón lá Phú Cam" }
+        try central.save(theirs)
+        var ours = producer
+        ours.commune = "Phường Phú Nhuận"
+        if alsoName { ours.name = "Hợp tác xã Nón lá Phú Cam Huế" }
+        try replica.save(ours)
+        _ = try await SyncClient.sync(central, configuration: centralSync, logger: Self.quiet)
+        return ConflictSetting(tenant: tenant, replica: replica, central: central, provinceSync: provinceSync, centralSync: centralSync,
+                               producer: producer)
+    }
+
     let scratch: URL
     let store: SQLiteNationalStore
     let port: Int
