@@ -106,16 +106,12 @@ struct CertificatePages {
         guard let account = context.account, account.role == .approver else { return workspace.forbidden(context) }
         let values = context.form
         let text = { (key: String) in workspace.strings.text(key, context.language) }
-        let kept = ["date": values["date"] ?? "", "reason": values["reason"] ?? "", "number": values["number"] ?? ""]
-        var probe = RecordForm(groups: [.init(fields: [
-            FormField(id: "date", label: text("date"), value: values["date"] ?? "", maximumLength: 10),
-            FormField(id: "reason", label: text("reason"), value: values["reason"] ?? "", required: true, maximumLength: 2_000),
-            FormField(id: "number", label: text("decisionNumber"), value: values["number"] ?? "", maximumLength: 50),
-        ])])
-        probe.checkInput(text)
-        let day = probe.date("date", latest: DossierPages.today, text)
-        guard !probe.isInvalid, let day else {
-            return try await show(certificate, context: context, status: .unprocessableContent, problems: probe.messages, kept: kept)
+        let step = StepForm(values, texts: [.init(id: "reason", label: "reason", required: true, maximumLength: 2_000),
+                                            .init(id: "number", label: "decisionNumber", maximumLength: 50)],
+                            today: DossierPages.today, words: text)
+        let kept = step.kept
+        guard let day = step.day else {
+            return try await show(certificate, context: context, status: .unprocessableContent, problems: step.problems, kept: kept)
         }
         do {
             try await workspace.onReplica { replica in

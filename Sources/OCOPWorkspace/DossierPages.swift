@@ -224,14 +224,9 @@ struct DossierPages {
         guard let account = context.account, account.role.canWrite else { return workspace.forbidden(context) }
         let values = context.form
         let text = { (key: String) in workspace.strings.text(key, context.language) }
-        var probe = RecordForm(groups: [.init(fields: [
-            FormField(id: "date", label: text("date"), value: values["date"] ?? "", maximumLength: 10),
-            FormField(id: "reason", label: text("reason"), value: values["reason"] ?? "", maximumLength: 2_000),
-        ])])
-        probe.checkInput(text)
-        let day = probe.date("date", latest: Self.today, text)
-        guard !probe.isInvalid, let day else {
-            return try await show(dossier, context: context, status: .unprocessableContent, problems: probe.messages)
+        let step = StepForm(values, texts: [.init(id: "reason", label: "reason", maximumLength: 2_000)], today: Self.today, words: text)
+        guard let day = step.day else {
+            return try await show(dossier, context: context, status: .unprocessableContent, problems: step.problems)
         }
         let present = Set(values.names.filter { $0.hasPrefix("doc_") && values[$0] == "on" }.map { String($0.dropFirst(4)) })
         let reason = values.text("reason")
@@ -300,16 +295,12 @@ struct DossierPages {
         guard let account = context.account, account.role == .approver else { return workspace.forbidden(context) }
         let values = context.form
         let text = { (key: String) in workspace.strings.text(key, context.language) }
-        let kept = ["number": values["number"] ?? "", "reason": values["reason"] ?? "", "date": values["date"] ?? ""]
-        var probe = RecordForm(groups: [.init(fields: [
-            FormField(id: "date", label: text("date"), value: values["date"] ?? "", maximumLength: 10),
-            FormField(id: "number", label: text("certificateNumber"), value: values["number"] ?? "", maximumLength: 50),
-            FormField(id: "reason", label: text("reason"), value: values["reason"] ?? "", maximumLength: 2_000),
-        ])])
-        probe.checkInput(text)
-        let day = probe.date("date", latest: Self.today, text)
-        guard !probe.isInvalid, let day else {
-            return try await show(dossier, context: context, status: .unprocessableContent, problems: probe.messages, decideForm: kept)
+        let step = StepForm(values, texts: [.init(id: "number", label: "certificateNumber", maximumLength: 50),
+                                            .init(id: "reason", label: "reason", maximumLength: 2_000)],
+                            today: Self.today, words: text)
+        let kept = step.kept
+        guard let day = step.day else {
+            return try await show(dossier, context: context, status: .unprocessableContent, problems: step.problems, decideForm: kept)
         }
         do {
             let decision = try await workspace.onReplica { replica in

@@ -130,3 +130,30 @@ struct RecordForm {
         ]
     }
 }
+
+/// The small form of a step on a record's page (a dossier's move, its decision, a revocation):
+/// the step's day, which must be a real day not after today, and a few texts, checked as every
+/// form of the workspace is. Its problems are lines for the page; `kept` is what was typed.
+struct StepForm {
+    /// A text of the step: its field, the word that labels it, whether it is required, its limit.
+    struct Text {
+        var id: String
+        var label: String
+        var required = false
+        var maximumLength: Int
+    }
+
+    let day: LocalDate?
+    let problems: [String]
+    let kept: [String: String]
+
+    init(_ values: FormData, texts: [Text], today: LocalDate, words: (String) -> String) {
+        var form = RecordForm(groups: [.init(fields: [FormField(id: "date", label: words("date"), value: values["date"] ?? "", maximumLength: 10)]
+            + texts.map { FormField(id: $0.id, label: words($0.label), value: values[$0.id] ?? "", required: $0.required, maximumLength: $0.maximumLength) })])
+        form.checkInput(words)
+        let day = form.date("date", latest: today, words)
+        self.day = form.isInvalid ? nil : day
+        problems = form.messages
+        kept = Dictionary(uniqueKeysWithValues: form.fields.map { ($0.id, values[$0.id] ?? "") })
+    }
+}
