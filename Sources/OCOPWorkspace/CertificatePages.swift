@@ -69,15 +69,18 @@ struct CertificatePages {
     private func show(_ certificate: Certificate, context: WorkspaceContext, status: HTTPResponse.Status = .ok, problems: [String] = [],
                       notice: String? = nil, kept: [String: String] = [:]) async throws -> Response {
         let words = workspace.strings.words(context.language)
-        let (product, producer, events) = try await workspace.onReplica { replica in
+        let (product, producer, events, authority) = try await workspace.onReplica { replica in
             let product = try replica.fetch(Product.self, id: certificate.productID)
-            return (product, try product.flatMap { try replica.fetch(Producer.self, id: $0.producerID) },
-                    try replica.certificateEvents(ofCertificates: [certificate.id]))
+            let events = try replica.certificateEvents(ofCertificates: [certificate.id])
+            // The issuing decision names its authority; a certificate recorded without one (before
+            // certificate events existed) is named by its level as it was on the day of issue.
+            let authority = events.first { $0.kind == .issued }?.authorityName
+                ?? (try? replica.decisionAuthority(on: certificate.issuedOn, level: certificate.issuer))?.name
+            return (product, try product.flatMap { try replica.fetch(Producer.self, id: $0.producerID) }, events, authority)
         }
         let today = DossierPages.today
         let history = CertificateHistory(certificate, events: events)
         let current = history.status(on: today) ?? certificate.status
-        let issued = events.first { $0.kind == .issued }
         let id = certificate.id.uuidString.lowercased()
         var object: [String: Any] = [
             "heading": "\(words["certificate"] ?? "") \(certificate.number)", "id": id, "number": certificate.number,
@@ -88,7 +91,7 @@ struct CertificatePages {
             // it: it names the producer as registered.
             "producer": producer?.name ?? "",
             "issuedOn": Workspace.day(certificate.issuedOn, context.language), "expiresOn": Workspace.day(certificate.expiresOn, context.language),
-            "authority": issued?.authorityName ?? "", "status": words["certificate_\(current.rawValue)"] ?? current.rawValue,
+            "authority": authority ?? "", "status": words["certificate_\(current.rawValue)"] ?? current.rawValue,
             "inForce": current == .active, "today": kept["date"] ?? "\(today)", "reason": kept["reason"] ?? "",
             "decisionNumber": kept["number"] ?? "",
             "problems": problems, "hasProblems": !problems.isEmpty,
