@@ -218,6 +218,24 @@ struct WorkspaceDossierTests {
     }
 }
 
+extension WorkspaceDossierTests {
+    @Test("a certificate recorded without its issuing decision still names its authority and says no decision is recorded")
+    func certificateWithoutEvents() async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let product = try Self.product(in: workspace)
+        let certificate = Certificate(tenantID: workspace.tenant, productID: product.id, evaluationID: nil, number: "12/QĐ-UBND", stars: 3,
+                                      issuer: .province, issuedOn: try LocalDate(parsing: "2024-05-02"),
+                                      expiresOn: try LocalDate(parsing: "2027-05-02"), status: .active)
+        try workspace.replica.save(certificate)
+        let officer = workspace.browser()
+        try await officer.setUp()
+        let page = try await officer.get("/certificates/\(certificate.id.uuidString.lowercased())")
+        #expect(page.status == 200 && page.body.contains("UBND cấp tỉnh") && page.body.contains("Chưa ghi quyết định nào"), "\(page.body.prefix(3000))")
+        #expect(page.body.contains("02/05/2024") && page.body.contains("02/05/2027"))
+    }
+}
+
 /// Query values as the pages write them into links.
 enum FormDataEncoding {
     static func encode(_ text: String) -> String {
