@@ -3,7 +3,7 @@ import Hummingbird
 import OCOPModel
 import OCOPReplica
 
-/// CSV import of producers or products: upload, a preview of what would be added or every
+/// CSV import of producers, products or lots: upload, a preview of what would be added or every
 /// problem row by row (line, column, reason), then one click imports all of it or nothing.
 ///
 /// The file is read by `CSVImport`, as `ocop import` reads it, and read again when the officer
@@ -15,8 +15,14 @@ struct ImportPages {
 
     /// What can be imported, with the columns of its file.
     enum Kind: String, CaseIterable, Sendable {
-        case producers, products
-        var columns: [String] { self == .producers ? CSVImport.producerColumns : CSVImport.productColumns }
+        case producers, products, lots
+        var columns: [String] {
+            switch self {
+            case .producers: CSVImport.producerColumns
+            case .products: CSVImport.productColumns
+            case .lots: CSVImport.lotColumns
+            }
+        }
     }
 
     /// Rows shown in a preview; the count says how many there are in all.
@@ -65,6 +71,12 @@ struct ImportPages {
                     let areas = try replica.fetchAll(MaterialArea.self).filter { $0.tenantID == tenantID }
                     let existing = try replica.fetchAll(Product.self).filter { $0.tenantID == tenantID }
                     return .success(try importer.products(from: data, producers: producers, materialAreas: areas, existing: existing))
+                case .lots:
+                    let products = try replica.fetchAll(Product.self).filter { $0.tenantID == tenantID }
+                    let areas = try replica.fetchAll(MaterialArea.self).filter { $0.tenantID == tenantID }
+                    return .success(try importer.lots(from: data, products: products, materialAreas: areas,
+                                                      growingAreaCodes: try replica.fetchAll(GrowingAreaCode.self),
+                                                      existing: try replica.fetchAll(Batch.self), today: LocalDate(Date())))
                 }
             } catch let failure as CSVImportFailure {
                 return .failure(failure)
@@ -143,12 +155,14 @@ struct ImportPages {
         switch kind {
         case .producers: [words["name"], words["type"], words["taxCode"], words["commune"]].map { $0 ?? "" }
         case .products: [words["nameVi"], words["classification"], words["gtin"], words["status"]].map { $0 ?? "" }
+        case .lots: [words["lotCode"], words["producedOn"], words["quantity"], words["unit"]].map { $0 ?? "" }
         }
     }
 
     private static func previewCells(_ record: any SyncedRecord) -> [String] {
         if let producer = record as? Producer { return [producer.name, producer.type.rawValue, producer.taxCode ?? "", producer.commune ?? ""] }
         if let product = record as? Product { return [product.nameVi, product.classificationCode, product.gtin ?? "", product.status.rawValue] }
+        if let lot = record as? Batch { return [lot.lotCode, "\(lot.producedOn)", lot.quantity.map { CriteriaSet.format($0) } ?? "", lot.unit ?? ""] }
         return []
     }
 }

@@ -84,7 +84,7 @@ final class DaemonProcess: @unchecked Sendable {
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardError = handle
-        try process.run()
+        try ChildProcess.launch(process)
         self.process = process
         for _ in 0..<400 {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {

@@ -40,7 +40,7 @@ struct InterruptedUpgradeTests {
             process.arguments = ["serve", "--config", daemon.configPath.path, "--listen", "127.0.0.1:0"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try ChildProcess.launch(process)
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...600, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             await ChildProcess.waitForExit(process)

@@ -1,4 +1,5 @@
 import Foundation
+import OCOPTestSupport
 
 /// Debian's Chromium driven through chromedriver's W3C WebDriver protocol (JSON over HTTP on
 /// loopback): the browser tests click through the workspace as an officer would.
@@ -24,7 +25,7 @@ final class WebDriver: @unchecked Sendable {
         process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.launch(process)
         let deadline = ContinuousClock.now + .seconds(30)
         var lastError: (any Error)?
         while true {

@@ -219,6 +219,48 @@ struct WorkspaceDossierTests {
 }
 
 extension WorkspaceDossierTests {
+    @Test("a second certification of a product replaces its certificate: the first is superseded, the product lists both")
+    func supersede() async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let product = try Self.product(in: workspace)
+        let officer = workspace.browser()
+        try await officer.setUp()
+        var numbers: [String] = []
+        for (index, (reference, fraction)) in [("HS-2024-0007", 0.6), ("HS-2025-0042", 0.8)].enumerated() {
+            let received = try await officer.post("/dossiers/new", [
+                ("reference", reference), ("product_id", product.id.uuidString.lowercased()), ("received_by", "UBND xã Suối Giàng"),
+                ("received_on", index == 0 ? "2024-03-04" : "2025-08-04"), ("rules", Self.rules),
+            ] + (ReferenceData.standard.dossierChecklist(rules: Self.rules)?.codes ?? []).map { ("doc_\($0)", "on") })
+            let path = try #require(received.location)
+            let dossierID = try #require(UUID(uuidString: String(path.dropFirst(10))))
+            let dossier = try #require(try workspace.replica.fetch(Dossier.self, id: dossierID))
+            let sent = try dossier.checked(on: dossier.receivedOn).sentToCouncil(on: dossier.receivedOn.adding(days: 10))
+            try workspace.replica.save(sent)
+            // Five members' sheets, saved as the score page saves them.
+            for member in 1...5 {
+                let scores = Dictionary(uniqueKeysWithValues: Self.criteria.map { ($0.code, $0.maximum * fraction) })
+                let sheet = try CouncilScoreSheet.scoring(sent, member: "Ủy viên \(member)", on: sent.receivedOn.adding(days: 20), scores: scores,
+                                                          recorded: try workspace.replica.councilSheets(of: sent))
+                try workspace.replica.save(sheet)
+            }
+            let number = "\(index + 1)0/QĐ-UBND"
+            numbers.append(number)
+            let page = try await officer.get(path)
+            let decided = try await officer.post(path + "/decide", [("date", "\(sent.receivedOn.adding(days: 30))"), ("number", number), ("reason", "")],
+                                                 csrf: page.csrf)
+            #expect(decided.status == 200 && decided.body.contains(number), "\(decided.body.prefix(3000))")
+        }
+        let certificates = try workspace.replica.certificates(ofProduct: product.id)
+        #expect(certificates.map(\.number) == numbers && certificates.map(\.stars) == [3, 4])
+        #expect(certificates.map(\.status) == [.superseded, .active])
+        #expect(certificates.last?.previousCertificateID == certificates.first?.id)
+        let list = try await officer.get("/certificates")
+        #expect(list.body.contains("Đã được thay thế") && list.body.contains("Còn hiệu lực"))
+        let productPage = try await officer.get("/products/\(product.id.uuidString.lowercased())")
+        #expect(productPage.body.contains(numbers[0]) && productPage.body.contains(numbers[1]))
+    }
+
     @Test("a certificate recorded without its issuing decision still names its authority and says no decision is recorded")
     func certificateWithoutEvents() async throws {
         let workspace = try await WorkspaceHarness.start()

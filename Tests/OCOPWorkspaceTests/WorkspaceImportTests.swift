@@ -106,6 +106,32 @@ struct WorkspaceImportTests {
         #expect(try workspace.replica.fetchAll(Product.self).count == 2)
     }
 
+    @Test("lots: a production day in the future and an unknown product are named at their lines; the fixed file imports")
+    func lots() async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let product = try WorkspaceDossierTests.product(in: workspace)
+        let officer = workspace.browser()
+        try await officer.setUp()
+        let csv = """
+            product,lot_code,produced_on,quantity,unit
+            Chè Shan tuyết Suối Giàng,SG-2025-031,2025-11-02,"240,5",kg
+            Chè Shan tuyết Suối Giàng,SG-2025-032,2099-01-01,100,kg
+            Chè không có,SG-2025-033,2025-11-03,,
+
+            """
+        let refused = try await officer.upload("/import", [("kind", "lots")], file: ("file", "lô.csv", Data(csv.utf8)))
+        #expect(refused.status == 422 && refused.body.contains("<td>3</td><td>produced_on</td>") && refused.body.contains("<td>4</td><td>product</td>"),
+                "\(refused.body.prefix(4000))")
+        let fixed = csv.replacingOccurrences(of: "2099-01-01", with: "2025-11-03").replacingOccurrences(of: "Chè không có", with: "Chè Shan tuyết Suối Giàng")
+        let preview = try await officer.upload("/import", [("kind", "lots")], file: ("file", "lô.csv", Data(fixed.utf8)))
+        #expect(preview.status == 200 && preview.body.contains("sẽ thêm 3"), "\(preview.body.prefix(4000))")
+        let token = try #require(Browser.Page.field("token", in: preview.body))
+        #expect(try await officer.post("/import/confirm", [("token", token)], csrf: preview.csrf).status == 200)
+        let lots = try workspace.replica.fetchAll(Batch.self)
+        #expect(lots.count == 3 && lots.allSatisfy { $0.productID == product.id } && lots.contains { $0.quantity == 240.5 })
+    }
+
     @Test("malformed uploads are refused with a clear answer, never a crash", arguments: [
         "empty boundary", "no boundary", "truncated body", "not UTF-8", "no file", "no kind", "no token", "viewer",
     ])

@@ -92,6 +92,23 @@ struct WorkspaceTests {
         #expect(try workspace.replica.fetchAll(Producer.self).isEmpty)
     }
 
+    @Test("text typed in decomposed form (NFD, as some keyboards send it) is stored in NFC and found by a search in NFC")
+    func decomposedTextIsNormalised() async throws {
+        let workspace = try await WorkspaceHarness.start()
+        defer { Task { await workspace.stop() } }
+        let officer = workspace.browser()
+        try await officer.setUp()
+        let name = "Hợp tác xã Chè Shan tuyết Suối Giàng"
+        let decomposed = name.decomposedStringWithCanonicalMapping
+        #expect(decomposed.unicodeScalars.count > name.unicodeScalars.count)
+        let saved = try await officer.post("/producers/new", [("name", decomposed), ("type", "cooperative"), ("tax_code", ""), ("commune", ""),
+                                                              ("representative", ""), ("national_id", ""), ("phone", ""), ("address", "")])
+        #expect(saved.status == 303)
+        let stored = try #require(try workspace.replica.fetchAll(Producer.self).first?.name)
+        #expect(Array(stored.unicodeScalars) == Array(name.unicodeScalars))
+        #expect(try await officer.get("/producers?q=" + FormDataEncoding.encode("Suối Giàng")).body.contains("1 kết quả"))
+    }
+
     @Test("a household must name its head: the model's rule, shown at its field")
     func householdNeedsItsHead() async throws {
         let workspace = try await WorkspaceHarness.start()
