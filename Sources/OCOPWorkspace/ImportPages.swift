@@ -111,7 +111,7 @@ struct ImportPages {
             return page(context: context, extra: [
                 "file": name, "kind": kind.rawValue, "token": token, "count": records.count,
                 "previewSummary": workspace.strings.text("importPreview", context.language,
-                                                         ["file": name, "count": "\(records.count)", "what": words[kind.rawValue] ?? ""]),
+                                                         ["file": name, "count": "\(records.count)", "what": words["noun_\(kind.rawValue)"] ?? ""]),
                 "previewColumns": Self.previewColumns(kind, words),
                 "previewRows": records.prefix(Self.previewRows).map { ["cells": Self.previewCells($0)] },
                 "more": records.count > Self.previewRows
@@ -146,7 +146,7 @@ struct ImportPages {
                 return page(context: context, status: .unprocessableContent, extra: ["problem": error.message])
             }
             let notice = workspace.strings.text("imported", context.language,
-                                                ["count": "\(records.count)", "what": words[upload.kind.rawValue] ?? "", "file": upload.filename])
+                                                ["count": "\(records.count)", "what": words["noun_\(upload.kind.rawValue)"] ?? "", "file": upload.filename])
             return page(context: context, extra: ["done": "/\(upload.kind.rawValue)"], notice: notice)
         }
     }

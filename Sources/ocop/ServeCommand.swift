@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let portFile = self.portFile
         let application = try server.application { channel in
             let bound = channel.localAddress?.port ?? port
-            print("Không gian làm việc OCOP / OCOP workspace: \(scheme)://\(WorkspaceConfiguration.isLoopback(host) ? "127.0.0.1" : host):\(bound)/")
+            print("Phần mềm quản lý OCOP / OCOP workspace: \(scheme)://\(WorkspaceConfiguration.isLoopback(host) ? "127.0.0.1" : host):\(bound)/")
             print("Nhấn Ctrl+C để dừng. Press Ctrl+C to stop.")
             fflush(nil)
             if let portFile { try? "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }

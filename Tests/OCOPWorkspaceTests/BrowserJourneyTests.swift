@@ -151,7 +151,7 @@ struct BrowserJourneyTests {
         try await browser.click("form.step input[value=check] ~ button")
         #expect(try await browser.source { $0.contains("Đã kiểm tra đủ") }.contains("Gửi hội đồng"))
         try await browser.click("form.step input[value=send] ~ button")
-        #expect(try await browser.source { $0.contains("Trước hội đồng") }.contains("id=\"new-sheet\""))
+        #expect(try await browser.source { $0.contains("Đang đánh giá tại Hội đồng") }.contains("id=\"new-sheet\""))
         try await camera.shoot(browser, "dossier-at-council")
 
         // Five sheets; the total and the stars follow the typing, before anything is sent.

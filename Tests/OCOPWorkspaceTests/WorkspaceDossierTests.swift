@@ -57,7 +57,7 @@ struct WorkspaceDossierTests {
 
         let path = try await Self.dossierBeforeTheCouncil(officer, product: product, workspace: workspace)
         let atCouncil = try await officer.get(path)
-        #expect(atCouncil.body.contains("Trước hội đồng") && atCouncil.body.contains("0 phiếu chấm"))
+        #expect(atCouncil.body.contains("Đang đánh giá tại Hội đồng") && atCouncil.body.contains("0 phiếu chấm"))
 
         // The official sheet of the rules, every criterion with its maximum.
         let blank = try await officer.get(path + "/score")
@@ -178,6 +178,8 @@ struct WorkspaceDossierTests {
         #expect(returned.status == 303)
         let dossier = try #require(try workspace.replica.fetchAll(Dossier.self).first)
         #expect(dossier.stage == .returned && dossier.reasons?.contains("Thiếu nhãn") == true)
+        // Its page shows the reasons under their label.
+        #expect(try await officer.get(path).body.contains("<dt>Lý do</dt><dd>"))
         // A second dossier with the same reference is refused at its field.
         let again = try await officer.post("/dossiers/new", [
             ("reference", "HS-2025-0043"), ("product_id", product.id.uuidString.lowercased()), ("received_by", "UBND xã"),
