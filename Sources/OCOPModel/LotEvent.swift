@@ -104,7 +104,26 @@ public struct LotEvent: OCOPRecord {
     }
 
     /// The event time as a date and time, if it is ISO 8601 with an offset.
-    public var eventDate: Date? { Self.timeFormat.date(from: eventTime) }
+    public var eventDate: Date? {
+        guard Self.fieldsAreInRange(eventTime) else { return nil }
+        return Self.timeFormat.date(from: eventTime)
+    }
+
+    /// Whether `text` (`YYYY-MM-DDTHH:MM:SS` then `Z` or `±HH:MM`) names a real moment as
+    /// written. The ISO 8601 formatter rolls 30 February into March and hour 24 into the next
+    /// day; an event is never edited, so such a time must be refused, not moved.
+    static func fieldsAreInRange(_ text: String) -> Bool {
+        let characters = Array(text)
+        guard characters.count >= 20, characters[10] == "T", (try? LocalDate(parsing: String(characters[0..<10]))) != nil else { return false }
+        func number(_ range: Range<Int>) -> Int? { range.upperBound <= characters.count ? Int(String(characters[range])) : nil }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              hour < 24, minute < 60, second < 60 else { return false }
+        let zone = String(characters[19...])
+        if zone == "Z" { return true }
+        guard zone.count == 6, zone.first == "+" || zone.first == "-", let zoneHours = Int(zone.dropFirst().prefix(2)),
+              let zoneMinutes = Int(zone.suffix(2)), zoneHours <= 14, zoneMinutes < 60 else { return false }
+        return true
+    }
 
     nonisolated(unsafe) private static let timeFormat: ISO8601DateFormatter = {
         let format = ISO8601DateFormatter()

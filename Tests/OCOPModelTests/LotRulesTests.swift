@@ -160,4 +160,28 @@ struct LotRulesTests {
         let lots = try importer.lots(from: Data(good.utf8), products: [Sample.product], existing: [existing])
         #expect(lots.count == 1 && lots[0].productID == Sample.productID && lots[0].lotCode == "SG-9")
     }
+
+    /// An event time names a real moment as written: a day that does not exist (30 February), an
+    /// hour 24 or minute 60 is refused, not rolled over into the next day (events are never
+    /// edited, so a rolled-over time would stand for ever).
+    @Test(arguments: [
+        ("2026-03-05T08:30:00+07:00", true),
+        ("2026-03-05T08:30:00Z", true),
+        ("2024-02-29T23:59:59+07:00", true),
+        ("2026-02-30T10:00:00+07:00", false),
+        ("2025-02-29T10:00:00+07:00", false),
+        ("2026-04-31T10:00:00+07:00", false),
+        ("2026-03-05T24:00:00+07:00", false),
+        ("2026-03-05T08:60:00+07:00", false),
+        ("2026-03-05T08:30:61+07:00", false),
+        ("2026-03-05T08:30:00+25:00", false),
+        ("2026-03-05 08:30:00+07:00", false),
+        ("2026-03-05T08:30:00", false),
+    ])
+    func eventTimesAreRealMoments(time: String, valid: Bool) {
+        let event = LotEvent(tenantID: Sample.tenantID, lotID: UUID(), eventType: .object, bizStep: "inspecting", action: "OBSERVE",
+                             eventTime: time, recordedBy: "test")
+        let problems = event.validationErrors(reference: .standard).filter { $0.field == "event_time" }
+        #expect(problems.isEmpty == valid, "\(time): \(problems)")
+    }
 }

@@ -89,6 +89,8 @@ struct WorkspaceTraceabilityTests {
             (event("teleporting", "2025-11-03T08:30"), "biz_step-error"),
             (event("inspecting", "2099-11-03T08:30"), "event_time-error"),
             (event("inspecting", "hôm qua"), "event_time-error"),
+            // Found by an outsider: 30 February was rolled into 2 March and saved.
+            (event("inspecting", "2025-02-30T10:00"), "event_time-error"),
             (event("inspecting", "2025-11-03T08:30", where: "<script>alert(1)</script>"), "read_point-error"),
         ] {
             let page = try await officer.post(lotPath + "/events/new", fields)
