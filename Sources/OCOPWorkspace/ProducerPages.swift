@@ -80,7 +80,10 @@ struct HistoryLine {
         self.words = words
     }
     var object: [String: Any] {
-        ["when": Workspace.vietnamTime(write.at), "iso": ISO8601DateFormatter().string(from: write.at), "user": write.user,
-         "action": words["action_\(write.action)"] ?? write.action, "fields": write.fields.joined(separator: ", ")]
+        var object: [String: Any] = ["when": Workspace.vietnamTime(write.at), "iso": ISO8601DateFormatter().string(from: write.at),
+                                     "user": write.user, "action": words["action_\(write.action)"] ?? write.action]
+        // Only a line that names its fields gets the brackets (an empty text still opens the section).
+        if !write.fields.isEmpty { object["fields"] = write.fields.joined(separator: ", ") }
+        return object
     }
 }

@@ -105,8 +105,12 @@ struct ProductKind: RecordKind {
                           },
                           empty: words["nothingFound"] ?? "", link: ("/lots/new?product=\(id)", words["newLot"] ?? "")),
             RecordSection(id: "certificates", title: words["certificates"] ?? "",
-                          columns: [words["certificateNumber"], words["stars"], words["issuedOn"], words["expiresOn"]].map { $0 ?? "" },
-                          rows: certificates.map { [$0.number, "\($0.stars)★", Workspace.day($0.issuedOn, language), Workspace.day($0.expiresOn, language)] },
+                          columns: [words["certificateNumber"], words["stars"], words["issuedOn"], words["expiresOn"], words["status"]].map { $0 ?? "" },
+                          rows: certificates.map { certificate in
+                              let status = certificate.effectiveStatus(on: LocalDate(Date()))
+                              return [certificate.number, "\(certificate.stars)★", Workspace.day(certificate.issuedOn, language),
+                                      Workspace.day(certificate.expiresOn, language), words["certificate_\(status.rawValue)"] ?? status.rawValue]
+                          },
                           empty: words["nothingFound"] ?? ""),
         ]
     }

@@ -261,6 +261,7 @@ extension WorkspaceDossierTests {
         #expect(list.body.contains("Đã được thay thế") && list.body.contains("Còn hiệu lực"))
         let productPage = try await officer.get("/products/\(product.id.uuidString.lowercased())")
         #expect(productPage.body.contains(numbers[0]) && productPage.body.contains(numbers[1]))
+        #expect(productPage.body.contains("<td>Đã được thay thế</td>") && productPage.body.contains("<td>Còn hiệu lực</td>"))
     }
 
     @Test("a certificate recorded without its issuing decision still names its authority and says no decision is recorded")

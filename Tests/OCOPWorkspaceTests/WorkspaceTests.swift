@@ -53,6 +53,8 @@ struct WorkspaceTests {
         #expect(saved.location == "/producers/\(producer.id.uuidString.lowercased())")
         let page = try await officer.get(saved.location ?? "")
         #expect(page.body.contains("Lịch sử thay đổi") && page.body.contains("lan") && page.body.contains("tạo"))
+        // A creation names no fields: no empty brackets after it (an outsider saw "tạo ()").
+        #expect(!page.body.contains("()"))
         let search = try await officer.get("/producers?q=suoi%20giang")
         #expect(search.body.contains("Hợp tác xã Chè Shan tuyết Suối Giàng") && search.body.contains("1 kết quả"))
         #expect(try await officer.get("/producers?q=khong-co").body.contains("Không tìm thấy kết quả nào"))
