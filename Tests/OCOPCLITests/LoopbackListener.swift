@@ -36,7 +36,7 @@ final class LoopbackListener: @unchecked Sendable {
         socketDescriptor = fd
         let thread = Thread {
             while true {
-                let client = accept(fd, nil, nil)
+                let client = Int32(Self.retryingInterrupted { Int(accept(fd, nil, nil)) })
                 guard client >= 0 else { return }
                 Self.handle(client, behaviour)
             }
@@ -61,15 +61,15 @@ final class LoopbackListener: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         switch behaviour {
         case .reset:
-            _ = read(client, &buffer, buffer.count)
+            _ = Self.retryingInterrupted { read(client, &buffer, buffer.count) }
             var linger = linger(l_onoff: 1, l_linger: 0)
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
         case .close:
-            _ = read(client, &buffer, buffer.count)
+            _ = Self.retryingInterrupted { read(client, &buffer, buffer.count) }
             closeGracefully(client)
             return
         case .answer(let bytes):
-            _ = read(client, &buffer, buffer.count)
+            _ = Self.retryingInterrupted { read(client, &buffer, buffer.count) }
             _ = bytes.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
             closeGracefully(client)
             return
@@ -86,8 +86,18 @@ final class LoopbackListener: @unchecked Sendable {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while read(client, &buffer, buffer.count) > 0 {}
+        while Self.retryingInterrupted({ read(client, &buffer, buffer.count) }) > 0 {}
         close(client)
+    }
+
+    /// A system call again while a signal interrupted it. The test process's children exit all
+    /// the time (SIGCHLD): an interrupted read that ended the drain early closed the socket with
+    /// the client's bytes unread, and the reset that sends can discard the answer before the
+    /// client reads it (a full run saw a GOODBYE lost this way).
+    private static func retryingInterrupted(_ call: () -> Int) -> Int {
+        var result = call()
+        while result < 0 && errno == EINTR { result = call() }
+        return result
     }
 
     enum ListenerError: Error { case system(String) }
