@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import OCOPModel
 
@@ -30,7 +31,37 @@ enum SyncSchemaMigrations {
         migrator.registerMigration("2027-02 schema 3 tables") { db in
             try addTables(storage, db)
         }
+        // Row metadata layout 2 (about half the bytes): rewrite what layout 1 wrote, so an
+        // upgraded store is as small as a new one. Unreadable metadata is left as it is, to be
+        // reported with its table and key when a change reaches that row.
+        migrator.registerMigration("2027-03 row metadata layout 2") { db in
+            try rewriteRowMetadata(storage, db)
+        }
         return migrator
+    }
+
+    private static func rewriteRowMetadata(_ storage: SyncStorage, _ db: Database) throws {
+        var directory = try ReplicaDirectory(db)
+        let update = try db.makeStatement(sql: "UPDATE _sync_rows SET meta = ? WHERE tbl = ? AND pk = ?")
+        for table in storage.tables {
+            // A chunk at a time in key order, so a national store of millions of rows is not held in memory.
+            var after = DatabaseValue.null
+            while true {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND (? IS NULL OR pk > ?) ORDER BY pk LIMIT 5000
+                    """, arguments: [table.index, after, after])
+                guard let last = rows.last else { break }
+                after = last[0]
+                for row in rows {
+                    let bytes: Data = row[1]
+                    guard bytes.first == 1,
+                          let meta = try? RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
+                    else { continue }
+                    try update.execute(arguments: [Data(meta.encoded(&directory)), table.index, row[0] as DatabaseValue])
+                }
+            }
+        }
+        try directory.save(db)
     }
 
     /// A schema version that only added tables: create them; a province replica was not sent

@@ -59,7 +59,7 @@ enum MergeBenchmark {
             }
         }
         let collected = try workload.store.collectTombstones()
-        let (data, metadata) = try storageBytes(workload.store.replica)
+        let (data, metadata, parts) = try storageBytes(workload.store.replica)
         return [
             Figure(name: "merge_changes_per_s", value: Double(changes) / mergeSeconds,
                    note: "\(changes) pushed changes (\(provinces) provinces × \(products) products, 3 nights, 30% edited, 2–4 fields; \(conflicts) conflicts with the centre's 1%) merged durably"),
@@ -68,7 +68,7 @@ enum MergeBenchmark {
             Figure(name: "merge_baseline_writes_per_s", value: Double(changes) / upsertSeconds,
                    note: "the baseline's own rate: plain durable writes of the same rows per second"),
             Figure(name: "metadata_overhead_ratio", value: Double(metadata) / Double(data),
-                   note: "sync metadata bytes (row clocks, log, conflicts, tombstones: \(metadata)) over data bytes (\(data)) in the national store after the workload and collecting \(collected) tombstones"),
+                   note: "sync metadata bytes (row clocks, log, conflicts, tombstones: \(metadata)) over data bytes (\(data)) in the national store after the workload and collecting \(collected) tombstones; largest: \(parts)"),
         ]
     }
 
@@ -148,11 +148,12 @@ enum MergeBenchmark {
     }
 
     /// Bytes in data tables (with their indexes) and in sync metadata, from SQLite's dbstat.
-    static func storageBytes(_ replica: Replica) throws -> (data: Int, metadata: Int) {
+    static func storageBytes(_ replica: Replica) throws -> (data: Int, metadata: Int, parts: String) {
         try replica.read { db in
             let dataTables = Set(OCOPSchema.tables.map(\.name))
             var data = 0
             var metadata = 0
+            var parts: [(String, Int)] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT s.name AS name, coalesce(m.tbl_name, s.name) AS owner, sum(s.pgsize - s.unused) AS used
                 FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY s.name
@@ -163,9 +164,11 @@ enum MergeBenchmark {
                     data += used
                 } else if owner.hasPrefix("_sync_") || owner.hasPrefix("_tomb_") {
                     metadata += used
+                    parts.append((row["name"], used))
                 }
             }
-            return (data, metadata)
+            let largest = parts.sorted { $0.1 > $1.1 }.prefix(5).map { "\($0.0) \($0.1)" }
+            return (data, metadata, largest.joined(separator: ", "))
         }
     }
 }

@@ -53,7 +53,8 @@ struct InterruptedUpgradeTests {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
         }
         #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_seq"])
-        #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes", "2027-01 schema 2 tables", "2027-02 schema 3 tables"])
+        #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes", "2027-01 schema 2 tables", "2027-02 schema 3 tables",
+                               "2027-03 row metadata layout 2"])
         #expect(try reopened.replica.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 }

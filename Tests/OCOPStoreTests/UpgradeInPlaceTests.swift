@@ -71,6 +71,26 @@ import Testing
         #expect(now == (try Self.recorded()))
     }
 
+    @Test(arguments: ["national.sqlite", "province-01.ocop", "central.ocop"])
+    func rowMetadataIsRewrittenInLayout2(file: String) throws {
+        func metadata(_ path: String) throws -> (layouts: [Int], bytes: Int, rows: Int) {
+            try DatabaseQueue(path: path).read { db in
+                (try Int.fetchAll(db, sql: "SELECT DISTINCT unicode(CAST(substr(meta, 1, 1) AS TEXT)) FROM _sync_rows ORDER BY 1"),
+                 try Int.fetchOne(db, sql: "SELECT sum(length(meta)) FROM _sync_rows") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM _sync_rows") ?? 0)
+            }
+        }
+        let path = try Self.copy(file)
+        let before = try metadata(path)
+        #expect(before.layouts == [1])
+        if file == "national.sqlite" { _ = try SQLiteNationalStore.open(at: path) } else { _ = try Replica.open(at: path) }
+        let after = try metadata(path)
+        #expect(after.layouts == [2])
+        #expect(after.rows == before.rows)
+        // The fixture's rows, inserted and rarely edited, take about half the bytes.
+        #expect(Double(after.bytes) < 0.6 * Double(before.bytes), "\(before.bytes) → \(after.bytes) bytes")
+    }
+
     @Test func theProvinceEditMadeBeforeTheUpgradeIsStillSent() throws {
         let province = try Replica.open(at: try Self.copy("province-01.ocop"))
         let batch = try #require(try province.outgoingBatch())
