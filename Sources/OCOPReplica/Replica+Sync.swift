@@ -59,20 +59,29 @@ extension Replica {
             var seen = Set<RowKey>()
             var changes: [RowChange] = []
             let anyParked = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM _sync_rejected)") ?? false
+            // The stored state of every row to send, a chunk of keys per statement, not two
+            // statements a row.
+            let resendKeys = resend.map { RowKey(table: $0[0], pk: $0[1]) }
+            let loggedKeys = entries.map { RowKey(table: $0[1], pk: $0[2]) }
+            let keysByTable = Dictionary(grouping: (resendKeys + loggedKeys).filter { storage.tables.indices.contains($0.table) }, by: \.table)
+            var stored: [RowKey: RowState] = [:]
+            for (tableIndex, keys) in keysByTable {
+                let (states, unreadable) = try storage.loadStates(db, storage.tables[tableIndex], keys: keys.map(\.pk), directory: directory)
+                if let problem = unreadable.first { throw problem }
+                for (pk, state) in states { stored[RowKey(table: tableIndex, pk: pk)] = state }
+            }
             // Rows the server lost are sent whole.
-            for row in resend {
-                let key = RowKey(table: row[0], pk: row[1])
+            for key in resendKeys {
                 guard storage.tables.indices.contains(key.table), seen.insert(key).inserted else { continue }
                 let table = storage.tables[key.table]
-                guard var state = try storage.loadState(db, table, pk: key.pk, directory: directory) else { continue }
+                guard var state = stored[key] else { continue }
                 try normaliseText(db, table, pk: key.pk, state: &state)
                 changes.append(RowChange(table: table.schema.name, key: SyncValue(key.pk), state: state))
             }
-            for entry in entries {
-                let key = RowKey(table: entry[1], pk: entry[2])
+            for key in loggedKeys {
                 guard seen.insert(key).inserted else { continue }
                 let table = storage.tables[key.table]
-                guard var state = try storage.loadState(db, table, pk: key.pk, directory: directory) else { continue }
+                guard var state = stored[key] else { continue }
                 try normaliseText(db, table, pk: key.pk, state: &state)
                 let parked = try anyParked && (Bool.fetchOne(
                     db, sql: "SELECT 1 FROM _sync_rejected WHERE tbl = ? AND pk = ?", arguments: [table.schema.name, key.pk]
