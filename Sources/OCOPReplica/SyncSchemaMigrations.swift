@@ -37,7 +37,34 @@ enum SyncSchemaMigrations {
         migrator.registerMigration("2027-03 row metadata layout 2") { db in
             try rewriteRowMetadata(storage, db)
         }
+        // The national store's row bookkeeping keyed by feed position: the feed is the table's
+        // own order (the central office's pull is one range of it, with no index), a province's
+        // pull one range of a small (owner, position) index, and each row's key is stored once in
+        // the table and once in its unique index, not three times. Province and central-office
+        // replicas keep their layout: they have no feed.
+        migrator.registerMigration("2027-04 national rows keyed by feed position") { db in
+            guard storage.keepsFeed else { return }
+            try keyRowsByFeedPosition(db)
+        }
         return migrator
+    }
+
+    private static func keyRowsByFeedPosition(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE _sync_rows_by_position (
+              seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk BLOB NOT NULL, meta BLOB NOT NULL, owner INTEGER, echo INTEGER);
+            INSERT INTO _sync_rows_by_position(seq, tbl, pk, meta, owner, echo)
+              SELECT seq, tbl, pk, meta, owner, echo FROM _sync_rows ORDER BY seq;
+            DROP TABLE _sync_rows;
+            ALTER TABLE _sync_rows_by_position RENAME TO _sync_rows;
+            CREATE UNIQUE INDEX _sync_rows_by_key ON _sync_rows(tbl, pk);
+            CREATE INDEX _sync_rows_by_owner ON _sync_rows(owner) WHERE owner IS NOT NULL;
+            """)
+        // A row that had no position (none should) was given one after the last: the feed
+        // counter must never hand that position out again.
+        if let highest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM _sync_rows"), highest > (try SyncMeta.int(db, .feedSequence) ?? 0) {
+            try SyncMeta.set(db, .feedSequence, highest)
+        }
     }
 
     private static func rewriteRowMetadata(_ storage: SyncStorage, _ db: Database) throws {

@@ -111,8 +111,8 @@ extension SQLiteNationalReader {
     }
 }
 
-// The incremental EPCIS export (NationalReads): rows by the feed's position index
-// (`_sync_rows_by_seq`), records by primary key.
+// The incremental EPCIS export (NationalReads): rows in feed order (the national store's
+// `_sync_rows` is keyed by feed position), records by primary key.
 extension SQLiteNationalReader {
     public func epcisChanges(since position: UInt64, limit: Int) async throws -> EPCISChanges {
         let storage = self.storage

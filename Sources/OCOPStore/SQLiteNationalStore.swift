@@ -225,7 +225,8 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         return try replica.read { db in
             let directory = try ReplicaDirectory(db)
             let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
-            // One index range each: (owner, seq) for a province, (seq) for the central office.
+            // One range each: of the (owner, position) index for a province, of the rows themselves
+            // (keyed by position) for the central office.
             let rows: [Row]
             if principal.role == .province {
                 // The province's own rows and rows everyone sees (owner 0), merged in feed order.
@@ -244,8 +245,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             } else {
                 rows = try Row.fetchAll(
                     db.cachedStatement(sql: """
-                    SELECT tbl, pk, seq FROM _sync_rows INDEXED BY _sync_rows_by_seq
-                    WHERE seq > ? AND seq IS NOT NULL AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?
+                    SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?
                     """),
                     arguments: [Int64(cursor), echo, limit]
                 )

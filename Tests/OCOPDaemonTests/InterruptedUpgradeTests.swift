@@ -13,8 +13,8 @@ struct InterruptedUpgradeTests {
         let daemon = try DaemonProcess()
         defer { daemon.cleanUp() }
         let hanoi = try daemon.addProvince(code: "01", name: "Hà Nội")
-        // Enough rows that building the feed index takes a while: the kills below land before,
-        // during and after it.
+        // Enough rows that rebuilding the row bookkeeping takes a while: the kills below land
+        // before, during and after it.
         let store = try daemon.store()
         try store.replica.write { db in
             let statement = try db.cachedStatement(sql: """
@@ -26,12 +26,22 @@ struct InterruptedUpgradeTests {
             }
         }
         let before = try store.replica.contentDigest()
-        // Back to the layout of the November 2026 release: no feed indexes, no record of adding them.
+        // Back to the layout of the November 2026 release: row bookkeeping keyed by row, no feed
+        // indexes, no record of the later steps.
         try store.replica.write { db in
-            try db.execute(sql: "DROP INDEX _sync_rows_by_seq")
-            try db.execute(sql: "DROP INDEX _sync_conflicts_by_seq")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%'")
+            try db.execute(sql: """
+                CREATE TABLE _sync_rows_2026_11 (
+                  tbl INTEGER NOT NULL, pk BLOB NOT NULL, meta BLOB NOT NULL, seq INTEGER, owner INTEGER, echo INTEGER,
+                  PRIMARY KEY (tbl, pk)) WITHOUT ROWID;
+                INSERT INTO _sync_rows_2026_11 SELECT tbl, pk, meta, seq, owner, echo FROM _sync_rows;
+                DROP TABLE _sync_rows;
+                ALTER TABLE _sync_rows_2026_11 RENAME TO _sync_rows;
+                CREATE INDEX _sync_rows_by_owner ON _sync_rows(owner, seq) WHERE seq IS NOT NULL;
+                DROP INDEX _sync_conflicts_by_seq;
+                DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%' OR identifier LIKE '2027-04%';
+                """)
         }
+        #expect(try store.replica.contentDigest() == before)
 
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<6 {
@@ -48,13 +58,15 @@ struct InterruptedUpgradeTests {
 
         let reopened = try SQLiteNationalStore.open(at: daemon.databasePath)
         #expect(try reopened.replica.contentDigest() == before)
-        let (indexes, migrations) = try reopened.replica.read { db in
-            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_seq' ORDER BY name"),
-             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
+        let (indexes, migrations, positionKey) = try reopened.replica.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('_sync_rows', '_sync_conflicts') AND name NOT LIKE 'sqlite_%' ORDER BY name"),
+             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+             try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('_sync_rows') WHERE pk > 0"))
         }
-        #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_seq"])
+        #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_key", "_sync_rows_by_owner"])
+        #expect(positionKey == ["seq"])
         #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes", "2027-01 schema 2 tables", "2027-02 schema 3 tables",
-                               "2027-03 row metadata layout 2"])
+                               "2027-03 row metadata layout 2", "2027-04 national rows keyed by feed position"])
         #expect(try reopened.replica.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 }
