@@ -9,7 +9,7 @@ import Testing
 struct RowMetaEncodingTests {
     @Test("every generated state reads back equal, over clocks at every edge and vectors of every shape")
     func roundTrip() throws {
-        var random = SplitMix(seed: 0x0C0B_2026)
+        var random = SeededGenerator(state: 0x0C0B_2026)
         for _ in 0..<5_000 {
             let (meta, columnCount) = Self.meta(&random)
             var writing = ReplicaDirectory(entries: [])
@@ -21,7 +21,7 @@ struct RowMetaEncodingTests {
 
     @Test("the November 2026 layout (version 1) still reads, so stores keep working until each row's next change")
     func readsVersion1() throws {
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(state: 7)
         for _ in 0..<2_000 {
             let (meta, columnCount) = Self.meta(&random)
             var writing = ReplicaDirectory(entries: [])
@@ -56,7 +56,7 @@ struct RowMetaEncodingTests {
 
     @Test("damage is refused, never a crash: every truncation, every flipped byte, unknown versions")
     func damage() throws {
-        var random = SplitMix(seed: 99)
+        var random = SeededGenerator(state: 99)
         for _ in 0..<300 {
             let (meta, columnCount) = Self.meta(&random)
             var writing = ReplicaDirectory(entries: [])
@@ -84,7 +84,7 @@ struct RowMetaEncodingTests {
     /// clocks from the Unix epoch (tests, a reset clock) through today to the last millisecond an
     /// HLC holds, logical counters at both ends, columns never written, vectors that cover their
     /// stamps and vectors that know more.
-    static func meta(_ random: inout SplitMix) -> (RowMeta, Int) {
+    static func meta(_ random: inout SeededGenerator) -> (RowMeta, Int) {
         let replicas = (0..<(1 + random.below(4))).map { _ in ReplicaID(high: random.next(), low: random.next()) }
         let millisChoices: [UInt64] = [
             0, 1, RowMeta.clockEpochMillis - 1, RowMeta.clockEpochMillis, RowMeta.clockEpochMillis + 1,
@@ -158,16 +158,6 @@ struct RowMetaEncodingTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failure reproduces.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededGenerator {
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
