@@ -9,7 +9,7 @@ import OCOPModel
 /// an upgrade interrupted at any moment (power cut, kill -9) leaves a file that opens and
 /// finishes upgrading. Files written before migrations existed (November 2026) have every table
 /// of the first step already; its statements are all `IF NOT EXISTS`.
-enum SyncSchemaMigrations {
+package enum SyncSchemaMigrations {
     static func migrator(_ storage: SyncStorage) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11 replica layout") { db in
@@ -67,16 +67,20 @@ enum SyncSchemaMigrations {
         }
     }
 
+    /// One chunk of a table's row metadata in key order: each a range of the (tbl, pk) key, so a
+    /// store of millions of rows is read once, not once a chunk.
+    package static let firstMetadataChunk = "SELECT pk, meta FROM _sync_rows WHERE tbl = ? ORDER BY pk LIMIT 5000"
+    package static let nextMetadataChunk = "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk > ? ORDER BY pk LIMIT 5000"
+
     private static func rewriteRowMetadata(_ storage: SyncStorage, _ db: Database) throws {
         var directory = try ReplicaDirectory(db)
         let update = try db.makeStatement(sql: "UPDATE _sync_rows SET meta = ? WHERE tbl = ? AND pk = ?")
         for table in storage.tables {
             // A chunk at a time in key order, so a national store of millions of rows is not held in memory.
-            var after = DatabaseValue.null
+            var after: DatabaseValue?
             while true {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND (? IS NULL OR pk > ?) ORDER BY pk LIMIT 5000
-                    """, arguments: [table.index, after, after])
+                let rows = try Row.fetchAll(db, sql: after == nil ? firstMetadataChunk : nextMetadataChunk,
+                                            arguments: [table.index] + (after.map { [$0] } ?? []))
                 guard let last = rows.last else { break }
                 after = last[0]
                 for row in rows {

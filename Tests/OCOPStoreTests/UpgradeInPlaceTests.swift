@@ -91,6 +91,17 @@ import Testing
         #expect(Double(after.bytes) < 0.6 * Double(before.bytes), "\(before.bytes) → \(after.bytes) bytes")
     }
 
+    /// The rewrite reads a national store of millions of rows a chunk at a time: each chunk must
+    /// be a range of the key, or every chunk scans the table again from its start.
+    @Test(arguments: ["national.sqlite", "province-01.ocop"])
+    func eachChunkOfTheRewriteIsARangeOfTheKey(file: String) throws {
+        let plan = try DatabaseQueue(path: try Self.copy(file)).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SyncSchemaMigrations.nextMetadataChunk, arguments: [3, Data(count: 16)])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("tbl=? AND pk>?") }, "\(plan)")
+    }
+
     @Test func theProvinceEditMadeBeforeTheUpgradeIsStillSent() throws {
         let province = try Replica.open(at: try Self.copy("province-01.ocop"))
         let batch = try #require(try province.outgoingBatch())
