@@ -217,6 +217,21 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         }
     }
 
+    /// A province's page: its own rows and rows everyone sees (owner 0), each a range of the
+    /// (owner) index, merged in feed order. Arguments: owner, cursor, the puller's number (echo), limit.
+    package static let provincePage = """
+        SELECT tbl, pk, seq FROM (
+          SELECT tbl, pk, seq FROM _sync_rows WHERE owner = 0 AND seq > ?2 AND (echo IS NULL OR echo != ?3) ORDER BY seq LIMIT ?4)
+        UNION ALL
+        SELECT tbl, pk, seq FROM (
+          SELECT tbl, pk, seq FROM _sync_rows WHERE owner = ?1 AND seq > ?2 AND (echo IS NULL OR echo != ?3) ORDER BY seq LIMIT ?4)
+        ORDER BY seq LIMIT ?4
+        """
+
+    /// The central office's page: a range of the rows themselves, which are keyed by feed
+    /// position. Arguments: cursor, the puller's number (echo), limit.
+    package static let centralPage = "SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?"
+
     /// A page of the feed after `cursor` for `principal`, read from a snapshot without writing
     /// anything: it may be read ahead, while the replica is still applying the page before
     /// (a page read earlier is an earlier snapshot; whatever changed since comes later in the feed).
@@ -231,24 +246,9 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
             if principal.role == .province {
                 // The province's own rows and rows everyone sees (owner 0), merged in feed order.
                 let owner = principal.tenantID.flatMap { directory.existingIndex(of: ReplicaID(uuid: $0)) }.map { Int64($0) } ?? -1
-                rows = try Row.fetchAll(
-                    db.cachedStatement(sql: """
-                    SELECT tbl, pk, seq FROM (
-                      SELECT tbl, pk, seq FROM _sync_rows WHERE owner = 0 AND seq > ?2 AND (echo IS NULL OR echo != ?3) ORDER BY seq LIMIT ?4)
-                    UNION ALL
-                    SELECT tbl, pk, seq FROM (
-                      SELECT tbl, pk, seq FROM _sync_rows WHERE owner = ?1 AND seq > ?2 AND (echo IS NULL OR echo != ?3) ORDER BY seq LIMIT ?4)
-                    ORDER BY seq LIMIT ?4
-                    """),
-                    arguments: [owner, Int64(cursor), echo, limit]
-                )
+                rows = try Row.fetchAll(db.cachedStatement(sql: Self.provincePage), arguments: [owner, Int64(cursor), echo, limit])
             } else {
-                rows = try Row.fetchAll(
-                    db.cachedStatement(sql: """
-                    SELECT tbl, pk, seq FROM _sync_rows WHERE seq > ? AND (echo IS NULL OR echo != ?) ORDER BY seq LIMIT ?
-                    """),
-                    arguments: [Int64(cursor), echo, limit]
-                )
+                rows = try Row.fetchAll(db.cachedStatement(sql: Self.centralPage), arguments: [Int64(cursor), echo, limit])
             }
             let hasMore = rows.count == limit
             let upper: Int64 = hasMore ? rows.last![2] : (try SyncMeta.int(db, .feedSequence) ?? 0)
