@@ -240,11 +240,8 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         return try replica.read { db in
             let directory = try ReplicaDirectory(db)
             let echo = directory.existingIndex(of: principal.replica).map { Int64($0) } ?? -1
-            // One range each: of the (owner, position) index for a province, of the rows themselves
-            // (keyed by position) for the central office.
             let rows: [Row]
             if principal.role == .province {
-                // The province's own rows and rows everyone sees (owner 0), merged in feed order.
                 let owner = principal.tenantID.flatMap { directory.existingIndex(of: ReplicaID(uuid: $0)) }.map { Int64($0) } ?? -1
                 rows = try Row.fetchAll(db.cachedStatement(sql: Self.provincePage), arguments: [owner, Int64(cursor), echo, limit])
             } else {

@@ -47,36 +47,19 @@ enum CaptureBenchmark {
             return try Replica.create(at: scratch.path("replica-\(round).ocop"), role: .province, tenantID: tenant)
         }
 
-        var plainTargets: [DatabasePool] = []
-        var replicaTargets: [Replica] = []
-        for _ in 0..<rounds {
-            plainTargets.append(try plainDatabase())
-            replicaTargets.append(try replica())
-        }
-        var plainIterator = plainTargets.makeIterator()
-        var replicaIterator = replicaTargets.makeIterator()
         var triggerTimes: [Double] = []
-        let times = try Measure.compare(
-            rounds: rounds,
-            baseline: { try SampleProducts.writeWorkload(rows, into: plainIterator.next()!) },
-            candidate: {
-                let target = replicaIterator.next()!
+        let times = try compareOnFreshTargets(
+            rounds: rounds, baseline: plainDatabase, candidate: replica,
+            writeBaseline: { try SampleProducts.writeWorkload(rows, into: $0) },
+            writeCandidate: { target in
                 triggerTimes.append(try Measure.seconds { try SampleProducts.writeWorkload(rows, into: target.database) })
                 try target.stamp()
             }
         )
-        var floorPlain: [DatabasePool] = []
-        var floorTargets: [DatabasePool] = []
-        for _ in 0..<rounds {
-            floorPlain.append(try plainDatabase())
-            floorTargets.append(try logOnlyDatabase())
-        }
-        var floorPlainIterator = floorPlain.makeIterator()
-        var floorIterator = floorTargets.makeIterator()
-        let floor = try Measure.compare(
-            rounds: rounds,
-            baseline: { try SampleProducts.writeWorkload(rows, into: floorPlainIterator.next()!) },
-            candidate: { try SampleProducts.writeWorkload(rows, into: floorIterator.next()!) }
+        let floor = try compareOnFreshTargets(
+            rounds: rounds, baseline: plainDatabase, candidate: logOnlyDatabase,
+            writeBaseline: { try SampleProducts.writeWorkload(rows, into: $0) },
+            writeCandidate: { try SampleProducts.writeWorkload(rows, into: $0) }
         )
         let writes = SampleProducts.writesInWorkload(rows)
         return [
@@ -88,5 +71,20 @@ enum CaptureBenchmark {
                    note: "the same writes with the cheapest capture triggers can be (one log row per write: no guard, clock or column mask) over plain writes: the floor of trigger capture"),
             Figure(name: "capture_writes_per_s", value: Double(writes) / times.candidate, note: "captured and stamped product writes per second"),
         ]
+    }
+
+    /// Alternating rounds (``Measure/compare(rounds:baseline:candidate:)``), each writing into a
+    /// target of its own made beforehand, so creating files is not timed.
+    private static func compareOnFreshTargets<Baseline, Candidate>(
+        rounds: Int, baseline: () throws -> Baseline, candidate: () throws -> Candidate,
+        writeBaseline: (Baseline) throws -> Void, writeCandidate: (Candidate) throws -> Void
+    ) throws -> (baseline: Double, candidate: Double) {
+        var baselines = try (0..<rounds).map { _ in try baseline() }.makeIterator()
+        var candidates = try (0..<rounds).map { _ in try candidate() }.makeIterator()
+        return try Measure.compare(
+            rounds: rounds,
+            baseline: { try writeBaseline(baselines.next()!) },
+            candidate: { try writeCandidate(candidates.next()!) }
+        )
     }
 }
