@@ -271,9 +271,12 @@ extension Replica {
                     && Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM _sync_rows WHERE tbl = ?)", arguments: [table.index]) ?? true
                     && Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM \"\(table.schema.name)\")") ?? true
                 if empty { continue }
+                // The schema's columns only: the national store keeps each row's feed position
+                // beside them, which is its own bookkeeping, not synced data.
+                let columns = (["id"] + table.columnNames).map { "\"\($0)\"" }.joined(separator: ", ")
                 for name in [table.schema.name, SyncSchemaSQL.graveyard(table.schema)] {
                     hasher.add("table \(name)")
-                    for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\" ORDER BY id") { hasher.add(row.description) }
+                    for row in try Row.fetchAll(db, sql: "SELECT \(columns) FROM \"\(name)\" ORDER BY id") { hasher.add(row.description) }
                 }
                 hasher.add("meta \(table.schema.name)")
                 for row in try Row.fetchAll(db, sql: "SELECT pk FROM _sync_rows WHERE tbl = ? ORDER BY pk", arguments: [table.index]) {

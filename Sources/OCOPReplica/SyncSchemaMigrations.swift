@@ -46,6 +46,12 @@ package enum SyncSchemaMigrations {
             guard storage.keepsFeed else { return }
             try keyRowsByFeedPosition(db)
         }
+        // The national store finds a row's metadata through the row itself, which holds its
+        // feed position: the unique (tbl, pk) index repeated every row's key a second time
+        // (a quarter of the metadata's bytes). Replicas have no feed and keep their layout.
+        migrator.registerMigration("2027-05 national positions kept in the rows") { db in
+            try storage.feed?.upgrade(db, tables: storage.tables)
+        }
         return migrator
     }
 

@@ -83,16 +83,33 @@ package enum SyncSchemaSQL {
         "CREATE TABLE IF NOT EXISTS _sync_never_accepted (tbl TEXT NOT NULL, pk ANY NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
     ]
 
+    /// The condition of every capture trigger: not while the library applies remote changes.
+    package static let guardClause = "WHEN (SELECT applying FROM \(flagsTable)) = 0"
+
+    /// The trigger that keeps a row deleted with plain SQL in its graveyard and logs the delete;
+    /// `keeping` names columns beyond the schema's that go to the graveyard too.
+    package static func deleteTrigger(_ table: TableSchema, tableIndex: Int, keeping extra: [String] = []) -> String {
+        let name = table.name
+        let allColumns = (["id"] + table.columnNames + extra).map { "\"\($0)\"" }.joined(separator: ", ")
+        let oldValues = (["id"] + table.columnNames + extra).map { "OLD.\"\($0)\"" }.joined(separator: ", ")
+        return """
+            CREATE TRIGGER IF NOT EXISTS "\(deleteTriggerName(table))" AFTER DELETE ON "\(name)" \(guardClause)
+            BEGIN
+              INSERT OR REPLACE INTO "\(graveyard(table))"(\(allColumns)) VALUES (\(oldValues));
+              INSERT INTO _sync_log(tbl, pk, op, mask, wall) VALUES (\(tableIndex), OLD.id, \(LogOperation.delete.rawValue), 0, \(nowMillis));
+            END
+            """
+    }
+
+    package static func deleteTriggerName(_ table: TableSchema) -> String { "_sync_\(table.name)_delete" }
+
     /// Capture triggers for one synced table; `tableIndex` is its stable number in the log.
     static func triggers(_ table: TableSchema, tableIndex: Int) -> [String] {
         precondition(table.columns.count <= 62, "a change mask holds at most 62 columns")
         let name = table.name
-        let guardClause = "WHEN (SELECT applying FROM \(flagsTable)) = 0"
         let mask = table.columns.enumerated().map { index, column in
             "((OLD.\"\(column.name)\" IS NOT NEW.\"\(column.name)\") << \(index))"
         }.joined(separator: " | ")
-        let allColumns = (["id"] + table.columnNames).map { "\"\($0)\"" }.joined(separator: ", ")
-        let oldValues = (["id"] + table.columnNames).map { "OLD.\"\($0)\"" }.joined(separator: ", ")
         return [
             """
             CREATE TRIGGER IF NOT EXISTS "_sync_\(name)_insert" AFTER INSERT ON "\(name)" \(guardClause)
@@ -108,13 +125,7 @@ package enum SyncSchemaSQL {
                 SELECT \(tableIndex), NEW.id, \(LogOperation.update.rawValue), m, \(nowMillis) FROM (SELECT \(mask) AS m) WHERE m != 0;
             END
             """,
-            """
-            CREATE TRIGGER IF NOT EXISTS "_sync_\(name)_delete" AFTER DELETE ON "\(name)" \(guardClause)
-            BEGIN
-              INSERT OR REPLACE INTO "\(graveyard(table))"(\(allColumns)) VALUES (\(oldValues));
-              INSERT INTO _sync_log(tbl, pk, op, mask, wall) VALUES (\(tableIndex), OLD.id, \(LogOperation.delete.rawValue), 0, \(nowMillis));
-            END
-            """,
+            deleteTrigger(table, tableIndex: tableIndex),
         ]
     }
 }

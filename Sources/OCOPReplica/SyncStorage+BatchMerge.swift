@@ -45,7 +45,7 @@ extension SyncStorage {
         }
         var stored = StoredRows()
         for (tableIndex, keys) in keysByTable {
-            try stored.load(db, tables[tableIndex], keys: keys, directory: directory)
+            try stored.load(db, self, tables[tableIndex], keys: keys, directory: directory)
         }
         var statements = PreparedWrites()
         for (index, change) in changes.enumerated() where results[index] == nil {
@@ -74,9 +74,10 @@ extension SyncStorage {
                 continue
             }
             let echo = origin.flatMap { local?.versionVector.isCovered(by: change.state.versionVector) ?? true ? $0 : nil }
-            try saveMeta(
+            stored.positions[key] = try saveMeta(
                 db, table, pk: key.pk, meta: RowMeta(outcome.state, columnNames: table.columnNames), echo: echo,
-                owner: outcome.state.columns[TableSchema.tenantColumn]?.value ?? .null, isNew: local == nil, directory: &directory
+                owner: outcome.state.columns[TableSchema.tenantColumn]?.value ?? .null, isNew: local == nil,
+                previousPosition: stored.positions[key], directory: &directory
             )
             for conflict in outcome.conflicts { try record(db, conflict, pushed: false, directory: &directory) }
             stored.states[key] = outcome.state
@@ -140,7 +141,7 @@ extension SyncStorage {
         _ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory
     ) throws -> (states: [DatabaseValue: RowState], unreadable: [ReplicaError]) {
         var stored = StoredRows()
-        try stored.load(db, table, keys: keys, directory: directory)
+        try stored.load(db, self, table, keys: keys, directory: directory)
         var result: [DatabaseValue: RowState] = [:]
         result.reserveCapacity(stored.states.count)
         for (key, state) in stored.states { result[key.pk] = state }
@@ -156,15 +157,17 @@ private struct FirstWriteRefused: Error {
 extension SyncStorage {
     /// The stored metadata of many rows, read a chunk of keys per statement (stamping a night of
     /// local writes looked them up one by one). Unreadable metadata throws, naming the row.
-    package func loadMetas(_ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory) throws -> [DatabaseValue: RowMeta] {
-        var result: [DatabaseValue: RowMeta] = [:]
+    package func loadMetas(
+        _ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory
+    ) throws -> [DatabaseValue: (meta: RowMeta, position: Int64?)] {
+        var result: [DatabaseValue: (meta: RowMeta, position: Int64?)] = [:]
         var unreadable: [RowKey: ReplicaError] = [:]
         let unique = Array(Set(keys))
         var start = 0
         while start < unique.count {
             let chunk = Array(unique[start..<min(start + StoredRows.chunkSize, unique.count)])
             start += chunk.count
-            result.merge(try StoredRows.loadMetas(db, table, chunk: chunk, directory: directory, unreadable: &unreadable)) { $1 }
+            result.merge(try StoredRows.loadMetas(db, self, table, chunk: chunk, directory: directory, unreadable: &unreadable)) { $1 }
             if let problem = unreadable.values.first { throw problem }
         }
         return result
@@ -174,21 +177,23 @@ extension SyncStorage {
 /// Stored states of the rows a batch touches, keyed by table and primary key.
 private struct StoredRows {
     var states: [RowKey: RowState] = [:]
+    /// Feed positions of the rows (stores with a feed only).
+    var positions: [RowKey: Int64] = [:]
     /// Rows whose metadata cannot be read: each refuses its own change only.
     var unreadable: [RowKey: ReplicaError] = [:]
 
     /// How many keys one statement looks up (well under SQLite's limit on bound variables).
     static let chunkSize = 256
 
-    mutating func load(_ db: Database, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory) throws {
+    mutating func load(_ db: Database, _ storage: SyncStorage, _ table: SyncedTable, keys: [DatabaseValue], directory: ReplicaDirectory) throws {
         let unique = Array(Set(keys))
         var start = 0
         while start < unique.count {
             let chunk = Array(unique[start..<min(start + Self.chunkSize, unique.count)])
             start += chunk.count
-            let metas = try Self.loadMetas(db, table, chunk: chunk, directory: directory, unreadable: &unreadable)
-            let visible = metas.filter { $0.value.existence?.isDeleted == false }.map(\.key)
-            let hidden = metas.filter { $0.value.existence?.isDeleted != false }.map(\.key)
+            let metas = try Self.loadMetas(db, storage, table, chunk: chunk, directory: directory, unreadable: &unreadable)
+            let visible = metas.filter { $0.value.meta.existence?.isDeleted == false }.map(\.key)
+            let hidden = metas.filter { $0.value.meta.existence?.isDeleted != false }.map(\.key)
             var values: [DatabaseValue: [SyncValue]] = [:]
             for (keys, graveyard) in [(visible, false), (hidden, true)] where !keys.isEmpty {
                 let source = graveyard ? SyncSchemaSQL.graveyard(table.schema) : table.schema.name
@@ -202,27 +207,33 @@ private struct StoredRows {
                 }
             }
             let empty = Array(repeating: SyncValue.null, count: table.columnNames.count)
-            for (pk, meta) in metas {
-                states[RowKey(table: table.index, pk: pk)] = meta.state(values: values[pk] ?? empty, columnNames: table.columnNames)
+            for (pk, stored) in metas {
+                let key = RowKey(table: table.index, pk: pk)
+                states[key] = stored.meta.state(values: values[pk] ?? empty, columnNames: table.columnNames)
+                if let position = stored.position { positions[key] = position }
             }
         }
     }
 
     /// The metadata of the rows of `chunk` that have any (at most ``chunkSize`` keys).
     static func loadMetas(
-        _ db: Database, _ table: SyncedTable, chunk: [DatabaseValue], directory: ReplicaDirectory,
+        _ db: Database, _ storage: SyncStorage, _ table: SyncedTable, chunk: [DatabaseValue], directory: ReplicaDirectory,
         unreadable: inout [RowKey: ReplicaError]
-    ) throws -> [DatabaseValue: RowMeta] {
-        var metas: [DatabaseValue: RowMeta] = [:]
-        let metaRows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk IN (\(placeholders(chunk.count)))"),
-            arguments: StatementArguments([table.index.databaseValue] + chunk)
-        )
-        while let row = try metaRows.next() {
-            let pk: DatabaseValue = row[0]
-            let bytes: Data = row[1]
+    ) throws -> [DatabaseValue: (meta: RowMeta, position: Int64?)] {
+        var stored: [DatabaseValue: (bytes: Data, position: Int64?)] = [:]
+        if let feed = storage.feed {
+            for (pk, found) in try feed.storedMetadata(db, table, keys: chunk) { stored[pk] = (found.bytes, found.position) }
+        } else {
+            let metaRows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk IN (\(placeholders(chunk.count)))"),
+                arguments: StatementArguments([table.index.databaseValue] + chunk)
+            )
+            while let row = try metaRows.next() { stored[row[0]] = (row[1], nil) }
+        }
+        var metas: [DatabaseValue: (meta: RowMeta, position: Int64?)] = [:]
+        for (pk, found) in stored {
             do {
-                metas[pk] = try RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
+                metas[pk] = (try RowMeta(decoding: Array(found.bytes), columnCount: table.columnNames.count, directory: directory), found.position)
             } catch {
                 unreadable[RowKey(table: table.index, pk: pk)] = .corrupt(
                     "sync metadata of \(table.schema.name) row \(SyncValue(pk)) is unreadable: \(error)"

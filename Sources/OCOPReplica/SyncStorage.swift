@@ -33,6 +33,7 @@ package struct SyncStorage: Sendable {
             try db.execute(sql: SyncSchemaSQL.createTable(table.schema, name: SyncSchemaSQL.graveyard(table.schema), constraints: false))
             for statement in SyncSchemaSQL.createIndexes(table.schema) { try db.execute(sql: statement) }
             for statement in SyncSchemaSQL.triggers(table.schema, tableIndex: table.index) { try db.execute(sql: statement) }
+            try feed?.install(db, table)
         }
     }
 
@@ -61,20 +62,22 @@ package struct SyncStorage: Sendable {
             log.append((seq, RowKey(table: tableIndex, pk: entry[2]), operation, entry[4], entry[5]))
         }
         guard let last = log.last?.seq else { return 0 }
-        var stored: [Int: [DatabaseValue: RowMeta]] = [:]
+        var stored: [Int: [DatabaseValue: (meta: RowMeta, position: Int64?)]] = [:]
+        var wasStored = Set<RowKey>()
         for (tableIndex, keys) in Dictionary(grouping: log.map(\.key), by: \.table) {
             stored[tableIndex] = try loadMetas(db, tables[tableIndex], keys: keys.map(\.pk), directory: directory)
         }
-        var metas: [RowKey: (meta: RowMeta, wasStored: Bool, inGraveyard: Bool)] = [:]
+        var metas: [RowKey: (meta: RowMeta, position: Int64?, inGraveyard: Bool)] = [:]
         var order: [RowKey] = []
         for entry in log {
             clock = clock.tick(wallMillis: UInt64(max(entry.wall, 0)))
             let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(entry.seq)))
             if metas[entry.key] == nil {
-                let meta = stored[entry.key.table]?[entry.key.pk]
-                metas[entry.key] = (meta ?? RowMeta(columnCount: tables[entry.key.table].columnNames.count), meta != nil,
-                                    meta?.existence?.isDeleted == true)
+                let found = stored[entry.key.table]?[entry.key.pk]
+                metas[entry.key] = (found?.meta ?? RowMeta(columnCount: tables[entry.key.table].columnNames.count), found?.position,
+                                    found?.meta.existence?.isDeleted == true)
                 order.append(entry.key)
+                if found != nil { wasStored.insert(entry.key) }
             }
             metas[entry.key]!.meta.record(entry.operation, mask: entry.mask, stamp: stamp)
             // The delete trigger copied the row to its graveyard.
@@ -82,8 +85,11 @@ package struct SyncStorage: Sendable {
         }
         let count = log.count
         for key in order {
-            let (meta, wasStored, inGraveyard) = metas[key]!
-            try saveMeta(db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: !wasStored, directory: &directory)
+            let (meta, position, inGraveyard) = metas[key]!
+            try saveMeta(
+                db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: !wasStored.contains(key), previousPosition: position,
+                directory: &directory
+            )
             // A row inserted again after a delete leaves its graveyard.
             if meta.existence?.isDeleted == false, inGraveyard {
                 try db.cachedStatement(sql: tables[key.table].deleteTomb).execute(arguments: [key.pk])
@@ -98,8 +104,15 @@ package struct SyncStorage: Sendable {
     // MARK: Reading row state
 
     package func loadMeta(_ db: Database, _ table: SyncedTable, pk: DatabaseValue, directory: ReplicaDirectory) throws -> RowMeta? {
-        let statement = try db.cachedStatement(sql: "SELECT meta FROM _sync_rows WHERE tbl = ? AND pk = ?")
-        guard let data = try Data.fetchOne(statement, arguments: [table.index, pk]) else { return nil }
+        let data: Data
+        if let feed {
+            guard let stored = try feed.storedMetadata(db, table, keys: [pk])[pk] else { return nil }
+            data = stored.bytes
+        } else {
+            let statement = try db.cachedStatement(sql: "SELECT meta FROM _sync_rows WHERE tbl = ? AND pk = ?")
+            guard let found = try Data.fetchOne(statement, arguments: [table.index, pk]) else { return nil }
+            data = found
+        }
         do {
             return try RowMeta(decoding: Array(data), columnCount: table.columnNames.count, directory: directory)
         } catch {
@@ -122,16 +135,21 @@ package struct SyncStorage: Sendable {
         return meta.state(values: values, columnNames: table.columnNames)
     }
 
-    /// - Parameter owner: the row's `tenant_id` value (central store only; loaded when nil).
+    /// Stores a row's metadata; returns its new feed position (stores with a feed only).
+    ///
+    /// - Parameters:
+    ///   - owner: the row's `tenant_id` value (central store only; loaded when nil).
+    ///   - previousPosition: the row's feed position as loaded (central store only).
+    @discardableResult
     package func saveMeta(
         _ db: Database, _ table: SyncedTable, pk: DatabaseValue, meta: RowMeta, echo: ReplicaID?, owner: SyncValue? = nil,
-        isNew: Bool = false, directory: inout ReplicaDirectory
-    ) throws {
+        isNew: Bool = false, previousPosition: Int64? = nil, directory: inout ReplicaDirectory
+    ) throws -> Int64? {
         let bytes = Data(meta.encoded(&directory))
         if let feed {
-            try feed.recordRowChange(
+            return try feed.recordRowChange(
                 db, table, pk: pk, meta: bytes, isDeleted: meta.existence?.isDeleted != false, echo: echo, owner: owner,
-                storage: self, directory: &directory
+                previousPosition: previousPosition, storage: self, directory: &directory
             )
         } else if isNew {
             try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)").execute(arguments: [table.index, pk, bytes])
@@ -139,6 +157,7 @@ package struct SyncStorage: Sendable {
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO _sync_rows(tbl, pk, meta) VALUES (?, ?, ?)")
             try statement.execute(arguments: [table.index, pk, bytes])
         }
+        return nil
     }
 
     // MARK: Applying remote changes

@@ -217,16 +217,22 @@ extension SQLiteNationalStore {
                 SELECT min(r.pulled) FROM _server_replicas r JOIN _server_accounts a ON a.user = r.user WHERE a.enabled = 1
                 """) ?? 0
             guard horizon > 0 else { return 0 }
+            // Plain-SQL writes stamped first: a row deleted and inserted again that way keeps a
+            // graveyard row with its position until it is stamped.
+            var directory = try ReplicaDirectory(db)
+            try replica.storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            try directory.save(db)
             var removed = 0
             for table in replica.storage.tables {
                 let graveyard = SyncSchemaSQL.graveyard(table.schema)
+                // A graveyard row holds its row's feed position (NationalChangeFeed).
                 try db.execute(sql: """
-                    DELETE FROM _sync_rows WHERE tbl = ? AND seq <= ? AND pk IN (SELECT id FROM "\(graveyard)")
+                    DELETE FROM _sync_rows WHERE tbl = ? AND seq IN (SELECT _sync_seq FROM "\(graveyard)" WHERE _sync_seq <= ?)
                     """, arguments: [table.index, horizon])
                 removed += db.changesCount
                 try db.execute(sql: """
-                    DELETE FROM "\(graveyard)" WHERE id NOT IN (SELECT pk FROM _sync_rows WHERE tbl = ?)
-                    """, arguments: [table.index])
+                    DELETE FROM "\(graveyard)" WHERE _sync_seq IS NULL OR _sync_seq NOT IN (SELECT seq FROM _sync_rows)
+                    """)
             }
             if removed > 0 {
                 // A reader of the change feed resuming from before `horizon` could miss a deletion now.

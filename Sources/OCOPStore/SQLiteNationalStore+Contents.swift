@@ -30,7 +30,7 @@ extension SQLiteNationalStore: StoreContentsSource {
             let columns = table.columnNames.map { "t.\"\($0)\"" }.joined(separator: ", ")
             for source in [table.schema.name, SyncSchemaSQL.graveyard(table.schema)] {
                 let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT t.id, \(columns), r.meta, r.seq, r.echo FROM "\(source)" t JOIN _sync_rows r ON r.tbl = ? AND r.pk = t.id
+                    SELECT t.id, \(columns), r.meta, r.seq, r.echo FROM "\(source)" t JOIN _sync_rows r ON r.seq = t._sync_seq AND r.tbl = ? AND r.pk = t.id
                     """, arguments: [table.index])
                 while let row = try cursor.next() {
                     let count = table.columnNames.count
@@ -120,6 +120,7 @@ extension SQLiteNationalStore: StoreContentsDestination {
                 try db.cachedStatement(sql: "INSERT INTO _sync_rows(tbl, pk, meta, seq, owner, echo) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [
                     table.index, row.key.databaseValue, meta, row.seq, owner, row.echo.map { Int64(directory.index(of: $0)) },
                 ])
+                try NationalChangeFeed().place(db, table, pk: row.key.databaseValue, isDeleted: !row.state.isVisible, at: row.seq)
                 newestClock = row.state.clocks.reduce(newestClock) { max($0, $1) }
             }
         }

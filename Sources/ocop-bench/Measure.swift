@@ -46,5 +46,13 @@ struct ScratchDirectory {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
     func path(_ file: String) -> String { url.appendingPathComponent(file).path }
-    func remove() { try? FileManager.default.removeItem(at: url) }
+    /// Removes the directory, unless `OCOP_BENCH_KEEP` is set: then its files stay for inspection
+    /// (with the `sqlite3` shell, say) and their place is printed.
+    func remove() {
+        if ProcessInfo.processInfo.environment["OCOP_BENCH_KEEP"] != nil {
+            FileHandle.standardError.write(Data("# kept \(url.path)\n".utf8))
+            return
+        }
+        try? FileManager.default.removeItem(at: url)
+    }
 }

@@ -167,6 +167,20 @@ enum MergeBenchmark {
                     parts.append((row["name"], used))
                 }
             }
+            // The national store keeps each row's feed position in the row (`_sync_seq`): those
+            // bytes are metadata, not data. A record spends one header byte on the column and
+            // 0–8 bytes on its value, by magnitude (SQLite's record format).
+            var positions = 0
+            for table in OCOPSchema.tables where try db.columns(in: table.name).contains(where: { $0.name == "_sync_seq" }) {
+                positions += try Int.fetchOne(db, sql: """
+                    SELECT coalesce(sum(1 + CASE WHEN s IS NULL OR s IN (0, 1) THEN 0 WHEN s < 128 THEN 1 WHEN s < 32768 THEN 2
+                      WHEN s < 8388608 THEN 3 WHEN s < 2147483648 THEN 4 WHEN s < 140737488355328 THEN 6 ELSE 8 END), 0)
+                    FROM (SELECT _sync_seq AS s FROM "\(table.name)")
+                    """) ?? 0
+            }
+            data -= positions
+            metadata += positions
+            if positions > 0 { parts.append(("positions in rows", positions)) }
             let largest = parts.sorted { $0.1 > $1.1 }.prefix(5).map { "\($0.0) \($0.1)" }
             return (data, metadata, largest.joined(separator: ", "))
         }

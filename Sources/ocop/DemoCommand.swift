@@ -245,7 +245,9 @@ struct DemoCommand: AsyncParsableCommand {
         try database.read { db in
             var result: [String] = []
             for table in ["producers", "products", "evaluations", "certificates", "dossiers", "council_scores"] {
-                let sql = tenant == nil ? "SELECT * FROM \(table) ORDER BY id" : "SELECT * FROM \(table) WHERE tenant_id = ? ORDER BY id"
+                // The schema's columns: the national store keeps each row's feed position beside them.
+                let columns = (["id"] + (OCOPSchema.table(named: table)?.columnNames ?? [])).map { "\"\($0)\"" }.joined(separator: ", ")
+                let sql = "SELECT \(columns) FROM \(table)" + (tenant == nil ? " ORDER BY id" : " WHERE tenant_id = ? ORDER BY id")
                 result += try Row.fetchAll(db, sql: sql, arguments: tenant.map { [$0] } ?? []).map(\.description)
             }
             return result

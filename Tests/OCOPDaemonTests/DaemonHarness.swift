@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import NIOCore
 import NIOPosix
+import OCOPModel
 import OCOPNetwork
 import OCOPReplica
 import OCOPStore
@@ -222,11 +223,13 @@ func insertProducts(_ participant: Participant, range: Range<Int>) throws {
 
 /// The products rows one database holds for a tenant (or all of them), as text.
 func productRows(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
-    try database.read { db in
+    // The schema's columns: the national store keeps each row's feed position beside them.
+    let columns = (["id"] + OCOPSchema.products.columnNames).map { "\"\($0)\"" }.joined(separator: ", ")
+    return try database.read { db in
         let rows = if let tenant {
-            try Row.fetchAll(db, sql: "SELECT * FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
         } else {
-            try Row.fetchAll(db, sql: "SELECT * FROM products ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM products ORDER BY id")
         }
         return rows.map(\.description)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import OCOPTestSupport
 import GRDB
+import OCOPModel
 import OCOPReplica
 import OCOPStore
 import Testing
@@ -38,10 +39,22 @@ struct InterruptedUpgradeTests {
                 ALTER TABLE _sync_rows_2026_11 RENAME TO _sync_rows;
                 CREATE INDEX _sync_rows_by_owner ON _sync_rows(owner, seq) WHERE seq IS NOT NULL;
                 DROP INDEX _sync_conflicts_by_seq;
-                DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%' OR identifier LIKE '2027-04%';
+                DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%' OR identifier LIKE '2027-04%' OR identifier LIKE '2027-05%';
                 """)
+            // No feed positions in the rows, and the capture triggers of that release.
+            for (index, table) in OCOPSchema.tables.enumerated() {
+                try db.execute(sql: """
+                    DROP TRIGGER "_sync_\(table.name)_keep_position";
+                    DROP TRIGGER "_sync_\(table.name)_restore_position";
+                    DROP TRIGGER "\(SyncSchemaSQL.deleteTriggerName(table))";
+                    """)
+                try db.execute(sql: SyncSchemaSQL.deleteTrigger(table, tableIndex: index))
+                for name in [table.name, SyncSchemaSQL.graveyard(table)] {
+                    try db.execute(sql: "ALTER TABLE \"\(name)\" DROP COLUMN _sync_seq")
+                }
+            }
+            try db.execute(sql: "DROP TABLE _sync_replaced")
         }
-        #expect(try store.replica.contentDigest() == before)
 
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<6 {
@@ -63,10 +76,15 @@ struct InterruptedUpgradeTests {
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
              try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('_sync_rows') WHERE pk > 0"))
         }
-        #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_key", "_sync_rows_by_owner"])
+        #expect(indexes == ["_sync_conflicts_by_seq", "_sync_rows_by_owner"])
         #expect(positionKey == ["seq"])
         #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes", "2027-01 schema 2 tables", "2027-02 schema 3 tables",
-                               "2027-03 row metadata layout 2", "2027-04 national rows keyed by feed position"])
+                               "2027-03 row metadata layout 2", "2027-04 national rows keyed by feed position",
+                               "2027-05 national positions kept in the rows"])
+        // Every row leads to its own metadata (the digest above read each row's through it).
+        #expect(try reopened.replica.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM products p JOIN _sync_rows r ON r.seq = p._sync_seq AND r.pk = p.id AND r.tbl = ?", arguments: [OCOPSchema.tables.firstIndex { $0.name == "products" }])
+        } == 40_000)
         #expect(try reopened.replica.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
     }
 }

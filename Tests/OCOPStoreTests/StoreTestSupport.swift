@@ -74,11 +74,13 @@ func insertProduct(_ replica: Replica, id: Data, tenant: UUID, name: String) thr
 
 /// A digest of the products rows of one tenant (or all), as that database holds them.
 func productsDigest(_ database: any DatabaseReader, tenant: UUID?) throws -> [String] {
-    try database.read { db in
+    // The schema's columns: the national store keeps each row's feed position beside them.
+    let columns = (["id"] + OCOPSchema.products.columnNames).map { "\"\($0)\"" }.joined(separator: ", ")
+    return try database.read { db in
         let rows = if let tenant {
-            try Row.fetchAll(db, sql: "SELECT * FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM products WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
         } else {
-            try Row.fetchAll(db, sql: "SELECT * FROM products ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM products ORDER BY id")
         }
         return rows.map(\.description)
     }
