@@ -46,9 +46,10 @@ package struct RowMeta: Equatable {
         }
     }
 
-    /// The layout ``encoded(_:)`` writes. Version 1 (November 2026) is still read: rows keep it
-    /// until their next change.
-    static let formatVersion: UInt8 = 2
+    /// The layout ``encoded(_:)`` writes: 3, whose first byte has its high bit set and carries
+    /// the flags. Versions 1 (November 2026) and 2 are still read: rows keep them until their
+    /// next change or the migration that rewrites them.
+    static let formatVersion: UInt8 = 3
 
     /// Clocks are stored relative to 2024-01-01T00:00Z, before any OCOP Sync replica existed, so
     /// today's milliseconds take five bytes instead of the nine of a whole HLC.
@@ -62,10 +63,33 @@ package struct RowMeta: Equatable {
         static let uniformColumns: UInt8 = 1 << 4        // every column names the same stamp (or none)
     }
 
-    /// Version 2: the distinct stamps of the row once each (replica number, counter, clock relative
-    /// to the first stamp's), a flags byte, then only what cannot be implied: the version vector's
-    /// entries beyond the dots of the stamps (usually none), and each column's stamp as a nibble
-    /// (one byte in all when every column has the same stamp, as after an insert).
+    /// Bits of the first byte of version 3 (besides the high bit that marks the version).
+    private enum Flag3 {
+        static let version: UInt8 = 0x80
+        static let existenceMask: UInt8 = 0b11           // 0 none, 1 present, 2 deleted
+        static let explicitVersionVector: UInt8 = 1 << 2 // entries beyond what the stamps imply follow
+        static let wholeVersionVector: UInt8 = 1 << 3    // the vector is written whole (it does not cover its stamps)
+        static let columnsShift: UInt8 = 4               // two bits: how the columns name their stamps
+        static let logicalClocks: UInt8 = 1 << 6         // each stamp's logical counter follows (else all 0)
+        static let known: UInt8 = version | existenceMask | explicitVersionVector | wholeVersionVector | 0b11 << columnsShift | logicalClocks
+    }
+
+    /// How version 3 writes each column's stamp, from the most to the least common case.
+    private enum ColumnRefs: UInt8 {
+        case allFirst = 0  // every column written, all with the first stamp (a row as inserted): nothing; one stamp
+        case bitmap = 1    // every column written, with the first or the second stamp: a bit each; two stamps
+        case nibbles = 2   // a nibble each: 0 never written, n the stamp n - 1 (fewer than 16 stamps)
+        case bytes = 3     // a byte each, the same way
+    }
+
+    /// Version 3: a byte of flags, the number of columns, the distinct stamps of the row once
+    /// each (replica number, counter, clock relative to 2024 for the first; for the others the
+    /// counter's difference from the first's when of the same replica, and the clock relative to
+    /// the first's; the logical counter only when any is not 0; the existence's stamp is always
+    /// the first), then only what cannot be implied: the version vector's entries beyond the
+    /// dots of the stamps (usually none) and each column's stamp: nothing when all have the first
+    /// (a row as inserted), a bit each when they have the first or second (a row edited once), a
+    /// nibble each otherwise. The number of stamps is written only in that last case.
     package func encoded(_ directory: inout ReplicaDirectory) -> [UInt8] {
         var stamps: [Stamp] = []
         func reference(_ stamp: Stamp) -> Int {
@@ -73,7 +97,8 @@ package struct RowMeta: Equatable {
             stamps.append(stamp)
             return stamps.count - 1
         }
-        let existenceRef = existence.map { reference($0.stamp) }
+        // The existence's stamp is referenced first, so it is always stamp 0.
+        if let existence { _ = reference(existence.stamp) }
         let columnRefs = columnStamps.map { $0.map(reference) }
 
         // What the stamps imply: each replica's highest counter among them.
@@ -82,27 +107,45 @@ package struct RowMeta: Equatable {
         let coversStamps = implied.allSatisfy { versionVector[$0.key] >= $0.value }
         let extra = versionVector.sortedEntries.filter { !coversStamps || $0.counter > (implied[$0.replica] ?? 0) }
 
-        var flags: UInt8 = 0
+        let mode: ColumnRefs
+        if columnRefs.allSatisfy({ $0 == 0 }) {
+            mode = .allFirst
+        } else if columnRefs.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            mode = .bitmap
+        } else {
+            mode = stamps.count < 16 ? .nibbles : .bytes
+        }
+        var flags = Flag3.version | mode.rawValue << Flag3.columnsShift
         if let existence { flags |= existence.isDeleted ? 2 : 1 }
-        if !extra.isEmpty { flags |= Flag.explicitVersionVector }
-        if !coversStamps { flags |= Flag.wholeVersionVector }
-        let uniform = columnRefs.allSatisfy { $0 == columnRefs.first ?? nil }
-        if uniform { flags |= Flag.uniformColumns }
+        if !extra.isEmpty { flags |= Flag3.explicitVersionVector }
+        if !coversStamps { flags |= Flag3.wholeVersionVector }
+        let logical = stamps.contains { $0.hlc.logical != 0 }
+        if logical { flags |= Flag3.logicalClocks }
 
         var writer = CompactWriter(capacity: 32)
-        writer.write(Self.formatVersion)
         writer.write(flags)
-        writer.writeVarint(UInt64(stamps.count))
-        var firstMillis: UInt64 = 0
+        writer.writeVarint(UInt64(columnRefs.count))
+        if mode == .nibbles || mode == .bytes { writer.writeVarint(UInt64(stamps.count)) }
         for (index, stamp) in stamps.enumerated() {
-            writer.writeVarint(directory.index(of: stamp.dot.replica))
-            writer.writeVarint(stamp.dot.counter)
-            let base = index == 0 ? Self.clockEpochMillis : firstMillis
-            writer.writeSigned(Int64(bitPattern: stamp.hlc.millis &- base))
-            writer.writeVarint(UInt64(stamp.hlc.logical))
-            if index == 0 { firstMillis = stamp.hlc.millis }
+            if index == 0 {
+                writer.writeVarint(directory.index(of: stamp.dot.replica))
+                writer.writeVarint(stamp.dot.counter)
+                writer.writeSigned(Int64(bitPattern: stamp.hlc.millis &- Self.clockEpochMillis))
+            } else {
+                // A later edit is usually the same replica's, a few thousand writes on: its
+                // counter as a difference, tagged by the low bit.
+                let first = stamps[0]
+                let difference = Self.zigzag(Int64(bitPattern: stamp.dot.counter &- first.dot.counter))
+                if stamp.dot.replica == first.dot.replica, difference < 1 << 63 {
+                    writer.writeVarint(difference << 1 | 1)
+                } else {
+                    writer.writeVarint(directory.index(of: stamp.dot.replica) << 1)
+                    writer.writeVarint(stamp.dot.counter)
+                }
+                writer.writeSigned(Int64(bitPattern: stamp.hlc.millis &- first.hlc.millis))
+            }
+            if logical { writer.writeVarint(UInt64(stamp.hlc.logical)) }
         }
-        if let existenceRef { writer.writeVarint(UInt64(existenceRef)) }
         if !extra.isEmpty {
             writer.writeVarint(UInt64(extra.count))
             for entry in extra {
@@ -110,15 +153,21 @@ package struct RowMeta: Equatable {
                 writer.writeVarint(entry.counter)
             }
         }
-        writer.writeVarint(UInt64(columnRefs.count))
         let refs = columnRefs.map { $0.map { UInt8($0 + 1) } ?? 0 }
-        if uniform {
-            writer.write(refs.first ?? 0)
-        } else if stamps.count < 16 {
+        switch mode {
+        case .allFirst:
+            break
+        case .bitmap:
+            for start in stride(from: 0, to: refs.count, by: 8) {
+                var byte: UInt8 = 0
+                for bit in 0..<min(8, refs.count - start) where refs[start + bit] == 2 { byte |= 1 << UInt8(bit) }
+                writer.write(byte)
+            }
+        case .nibbles:
             for pair in stride(from: 0, to: refs.count, by: 2) {
                 writer.write(refs[pair] | (pair + 1 < refs.count ? refs[pair + 1] << 4 : 0))
             }
-        } else {
+        case .bytes:
             for ref in refs { writer.write(ref) }
         }
         return writer.bytes
@@ -130,49 +179,140 @@ package struct RowMeta: Equatable {
         switch try reader.read() {
         case 1: self = try Self.decodeVersion1(&reader, columnCount: columnCount, directory: directory)
         case 2: self = try Self.decodeVersion2(&reader, columnCount: columnCount, directory: directory)
+        case let flags where flags & Flag3.version != 0:
+            self = try Self.decodeVersion3(&reader, flags: flags, columnCount: columnCount, directory: directory)
         default: throw CompactReader.OutOfBounds(offset: 0)
         }
         guard reader.isAtEnd else { throw CompactReader.OutOfBounds(offset: reader.offset) }
     }
 
-    private static func decodeVersion2(_ reader: inout CompactReader, columnCount: Int, directory: ReplicaDirectory) throws -> RowMeta {
-        let flags = try reader.read()
-        guard flags & ~(Flag.existenceMask | Flag.explicitVersionVector | Flag.wholeVersionVector | Flag.uniformColumns) == 0,
-              flags & Flag.existenceMask != 3 else { throw CompactReader.OutOfBounds(offset: reader.offset - 1) }
-        let stamps = try readStamps(&reader, directory: directory) { reader, index, firstMillis in
-            let base = index == 0 ? clockEpochMillis : firstMillis
-            let millis = base &+ UInt64(bitPattern: try reader.readSigned())
-            let logical = try reader.readVarint()
-            guard millis < 1 << 48, logical <= UInt64(UInt16.max) else { throw CompactReader.OutOfBounds(offset: reader.offset) }
-            return HLC(millis: millis, logical: UInt16(logical))
+    private static func decodeVersion3(
+        _ reader: inout CompactReader, flags: UInt8, columnCount: Int, directory: ReplicaDirectory
+    ) throws -> RowMeta {
+        guard flags & ~Flag3.known == 0, flags & Flag3.existenceMask != 3 else { throw CompactReader.OutOfBounds(offset: 0) }
+        let storedColumns = try readCount(&reader, atMost: 4096)
+        let mode = ColumnRefs(rawValue: flags >> Flag3.columnsShift & 0b11)!
+        let stampCount = switch mode {
+        case .allFirst: flags & Flag3.existenceMask != 0 || storedColumns > 0 ? 1 : 0
+        case .bitmap: 2
+        case .nibbles, .bytes: try readCount(&reader, atMost: 255)
+        }
+        let logical = flags & Flag3.logicalClocks != 0
+        var stamps: [Stamp] = []
+        stamps.reserveCapacity(stampCount)
+        for index in 0..<stampCount {
+            let dot: Dot
+            if index == 0 {
+                dot = Dot(replica: try directory.replica(at: reader.readVarint()), counter: try reader.readVarint())
+            } else {
+                let tagged = try reader.readVarint()
+                if tagged & 1 == 1 {
+                    let first = stamps[0].dot
+                    dot = Dot(replica: first.replica, counter: first.counter &+ UInt64(bitPattern: Self.unzigzag(tagged >> 1)))
+                } else {
+                    dot = Dot(replica: try directory.replica(at: tagged >> 1), counter: try reader.readVarint())
+                }
+            }
+            let hlc = try readRelativeClock(&reader, index: index, firstMillis: stamps.first?.hlc.millis ?? 0, logical: logical)
+            stamps.append(Stamp(hlc: hlc, dot: dot))
         }
         var meta = RowMeta(columnCount: columnCount)
-        if flags & Flag.existenceMask != 0 {
-            meta.existence = Existence(isDeleted: flags & Flag.existenceMask == 2, stamp: try stamp(at: reader.readVarint(), of: stamps, reader))
+        if flags & Flag3.existenceMask != 0 {
+            meta.existence = Existence(isDeleted: flags & Flag3.existenceMask == 2, stamp: try stamp(at: 0, of: stamps, reader))
         }
+        meta.versionVector = try readVersionVector(
+            &reader, stamps: stamps, whole: flags & Flag3.wholeVersionVector != 0, explicit: flags & Flag3.explicitVersionVector != 0,
+            directory: directory
+        )
+        var refs: [UInt8]
+        switch mode {
+        case .allFirst:
+            refs = Array(repeating: 1, count: storedColumns)
+        case .bitmap:
+            refs = []
+            refs.reserveCapacity(storedColumns + 7)
+            for _ in 0..<(storedColumns + 7) / 8 {
+                let byte = try reader.read()
+                for bit in 0..<8 { refs.append(((byte >> UInt8(bit)) & 1) + 1) }
+            }
+        case .nibbles:
+            refs = try readNibbles(&reader, count: storedColumns)
+        case .bytes:
+            refs = try (0..<storedColumns).map { _ in try reader.read() }
+        }
+        // Columns added by a later schema version are simply never written here yet.
+        for index in 0..<min(storedColumns, columnCount) where refs[index] > 0 {
+            meta.columnStamps[index] = try stamp(at: UInt64(refs[index] - 1), of: stamps, reader)
+        }
+        return meta
+    }
+
+    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+    private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+
+    /// A clock of versions 2 and 3: the first relative to 2024, the others to the first; the
+    /// logical counter follows unless version 3 says every one is 0.
+    private static func readRelativeClock(
+        _ reader: inout CompactReader, index: Int, firstMillis: UInt64, logical hasLogical: Bool = true
+    ) throws -> HLC {
+        let base = index == 0 ? clockEpochMillis : firstMillis
+        let millis = base &+ UInt64(bitPattern: try reader.readSigned())
+        let logical = hasLogical ? try reader.readVarint() : 0
+        guard millis < 1 << 48, logical <= UInt64(UInt16.max) else { throw CompactReader.OutOfBounds(offset: reader.offset) }
+        return HLC(millis: millis, logical: UInt16(logical))
+    }
+
+    /// The version vector of versions 2 and 3: what the stamps imply unless written whole, then
+    /// any entries written explicitly.
+    private static func readVersionVector(
+        _ reader: inout CompactReader, stamps: [Stamp], whole: Bool, explicit: Bool, directory: ReplicaDirectory
+    ) throws -> VersionVector {
         var counters: [ReplicaID: UInt64] = [:]
-        if flags & Flag.wholeVersionVector == 0 {
+        if !whole {
             for stamp in stamps { counters[stamp.dot.replica] = max(counters[stamp.dot.replica] ?? 0, stamp.dot.counter) }
         }
-        if flags & Flag.explicitVersionVector != 0 {
+        if explicit {
             for _ in 0..<(try reader.readVarint()) {
                 let replica = try directory.replica(at: reader.readVarint())
                 counters[replica] = try reader.readVarint()
             }
         }
-        meta.versionVector = VersionVector(counters)
+        return VersionVector(counters)
+    }
+
+    private static func readNibbles(_ reader: inout CompactReader, count: Int) throws -> [UInt8] {
+        var refs: [UInt8] = []
+        refs.reserveCapacity(count + 1)
+        for _ in 0..<(count + 1) / 2 {
+            let byte = try reader.read()
+            refs.append(byte & 0x0F)
+            refs.append(byte >> 4)
+        }
+        return refs
+    }
+
+    /// Version 2 (December 2026, before the flags moved into the first byte).
+    private static func decodeVersion2(_ reader: inout CompactReader, columnCount: Int, directory: ReplicaDirectory) throws -> RowMeta {
+        let flags = try reader.read()
+        guard flags & ~(Flag.existenceMask | Flag.explicitVersionVector | Flag.wholeVersionVector | Flag.uniformColumns) == 0,
+              flags & Flag.existenceMask != 3 else { throw CompactReader.OutOfBounds(offset: reader.offset - 1) }
+        let stamps = try readStamps(&reader, directory: directory) { reader, index, firstMillis in
+            try readRelativeClock(&reader, index: index, firstMillis: firstMillis)
+        }
+        var meta = RowMeta(columnCount: columnCount)
+        if flags & Flag.existenceMask != 0 {
+            meta.existence = Existence(isDeleted: flags & Flag.existenceMask == 2, stamp: try stamp(at: reader.readVarint(), of: stamps, reader))
+        }
+        meta.versionVector = try readVersionVector(
+            &reader, stamps: stamps, whole: flags & Flag.wholeVersionVector != 0, explicit: flags & Flag.explicitVersionVector != 0,
+            directory: directory
+        )
         let storedColumns = try readCount(&reader, atMost: 4096)
         var refs: [UInt8]
         if flags & Flag.uniformColumns != 0 {
             refs = Array(repeating: try reader.read(), count: storedColumns)
         } else if stamps.count < 16 {
-            refs = []
-            refs.reserveCapacity(storedColumns + 1)
-            for _ in 0..<(storedColumns + 1) / 2 {
-                let byte = try reader.read()
-                refs.append(byte & 0x0F)
-                refs.append(byte >> 4)
-            }
+            refs = try readNibbles(&reader, count: storedColumns)
         } else {
             refs = try (0..<storedColumns).map { _ in try reader.read() }
         }
@@ -183,11 +323,12 @@ package struct RowMeta: Equatable {
         return meta
     }
 
+    /// The stamps of a row: `count` of them, or as many as the count read first says.
     private static func readStamps(
-        _ reader: inout CompactReader, directory: ReplicaDirectory,
+        _ reader: inout CompactReader, count: Int? = nil, directory: ReplicaDirectory,
         clock: (inout CompactReader, _ index: Int, _ firstMillis: UInt64) throws -> HLC
     ) throws -> [Stamp] {
-        let stampCount = try readCount(&reader, atMost: 255)
+        let stampCount = try count ?? readCount(&reader, atMost: 255)
         var stamps: [Stamp] = []
         stamps.reserveCapacity(stampCount)
         for index in 0..<stampCount {

@@ -32,8 +32,7 @@ package enum SyncSchemaMigrations {
             try addTables(storage, db)
         }
         // Row metadata layout 2 (about half the bytes): rewrite what layout 1 wrote, so an
-        // upgraded store is as small as a new one. Unreadable metadata is left as it is, to be
-        // reported with its table and key when a change reaches that row.
+        // upgraded store is as small as a new one (in today's layout, 3).
         migrator.registerMigration("2027-03 row metadata layout 2") { db in
             try rewriteRowMetadata(storage, db)
         }
@@ -51,6 +50,11 @@ package enum SyncSchemaMigrations {
         // (a quarter of the metadata's bytes). Replicas have no feed and keep their layout.
         migrator.registerMigration("2027-05 national positions kept in the rows") { db in
             try storage.feed?.upgrade(db, tables: storage.tables)
+        }
+        // Row metadata layout 3 (the flags in the first byte, a bit per column for a row edited
+        // once): rewrite what layout 2 wrote.
+        migrator.registerMigration("2027-06 row metadata layout 3") { db in
+            try rewriteRowMetadata(storage, db)
         }
         return migrator
     }
@@ -78,8 +82,35 @@ package enum SyncSchemaMigrations {
     package static let firstMetadataChunk = "SELECT pk, meta FROM _sync_rows WHERE tbl = ? ORDER BY pk LIMIT 5000"
     package static let nextMetadataChunk = "SELECT pk, meta FROM _sync_rows WHERE tbl = ? AND pk > ? ORDER BY pk LIMIT 5000"
 
+    /// The national store's rows in position order, a chunk at a time (its rows are keyed by
+    /// position since 2027-04, with no index by key since 2027-05).
+    package static let nextMetadataByPosition = "SELECT seq, tbl, meta FROM _sync_rows WHERE seq > ? ORDER BY seq LIMIT 5000"
+
+    /// Rewrites every row's metadata written in an earlier layout in the current one. Unreadable
+    /// metadata is left as it is, to be reported with its table and key when a change reaches it.
     private static func rewriteRowMetadata(_ storage: SyncStorage, _ db: Database) throws {
         var directory = try ReplicaDirectory(db)
+        func rewritten(_ bytes: Data, _ table: SyncedTable) -> Data? {
+            guard let layout = bytes.first, layout == 1 || layout == 2,
+                  let meta = try? RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
+            else { return nil }
+            return Data(meta.encoded(&directory))
+        }
+        let keyedByPosition = try Int.fetchOne(db, sql: "SELECT pk FROM pragma_table_info('_sync_rows') WHERE name = 'seq'") == 1
+        if keyedByPosition {
+            let update = try db.makeStatement(sql: "UPDATE _sync_rows SET meta = ? WHERE seq = ?")
+            var after: Int64 = .min
+            while true {
+                let rows = try Row.fetchAll(db, sql: nextMetadataByPosition, arguments: [after])
+                guard let last = rows.last else { break }
+                after = last[0]
+                for row in rows where storage.tables.indices.contains(row[1]) {
+                    if let bytes = rewritten(row[2], storage.tables[row[1] as Int]) { try update.execute(arguments: [bytes, row[0] as Int64]) }
+                }
+            }
+            try directory.save(db)
+            return
+        }
         let update = try db.makeStatement(sql: "UPDATE _sync_rows SET meta = ? WHERE tbl = ? AND pk = ?")
         for table in storage.tables {
             // A chunk at a time in key order, so a national store of millions of rows is not held in memory.
@@ -90,11 +121,7 @@ package enum SyncSchemaMigrations {
                 guard let last = rows.last else { break }
                 after = last[0]
                 for row in rows {
-                    let bytes: Data = row[1]
-                    guard bytes.first == 1,
-                          let meta = try? RowMeta(decoding: Array(bytes), columnCount: table.columnNames.count, directory: directory)
-                    else { continue }
-                    try update.execute(arguments: [Data(meta.encoded(&directory)), table.index, row[0] as DatabaseValue])
+                    if let bytes = rewritten(row[1], table) { try update.execute(arguments: [bytes, table.index, row[0] as DatabaseValue]) }
                 }
             }
         }

@@ -39,7 +39,7 @@ struct InterruptedUpgradeTests {
                 ALTER TABLE _sync_rows_2026_11 RENAME TO _sync_rows;
                 CREATE INDEX _sync_rows_by_owner ON _sync_rows(owner, seq) WHERE seq IS NOT NULL;
                 DROP INDEX _sync_conflicts_by_seq;
-                DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%' OR identifier LIKE '2027-04%' OR identifier LIKE '2027-05%';
+                DELETE FROM grdb_migrations WHERE identifier LIKE '2026-12%' OR identifier LIKE '2027-04%' OR identifier LIKE '2027-05%' OR identifier LIKE '2027-06%';
                 """)
             // No feed positions in the rows, and the capture triggers of that release.
             for (index, table) in OCOPSchema.tables.enumerated() {
@@ -80,7 +80,7 @@ struct InterruptedUpgradeTests {
         #expect(positionKey == ["seq"])
         #expect(migrations == ["2026-11 replica layout", "2026-12 feed position indexes", "2027-01 schema 2 tables", "2027-02 schema 3 tables",
                                "2027-03 row metadata layout 2", "2027-04 national rows keyed by feed position",
-                               "2027-05 national positions kept in the rows"])
+                               "2027-05 national positions kept in the rows", "2027-06 row metadata layout 3"])
         // Every row leads to its own metadata (the digest above read each row's through it).
         #expect(try reopened.replica.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM products p JOIN _sync_rows r ON r.seq = p._sync_seq AND r.pk = p.id AND r.tbl = ?", arguments: [OCOPSchema.tables.firstIndex { $0.name == "products" }])

@@ -1,5 +1,6 @@
 import OCOPReplica
 import OCOPSync
+import OCOPTestSupport
 import Testing
 
 /// Row metadata is stored in every synced row of every replica and of the national store, so its
@@ -25,7 +26,7 @@ struct RowMetaEncodingTests {
         for _ in 0..<2_000 {
             let (meta, columnCount) = Self.meta(&random)
             var writing = ReplicaDirectory(entries: [])
-            let bytes = Self.version1(meta, &writing)
+            let bytes = RowMetaLayouts.version1(meta, &writing)
             #expect(try RowMeta(decoding: bytes, columnCount: columnCount, directory: ReplicaDirectory(entries: writing.entries)) == meta)
         }
         // A fixture written by the November 2026 release: one replica (#1), inserted at counter 3,
@@ -39,19 +40,40 @@ struct RowMetaEncodingTests {
         #expect(meta.versionVector == VersionVector([replica: 3]))
     }
 
-    @Test("a row as inserted takes 17 bytes (34 in version 1); after one later edit of two columns, 31 (45)")
-    func size() {
+    @Test("version 2 (December 2026) still reads, until the migration rewrites it")
+    func readsVersion2() throws {
+        var random = SeededGenerator(state: 8)
+        for _ in 0..<2_000 {
+            let (meta, columnCount) = Self.meta(&random)
+            var writing = ReplicaDirectory(entries: [])
+            let bytes = RowMetaLayouts.version2(meta, &writing)
+            #expect(bytes.first == 2)
+            #expect(try RowMeta(decoding: bytes, columnCount: columnCount, directory: ReplicaDirectory(entries: writing.entries)) == meta)
+        }
+    }
+
+    @Test("a row as inserted takes 12 bytes (17 in version 2, 34 in version 1); after one later edit of two columns, 23 (31, 45)")
+    func size() throws {
         let province = ReplicaID(high: 0xAB, low: 0xCD)
         let inserted = Stamp(hlc: HLC(millis: 1_764_547_200_000, logical: 0), dot: Dot(replica: province, counter: 120_345))
         var meta = RowMeta(columnCount: 11)
         meta.record(.insert, mask: 0, stamp: inserted)
         var directory = ReplicaDirectory(entries: [])
-        #expect(meta.encoded(&directory).count == 17)
-        #expect(Self.version1(meta, &directory).count == 34)
+        #expect(meta.encoded(&directory).count == 12)
+        #expect(RowMetaLayouts.version2(meta, &directory).count == 17)
+        #expect(RowMetaLayouts.version1(meta, &directory).count == 34)
         let edited = Stamp(hlc: HLC(millis: 1_764_633_600_123, logical: 2), dot: Dot(replica: province, counter: 130_001))
         meta.record(.update, mask: 0b100_0001_0000, stamp: edited)
-        #expect(meta.encoded(&directory).count == 31)
-        #expect(Self.version1(meta, &directory).count == 45)
+        #expect(meta.encoded(&directory).count == 23)
+        #expect(RowMetaLayouts.version2(meta, &directory).count == 31)
+        #expect(RowMetaLayouts.version1(meta, &directory).count == 45)
+        // A product (22 columns) edited once: a bit per column instead of a nibble.
+        var product = RowMeta(columnCount: 22)
+        product.record(.insert, mask: 0, stamp: inserted)
+        product.record(.update, mask: 0b1_0000_0000_0100_0000, stamp: edited)
+        #expect(product.encoded(&directory).count == 24)
+        #expect(try RowMeta(decoding: product.encoded(&directory), columnCount: 22, directory: directory) == product)
+        #expect(RowMetaLayouts.version2(product, &directory).count == 36)
     }
 
     @Test("damage is refused, never a crash: every truncation, every flipped byte, unknown versions")
@@ -73,7 +95,7 @@ struct RowMetaEncodingTests {
                 _ = try? RowMeta(decoding: damaged, columnCount: columnCount, directory: reading)
             }
         }
-        for version: UInt8 in [0, 3, 255] {
+        for version: UInt8 in [0, 3, 127, 255] {
             #expect(throws: (any Error).self) { try RowMeta(decoding: [version, 0, 0, 0], columnCount: 0, directory: ReplicaDirectory(entries: [])) }
         }
     }
@@ -100,7 +122,9 @@ struct RowMetaEncodingTests {
         let columnCount = [0, 1, 2, 11, 15, 16, 31, 40][random.below(8)]
         var meta = RowMeta(columnCount: columnCount)
         let distinct = (0..<(1 + random.below(random.below(4) == 0 ? 20 : 3))).map { _ in stamp() }
-        for index in 0..<columnCount where random.below(5) != 0 {
+        // Often every column written, as after an insert and edits (a bit per column then).
+        let everyColumn = random.below(3) == 0
+        for index in 0..<columnCount where everyColumn || random.below(5) != 0 {
             meta.columnStamps[index] = random.below(2) == 0 ? distinct[0] : distinct[random.below(distinct.count)]
         }
         switch random.below(3) {
@@ -119,42 +143,6 @@ struct RowMetaEncodingTests {
         }
         meta.versionVector = VersionVector(counters)
         return (meta, columnCount)
-    }
-
-    /// The November 2026 encoder, kept here to prove its files still read.
-    static func version1(_ meta: RowMeta, _ directory: inout ReplicaDirectory) -> [UInt8] {
-        var stamps: [Stamp] = []
-        func reference(_ stamp: Stamp) -> Int {
-            if let index = stamps.firstIndex(of: stamp) { return index }
-            stamps.append(stamp)
-            return stamps.count - 1
-        }
-        let existenceRef = meta.existence.map { reference($0.stamp) }
-        let columnRefs = meta.columnStamps.map { $0.map(reference) }
-        var writer = CompactWriter()
-        writer.write(1)
-        writer.writeVarint(UInt64(stamps.count))
-        let baseClock = stamps.first?.hlc.rawValue ?? 0
-        for (index, stamp) in stamps.enumerated() {
-            writer.writeVarint(directory.index(of: stamp.dot.replica))
-            writer.writeVarint(stamp.dot.counter)
-            if index == 0 { writer.writeVarint(stamp.hlc.rawValue) } else { writer.writeSigned(Int64(bitPattern: stamp.hlc.rawValue &- baseClock)) }
-        }
-        let entries = meta.versionVector.sortedEntries
-        writer.writeVarint(UInt64(entries.count))
-        for entry in entries {
-            writer.writeVarint(directory.index(of: entry.replica))
-            writer.writeVarint(entry.counter)
-        }
-        if let existence = meta.existence, let existenceRef {
-            writer.write(existence.isDeleted ? 2 : 1)
-            writer.writeVarint(UInt64(existenceRef))
-        } else {
-            writer.write(0)
-        }
-        writer.writeVarint(UInt64(columnRefs.count))
-        for ref in columnRefs { writer.write(ref.map { UInt8($0 + 1) } ?? 0) }
-        return writer.bytes
     }
 }
 
