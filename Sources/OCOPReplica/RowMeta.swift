@@ -46,11 +46,6 @@ package struct RowMeta: Equatable {
         }
     }
 
-    /// The layout ``encoded(_:)`` writes: 3, whose first byte has its high bit set and carries
-    /// the flags. Versions 1 (November 2026) and 2 are still read: rows keep them until their
-    /// next change or the migration that rewrites them.
-    static let formatVersion: UInt8 = 3
-
     /// Clocks are stored relative to 2024-01-01T00:00Z, before any OCOP Sync replica existed, so
     /// today's milliseconds take five bytes instead of the nine of a whole HLC.
     package static let clockEpochMillis: UInt64 = 1_704_067_200_000
@@ -63,7 +58,9 @@ package struct RowMeta: Equatable {
         static let uniformColumns: UInt8 = 1 << 4        // every column names the same stamp (or none)
     }
 
-    /// Bits of the first byte of version 3 (besides the high bit that marks the version).
+    /// Bits of the first byte of version 3, the layout ``encoded(_:)`` writes; its high bit
+    /// marks the version. Versions 1 (November 2026, first byte 1) and 2 (first byte 2) are still
+    /// read: rows keep them until their next change or the migration that rewrites them.
     private enum Flag3 {
         static let version: UInt8 = 0x80
         static let existenceMask: UInt8 = 0b11           // 0 none, 1 present, 2 deleted

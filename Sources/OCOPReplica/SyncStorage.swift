@@ -63,21 +63,19 @@ package struct SyncStorage: Sendable {
         }
         guard let last = log.last?.seq else { return 0 }
         var stored: [Int: [DatabaseValue: (meta: RowMeta, position: Int64?)]] = [:]
-        var wasStored = Set<RowKey>()
         for (tableIndex, keys) in Dictionary(grouping: log.map(\.key), by: \.table) {
             stored[tableIndex] = try loadMetas(db, tables[tableIndex], keys: keys.map(\.pk), directory: directory)
         }
-        var metas: [RowKey: (meta: RowMeta, position: Int64?, inGraveyard: Bool)] = [:]
+        var metas: [RowKey: (meta: RowMeta, wasStored: Bool, position: Int64?, inGraveyard: Bool)] = [:]
         var order: [RowKey] = []
         for entry in log {
             clock = clock.tick(wallMillis: UInt64(max(entry.wall, 0)))
             let stamp = Stamp(hlc: clock, dot: Dot(replica: local, counter: UInt64(entry.seq)))
             if metas[entry.key] == nil {
                 let found = stored[entry.key.table]?[entry.key.pk]
-                metas[entry.key] = (found?.meta ?? RowMeta(columnCount: tables[entry.key.table].columnNames.count), found?.position,
-                                    found?.meta.existence?.isDeleted == true)
+                metas[entry.key] = (found?.meta ?? RowMeta(columnCount: tables[entry.key.table].columnNames.count), found != nil,
+                                    found?.position, found?.meta.existence?.isDeleted == true)
                 order.append(entry.key)
-                if found != nil { wasStored.insert(entry.key) }
             }
             metas[entry.key]!.meta.record(entry.operation, mask: entry.mask, stamp: stamp)
             // The delete trigger copied the row to its graveyard.
@@ -85,9 +83,9 @@ package struct SyncStorage: Sendable {
         }
         let count = log.count
         for key in order {
-            let (meta, position, inGraveyard) = metas[key]!
+            let (meta, wasStored, position, inGraveyard) = metas[key]!
             try saveMeta(
-                db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: !wasStored.contains(key), previousPosition: position,
+                db, tables[key.table], pk: key.pk, meta: meta, echo: nil, isNew: !wasStored, previousPosition: position,
                 directory: &directory
             )
             // A row inserted again after a delete leaves its graveyard.
