@@ -20,7 +20,12 @@ public struct ClassificationVersion: Sendable, Hashable, Codable, Identifiable {
     /// The finest level our sources give for this version.
     public var finestLevel: ClassificationLevel
     /// Every node, parents before children.
-    public var nodes: [ClassificationNode]
+    public var nodes: [ClassificationNode] {
+        didSet { lookup = NodeLookup(nodes) }
+    }
+    /// Where each code is and which codes have children: every product a server merges is
+    /// checked against the classification, and searching the list each time was a tenth of it.
+    private var lookup: NodeLookup
 
     public init(id: String, decision: String, effectiveFrom: LocalDate, effectiveUntil: LocalDate?,
                 finestLevel: ClassificationLevel, nodes: [ClassificationNode]) {
@@ -30,6 +35,33 @@ public struct ClassificationVersion: Sendable, Hashable, Codable, Identifiable {
         self.effectiveUntil = effectiveUntil
         self.finestLevel = finestLevel
         self.nodes = nodes
+        self.lookup = NodeLookup(nodes)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, decision, effectiveFrom, effectiveUntil, finestLevel, nodes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            decision: try container.decode(String.self, forKey: .decision),
+            effectiveFrom: try container.decode(LocalDate.self, forKey: .effectiveFrom),
+            effectiveUntil: try container.decodeIfPresent(LocalDate.self, forKey: .effectiveUntil),
+            finestLevel: try container.decode(ClassificationLevel.self, forKey: .finestLevel),
+            nodes: try container.decode([ClassificationNode].self, forKey: .nodes)
+        )
+    }
+
+    public static func == (lhs: ClassificationVersion, rhs: ClassificationVersion) -> Bool {
+        lhs.id == rhs.id && lhs.decision == rhs.decision && lhs.effectiveFrom == rhs.effectiveFrom
+            && lhs.effectiveUntil == rhs.effectiveUntil && lhs.finestLevel == rhs.finestLevel && lhs.nodes == rhs.nodes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(nodes)
     }
 
     /// Whether the version applies on `date`.
@@ -39,7 +71,7 @@ public struct ClassificationVersion: Sendable, Hashable, Codable, Identifiable {
 
     /// The node with this code, or `nil`.
     public func node(code: String) -> ClassificationNode? {
-        nodes.first { $0.code == code }
+        lookup.positions[code].map { nodes[$0] }
     }
 
     /// The label of a code in a language, or `nil` if the code is unknown.
@@ -69,7 +101,7 @@ public struct ClassificationVersion: Sendable, Hashable, Codable, Identifiable {
 
     /// Whether the code is known and has no children: a product is classified at a leaf.
     public func isLeaf(code: String) -> Bool {
-        node(code: code) != nil && children(of: code).isEmpty
+        lookup.positions[code] != nil && !lookup.parents.contains(code)
     }
 
     /// Problems in the data itself (malformed or duplicate codes, orphans, parents listed after
@@ -91,5 +123,17 @@ public struct ClassificationVersion: Sendable, Hashable, Codable, Identifiable {
             if node.name.vi.isEmpty || node.name.en.isEmpty { problems.append("\(id): \(node.code) lacks a name") }
         }
         return problems
+    }
+}
+
+/// The codes of a version's nodes: where each is in the list (the first, if one appears twice,
+/// as a search of the list finds it) and which are the parent of another.
+private struct NodeLookup: Sendable {
+    let positions: [String: Int]
+    let parents: Set<String>
+
+    init(_ nodes: [ClassificationNode]) {
+        positions = Dictionary(nodes.enumerated().map { ($0.element.code, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        parents = Set(nodes.compactMap(\.parentCode))
     }
 }

@@ -25,8 +25,7 @@ package enum StoredRowValidation {
         guard let schema = OCOPSchema.table(named: table) else { return [] }
         // A cached statement: the query interface's fetchOne(key:) costs ten times as much.
         let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(schema.name)\" WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [key]) else { return [] }
-        return try problems(db, table: table, row: row, reference: reference, known: known)
+        return try problems(db, table: table, statement: statement, arguments: [key], reference: reference, known: known)
     }
 
     /// Every problem with a row of `table` as it is about to be stored: `values` holds the value
@@ -35,9 +34,25 @@ package enum StoredRowValidation {
     package static func problems(
         _ db: Database, table: SyncedTable, key: DatabaseValue, values: [SyncValue], reference: ReferenceData, known: KnownRows
     ) throws -> [ValidationError] {
-        var columns: [String: DatabaseValue] = ["id": key]
-        for (index, name) in table.columnNames.enumerated() { columns[name] = values[index].databaseValue }
-        return try problems(db, table: table.schema.name, row: Row(columns), reference: reference, known: known)
+        var arguments: [DatabaseValue] = [key]
+        arguments.reserveCapacity(values.count + 1)
+        for value in values { arguments.append(value.databaseValue) }
+        return try problems(
+            db, table: table.schema.name, statement: try db.cachedStatement(sql: table.selectValues),
+            arguments: StatementArguments(arguments), reference: reference, known: known
+        )
+    }
+
+    /// Judges the row `statement` reads, if any, while the statement is on it. A row read
+    /// through its statement finds a column by name in a dictionary; a row built from a
+    /// dictionary, or copied out of its statement, searches every column name, lowercased, for
+    /// every column a record decodes, which made judging a merged row cost more than merging it.
+    private static func problems(
+        _ db: Database, table: String, statement: Statement, arguments: StatementArguments, reference: ReferenceData, known: KnownRows
+    ) throws -> [ValidationError] {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        guard let row = try rows.next() else { return [] }
+        return try problems(db, table: table, row: row, reference: reference, known: known)
     }
 
     /// The same judgement for a backend that is not SQLite: `lookup` answers whether a row a

@@ -13,6 +13,9 @@ package struct SyncedTable: Sendable {
     package let deleteRow: String
     package let deleteTomb: String
     package let copyRowToTomb: String
+    /// `SELECT ?1 AS "id", ?2 AS "<first column>", …`: the values of a row about to be stored,
+    /// read as a row of the table, for validation to judge before anything is written.
+    package let selectValues: String
 
     init(schema: TableSchema, index: Int) {
         self.schema = schema
@@ -29,6 +32,7 @@ package struct SyncedTable: Sendable {
         deleteRow = "DELETE FROM \"\(schema.name)\" WHERE id = ?"
         deleteTomb = "DELETE FROM \"\(tomb)\" WHERE id = ?"
         copyRowToTomb = "INSERT OR REPLACE INTO \"\(tomb)\"(\(all)) SELECT \(all) FROM \"\(schema.name)\" WHERE id = ?"
+        selectValues = "SELECT " + (["id"] + columnNames).enumerated().map { "?\($0.offset + 1) AS \"\($0.element)\"" }.joined(separator: ", ")
     }
 
     package func updateRow(columns: [String], graveyard: Bool) -> String {

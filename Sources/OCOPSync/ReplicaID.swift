@@ -18,10 +18,21 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Creates an id from exactly 16 bytes; returns nil for any other length.
     public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
         guard bytes.count == 16 else { return nil }
+        // Contiguous bytes (an array, `Data`) are read in place: the merge makes one id per row
+        // it writes, and iterating `Data` through the generic path cost more than the rest.
+        if let id = bytes.withContiguousStorageIfAvailable(ReplicaID.init(contiguous:)) {
+            self = id
+        } else {
+            self = Array(bytes).withUnsafeBufferPointer(ReplicaID.init(contiguous:))
+        }
+    }
+
+    private init(contiguous bytes: UnsafeBufferPointer<UInt8>) {
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for (index, byte) in bytes.enumerated() {
-            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        for index in 0..<8 {
+            high = high << 8 | UInt64(bytes[index])
+            low = low << 8 | UInt64(bytes[index + 8])
         }
         self.init(high: high, low: low)
     }

@@ -23,6 +23,37 @@ struct ReferenceDataTests {
         #expect(version.consistencyProblems().count == 2)
     }
 
+    /// The lookup kept beside the nodes answers as a search of the list does, for every shipped
+    /// version, after the list is changed, and after a JSON round trip.
+    @Test func codeLookupAgreesWithTheList() throws {
+        func searched(_ version: ClassificationVersion, _ code: String) -> (ClassificationNode?, Bool) {
+            let node = version.nodes.first { $0.code == code }
+            return (node, node != nil && !version.nodes.contains { $0.parentCode == code })
+        }
+        func agrees(_ version: ClassificationVersion) {
+            for code in version.nodes.map(\.code) + ["", "9", "1.9", "1.3.z", "1.3.d.x", "1.3.D"] {
+                let (node, isLeaf) = searched(version, code)
+                #expect(version.node(code: code) == node, "\(version.id) \(code)")
+                #expect(version.isLeaf(code: code) == isLeaf, "\(version.id) \(code)")
+            }
+        }
+        for version in data.classifications {
+            agrees(version)
+            let decoded = try JSONDecoder().decode(ClassificationVersion.self, from: JSONEncoder().encode(version))
+            #expect(decoded == version)
+            agrees(decoded)
+        }
+        var changed = ClassificationVersion.qd148_2023
+        #expect(changed.isLeaf(code: "1.6"))
+        changed.nodes.append(ClassificationNode(code: "1.6.a", vi: "Mới", en: "New"))
+        #expect(!changed.isLeaf(code: "1.6") && changed.isLeaf(code: "1.6.a"))
+        #expect(changed != .qd148_2023)
+        agrees(changed)
+        changed.nodes.removeAll { $0.code.hasPrefix("1.3") }
+        #expect(changed.node(code: "1.3.a") == nil && changed.isLeaf(code: "1.2.a") == searched(changed, "1.2.a").1)
+        agrees(changed)
+    }
+
     @Test func qd148HasSixSectorsWithTheDomainNames() throws {
         let v = try #require(data.classification(version: "QD148-2023"))
         #expect(v.sectors.map(\.name.vi) == ["Thực phẩm", "Đồ uống", "Dược liệu", "Thủ công mỹ nghệ", "Sinh vật cảnh", "Du lịch cộng đồng"])
