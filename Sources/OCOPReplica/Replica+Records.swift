@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OCOPModel
+import OCOPSync
 
 extension Replica {
     /// Validates `record` and inserts it, or replaces the row with the same id.
@@ -83,10 +84,31 @@ extension Replica {
                     _ = try Record(row: row)
                 } catch {
                     let id = (row["id"] as Data?).flatMap { bytes in bytes.count == 16 ? UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }).uuidString.lowercased() : nil } ?? "?"
-                    unreadable.append((id, "\(error)"))
+                    unreadable.append((id, UnreadableRow.reason(error)))
                 }
             }
             return unreadable
+        }
+    }
+
+    /// The stored row with `id` read as a record once the columns of `replacing` hold those
+    /// values, writing nothing; nil when no row has the id. This is how a row no record can hold
+    /// is repaired: the user gives the field that is wrong, and the record is saved as usual.
+    /// Throws ``UnreadableRow`` when even so it cannot be read.
+    package func storedRecord<Record: SyncedRecord>(
+        _ type: Record.Type, id: UUID, replacing values: [String: SyncValue] = [:]
+    ) throws -> Record? {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE id = ?")
+            guard let stored = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+            var columns: [String: DatabaseValue] = [:]
+            for (name, value) in stored { columns[name] = value }
+            for (name, value) in values { columns[name] = value.databaseValue }
+            do {
+                return try Record(row: Row(columns))
+            } catch {
+                throw UnreadableRow(table: Record.databaseTableName, id: id.uuidString.lowercased(), reason: UnreadableRow.reason(error))
+            }
         }
     }
 
@@ -146,5 +168,24 @@ extension Replica {
             }
         }
         if !problems.isEmpty { throw ValidationErrors(problems) }
+    }
+}
+
+/// A stored row no record can hold: a value written with plain SQL, or pulled from an older
+/// server, that no client could have written.
+package struct UnreadableRow: Error, CustomStringConvertible {
+    package var table: String
+    package var id: String
+    /// What is wrong, naming the column.
+    package var reason: String
+
+    package var description: String { "\(table) row \(id) cannot be read (\(reason))" }
+
+    /// A decoding error without the whole row and the SQL that GRDB appends to it: the value,
+    /// the type it should have been and the column are what a user can act on.
+    static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        guard let end = text.range(of: ", row: ") else { return text }
+        return String(text[..<end.lowerBound])
     }
 }

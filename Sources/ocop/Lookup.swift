@@ -20,8 +20,12 @@ extension Replica {
     func product(_ reference: String) throws -> Product {
         let text = reference.trimmedNFC()
         if let id = UUID(uuidString: text) {
-            guard let product = try fetch(Product.self, id: id) else { throw CLIError.notFound("no product has id \(text)") }
-            return product
+            do {
+                guard let product = try storedRecord(Product.self, id: id) else { throw CLIError.notFound("no product has id \(text)") }
+                return product
+            } catch let row as UnreadableRow {
+                throw CLIError.badData("\(row); fix it with `ocop product edit \(row.id)` and a valid value for that column, or ask the central office")
+            }
         }
         let all = try fetchAll(Product.self)
         if let byGTIN = all.first(where: { $0.gtin == text }) { return byGTIN }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OCOPQuery
 import OCOPReplica
 import OCOPStore
@@ -32,7 +33,11 @@ struct NationalOptions: ParsableArguments {
     /// Opens the store for a central write; the file must exist and be a national dataset.
     func openStore() throws -> any NationalBackend {
         let path = try path
-        return try mappingCentralErrors { try SQLiteNationalStore.openExisting(at: path) }
+        // The store's notices (a conflict resolved, a tenant merged) are for the daemon's log;
+        // a command says what it did on stdout, so only warnings and errors reach its stderr.
+        var logger = Logger(label: "ocop.store")
+        logger.logLevel = .warning
+        return try mappingCentralErrors { try SQLiteNationalStore.openExisting(at: path, logger: logger) }
     }
 }
 

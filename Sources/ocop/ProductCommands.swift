@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPModel
 import OCOPReplica
+import OCOPSync
 
 /// `ocop product add|edit|delete|list|show`.
 struct ProductCommand: ParsableCommand {
@@ -91,7 +92,7 @@ struct ProductCommand: ParsableCommand {
 
         func run() throws {
             let replica = try replicaOptions.open()
-            let old = try replica.product(product)
+            let (old, repaired) = try original(replica)
             var new = old
             if let nameVi { new.nameVi = nameVi.trimmedNFC() }
             if let nameEn { new.nameEn = nameEn.trimmedNFCOrNil() }
@@ -114,6 +115,11 @@ struct ProductCommand: ParsableCommand {
             try new.validate()
             try replica.checkGTINIsFree(new)
             try replica.checkNameIsFree(new)
+            if repaired {
+                try replica.save(new)
+                print("Repaired product \(new.id.lowercasedString): \(try givenColumns(replica).keys.sorted().joined(separator: ", ")).")
+                return
+            }
             let changed = changedColumns(old, new)
             guard !changed.isEmpty else {
                 print("Product \(old.id.lowercasedString) already has these values; nothing changed.")
@@ -121,6 +127,46 @@ struct ProductCommand: ParsableCommand {
             }
             try replica.save(new)
             print("Updated product \(new.id.lowercasedString): \(changed.joined(separator: ", ")).")
+        }
+
+        /// The product to edit, and whether it is a row no record could hold (a value written
+        /// with plain SQL at the centre) that the values given make readable: giving the field
+        /// that is wrong repairs it, as `product list`'s warning says.
+        private func original(_ replica: Replica) throws -> (Product, repaired: Bool) {
+            guard let id = UUID(uuidString: product.trimmedNFC()) else { return (try replica.product(product), false) }
+            do {
+                guard let stored = try replica.storedRecord(Product.self, id: id) else { return (try replica.product(product), false) }
+                return (stored, false)
+            } catch is UnreadableRow {
+                do {
+                    guard let stored = try replica.storedRecord(Product.self, id: id, replacing: try givenColumns(replica)) else {
+                        return (try replica.product(product), false)
+                    }
+                    return (stored, true)
+                } catch let row as UnreadableRow {
+                    throw CLIError.badData("\(row); give a valid value for that column (e.g. --status draft); nothing changed")
+                }
+            }
+        }
+
+        /// The columns this command sets, with their stored values.
+        private func givenColumns(_ replica: Replica) throws -> [String: SyncValue] {
+            func text(_ value: String?) -> SyncValue { value.map { SyncValue.text($0) } ?? .null }
+            func key(_ id: UUID) -> SyncValue { .blob(withUnsafeBytes(of: id.uuid) { Array($0) }) }
+            var columns: [String: SyncValue] = [:]
+            if let nameVi { columns["name_vi"] = text(nameVi.trimmedNFC()) }
+            if let nameEn { columns["name_en"] = text(nameEn.trimmedNFCOrNil()) }
+            if let classification { columns["classification_code"] = text(classification.trimmedNFC()) }
+            if let classificationVersion { columns["classification_version"] = text(classificationVersion.trimmedNFC()) }
+            if let producer { columns["producer_id"] = key(try replica.producer(producer).id) }
+            if let descriptionVi { columns["description_vi"] = text(descriptionVi.trimmedNFCOrNil()) }
+            if let descriptionEn { columns["description_en"] = text(descriptionEn.trimmedNFCOrNil()) }
+            if let gtin { columns["gtin"] = text(gtin.trimmedNFCOrNil()) }
+            if let materialArea {
+                columns["material_area_id"] = try materialArea.trimmedNFCOrNil().map { key(try replica.materialArea($0).id) } ?? .null
+            }
+            if let status { columns["status"] = text(status.rawValue) }
+            return columns
         }
     }
 
@@ -165,7 +211,7 @@ struct ProductCommand: ParsableCommand {
             let replica = try replicaOptions.open()
             let owner = try producer.map { try replica.producer($0) }
             for row in try replica.unreadableRows(Product.self) {
-                StandardError.print("warning: products row \(row.id) cannot be read and is not listed (\(row.reason)); fix it with `ocop product edit` or ask the central office")
+                StandardError.print("warning: products row \(row.id) cannot be read and is not listed (\(row.reason)); fix it with `ocop product edit \(row.id)` and a valid value for that column (e.g. --status draft), or ask the central office")
             }
             let products = try replica.fetchAll(Product.self)
                 .filter { (owner == nil || $0.producerID == owner?.id) && (status == nil || $0.status == status) }

@@ -22,6 +22,15 @@ struct SyncTargetOptions: ParsableArguments {
 
     /// The client's settings for `replica` (whose files are kept beside `path`). With
     /// `required` false, nil when no server is named (neither the option nor the environment).
+    /// Why a file cannot be read, in the words a user acts on.
+    private static func why(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory" }
+        if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+        return "it is not UTF-8 text"
+    }
+
     func configuration(for replica: Replica, at path: String, required: Bool = true) throws -> SyncClientConfiguration? {
         let environment = ProcessInfo.processInfo.environment
         guard let address = server ?? environment["OCOP_SERVER"] ?? (required ? "127.0.0.1:7468" : nil) else { return nil }
@@ -34,7 +43,7 @@ struct SyncTargetOptions: ParsableArguments {
         do {
             secret = try String(contentsOfFile: secretPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         } catch {
-            throw CLIError.notFound("\(secretPath): cannot read the secret file")
+            throw CLIError.notFound("\(secretPath): cannot read the secret file (\(Self.why(secretPath)))")
         }
         let account = user ?? environment["OCOP_USER"] ?? replica.tenantID?.uuidString.lowercased() ?? "central"
         var configuration = SyncClientConfiguration(host: String(parts[0]), port: port, user: account, secret: secret)

@@ -74,6 +74,16 @@ struct SyncFailureTests {
         expectPlainWords(result)
     }
 
+    /// A secret file that cannot be read says why, before anything is sent.
+    @Test func anUnreadableSecretFileSaysWhy() async throws {
+        let workspace = try await Workspace.province()
+        let missing = try await workspace.run(["sync", "--replica", workspace.replica, "--server", "127.0.0.1:9", "--secret-file", workspace.directory.appendingPathComponent("nosuch").path])
+        #expect(missing.status == 2 && missing.stderr.contains("nosuch: cannot read the secret file (no such file)"), "\(missing)")
+        let directory = try await workspace.run(["sync", "--replica", workspace.replica, "--server", "127.0.0.1:9", "--secret-file", workspace.directory.path])
+        #expect(directory.status == 2 && directory.stderr.contains("(it is a directory)"), "\(directory)")
+        expectPlainWords(missing)
+    }
+
     @Test func unreadableCAFileIsNotAnInternalError() async throws {
         let listener = try LoopbackListener(.close)
         defer { listener.stop() }

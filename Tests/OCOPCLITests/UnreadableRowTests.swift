@@ -28,6 +28,27 @@ struct UnreadableRowTests {
         #expect(listed.stderr.contains("warning: products row \(bad.uuidString.lowercased()) cannot be read"), "\(listed.stderr)")
         #expect(try replica.fetchAll(Product.self).map(\.nameVi) == ["Chè Shan tuyết"])
         #expect(try replica.unreadableRows(Product.self).map(\.id) == [bad.uuidString.lowercased()])
+
+        // The warning's advice works: the row is named, not reported missing nor an internal
+        // error; an edit that leaves the bad value says which field needs a value; one that
+        // gives it repairs the row.
+        let id = bad.uuidString.lowercased()
+        let shown = try await workspace.ocop("product", "show", id)
+        #expect(shown.status == 1, "\(shown)")
+        #expect(shown.stderr.contains("products row \(id) cannot be read") && shown.stderr.contains("status"), "\(shown.stderr)")
+        #expect(shown.stderr.contains("ocop product edit \(id)"), "\(shown.stderr)")
+        let notRepaired = try await workspace.ocop("product", "edit", id, "--name-en", "Tea")
+        #expect(notRepaired.status == 1, "\(notRepaired)")
+        #expect(notRepaired.stderr.contains("status"), "\(notRepaired.stderr)")
+        #expect(try replica.unreadableRows(Product.self).map(\.id) == [id], "nothing written")
+        let repaired = try await workspace.ocop("product", "edit", id, "--status", "draft", "--name-en", "Repaired tea")
+        #expect(repaired.status == 0, "\(repaired)")
+        #expect(repaired.stdout.contains("Repaired product \(id)"), "\(repaired.stdout)")
+        #expect(try replica.unreadableRows(Product.self).isEmpty)
+        let fixed = try #require(try replica.fetch(Product.self, id: bad))
+        #expect(fixed.status == .draft && fixed.nameEn == "Repaired tea" && fixed.nameVi == "Chè bị sửa")
+        let relisted = try await workspace.ocop("product", "list")
+        #expect(relisted.stdout.contains("Chè bị sửa") && !relisted.stderr.contains("warning"), "\(relisted)")
     }
 }
 
