@@ -235,7 +235,10 @@ let package = Package(
         // Seeded national datasets shared by the tests of the central office's modules.
         .target(
             name: "OCOPTestSupport",
-            dependencies: ["OCOPQuery", "OCOPStore", "OCOPPostgres", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OCOPQuery", "OCOPStore", "OCOPPostgres", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/OCOPTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -266,7 +269,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OCOPStoreTests",
-            dependencies: ["OCOPStore", "OCOPPostgres", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OCOPStore", "OCOPPostgres", "OCOPTestSupport", "OCOPReplica", "OCOPModel", "OCOPSync", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

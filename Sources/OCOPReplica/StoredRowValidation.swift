@@ -213,7 +213,12 @@ package enum StoredRowValidation {
                 break
             }
         }
-        return ("row", "\(error)")
+        // GRDB's own decoding errors name the column; the row and SQL it appends say nothing more.
+        let text = UnreadableRow.reason(error)
+        if let start = text.range(of: "column: \""), let end = text[start.upperBound...].firstIndex(of: "\"") {
+            return (String(text[start.upperBound..<end]), text)
+        }
+        return ("row", text)
     }
 }
 

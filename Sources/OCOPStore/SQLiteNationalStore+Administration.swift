@@ -220,7 +220,7 @@ extension SQLiteNationalStore {
             // Plain-SQL writes stamped first: a row deleted and inserted again that way keeps a
             // graveyard row with its position until it is stamped.
             var directory = try ReplicaDirectory(db)
-            try replica.storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            try stampCentralWrites(db, directory: &directory)
             try directory.save(db)
             var removed = 0
             for table in replica.storage.tables {

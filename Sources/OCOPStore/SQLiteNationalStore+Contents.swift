@@ -11,7 +11,7 @@ extension SQLiteNationalStore: StoreContentsSource {
             // Central writes made with plain SQL get their stamps and positions first.
             try self.replica.write { db in
                 var directory = try ReplicaDirectory(db)
-                try self.replica.storage.stampPendingWrites(db, local: self.replica.replicaID, directory: &directory)
+                try self.stampCentralWrites(db, directory: &directory)
                 try directory.save(db)
             }
             return try self.replica.read { db in try self.contents(db) }

@@ -129,7 +129,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         let known = KnownRows(pending: pending)
         return try replica.write { db in
             var directory = try ReplicaDirectory(db)
-            try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            try stampCentralWrites(db, directory: &directory)
             // The acknowledgement never moves backwards, whatever lastCounter a client sends.
             let previous = try Int64.fetchOne(db, sql: "SELECT acknowledged FROM _server_replicas WHERE replica = ?", arguments: [Data(principal.replica.bytes)]) ?? 0
             var tally = PushTally(batch, previouslyAcknowledged: UInt64(max(previous, 0)))
@@ -197,7 +197,7 @@ public final class SQLiteNationalStore: NationalStore, Sendable {
         try ChangePolicy.checkCursor(cursor)
         try replica.write { db in
             var directory = try ReplicaDirectory(db)
-            try storage.stampPendingWrites(db, local: replica.replicaID, directory: &directory)
+            try stampCentralWrites(db, directory: &directory)
             try directory.save(db)
             try db.execute(
                 sql: "UPDATE _server_replicas SET pulled = ?, last_pull_at = ? WHERE replica = ?",

@@ -4,39 +4,10 @@ import OCOPStore
 import OCOPTestSupport
 import Testing
 
-/// Log records kept in memory, for tests that read the access log.
-final class CapturedLog: @unchecked Sendable {
-    struct Entry {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
-    }
-    private let lock = NSLock()
-    private var _entries: [Entry] = []
-    var entries: [Entry] { lock.withLock { _entries } }
-    func append(_ entry: Entry) { lock.withLock { _entries.append(entry) } }
-
-    var logger: Logger {
-        Logger(label: "ocop.http.test") { _ in CapturingHandler(log: self) }
-    }
-
+extension CapturedLog {
     /// The access-log lines for `path`.
     func requests(to path: String) -> [Logger.Metadata] {
         entries.filter { $0.message == "request" && $0.metadata["path"] == .string(path) }.map(\.metadata)
-    }
-}
-
-struct CapturingHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        log.append(.init(level: event.level, message: event.message.description, metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
     }
 }
 
